@@ -1,0 +1,131 @@
+package sender
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+)
+
+// ErrConnect is wrapped by every failure to reach or handshake with a server.
+var ErrConnect = errors.New("connection failed")
+
+// TLSConfig is the client TLS configuration for this credential: TLS 1.2 or
+// later, the server verified against roots (nil = the system's roots), and
+// the client certificate presented for certificate credentials. alpn lists
+// the application protocols to offer ("h2" for the HTTP/2 API, none for the
+// binary protocol).
+func (c *Credential) TLSConfig(serverName string, roots *x509.CertPool, alpn ...string) *tls.Config {
+	cfg := &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		ServerName: serverName,
+		RootCAs:    roots,
+		NextProtos: alpn,
+	}
+	if c != nil && c.Kind != KindP8 && len(c.Certificate.Certificate) > 0 {
+		cfg.Certificates = []tls.Certificate{c.Certificate}
+	}
+	return cfg
+}
+
+// DialTLS connects to addr (host:port) and completes the TLS handshake,
+// emitting the DNS lookup, TCP connect and handshake as events. The host name
+// is looked up afresh each time, as Apple advises.
+func DialTLS(ctx context.Context, addr string, cfg *tls.Config, emit EventFunc) (*tls.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q is not host:port: write it as api.sandbox.push.apple.com:443", ErrConnect, addr)
+	}
+	ips, err := lookup(ctx, host, emit)
+	if err != nil {
+		return nil, err
+	}
+	var raw net.Conn
+	var dialer net.Dialer
+	var lastErr error
+	for _, ip := range ips {
+		target := net.JoinHostPort(ip, port)
+		start := time.Now()
+		raw, lastErr = dialer.DialContext(ctx, "tcp", target)
+		if lastErr == nil {
+			emit.emit(Event{Kind: EventConnect, Text: fmt.Sprintf("Connected to %s in %s", target, ms(time.Since(start))), Duration: time.Since(start)})
+			break
+		}
+		emit.emit(Event{Kind: EventWarning, Text: fmt.Sprintf("Could not connect to %s: %v", target, lastErr)})
+	}
+	if raw == nil {
+		return nil, fmt.Errorf("%w: could not connect to %s: %v: check the network, a firewall (APNs needs outgoing port %s), or the host and port", ErrConnect, addr, lastErr, port)
+	}
+	cfg = cfg.Clone()
+	if cfg.ServerName == "" {
+		cfg.ServerName = host
+	}
+	conn := tls.Client(raw, cfg)
+	start := time.Now()
+	if err := conn.HandshakeContext(ctx); err != nil {
+		raw.Close()
+		return nil, handshakeError(addr, err)
+	}
+	took := time.Since(start)
+	emit.emit(handshakeEvent(host, conn.ConnectionState(), cfg, took))
+	return conn, nil
+}
+
+func lookup(ctx context.Context, host string, emit EventFunc) ([]string, error) {
+	if ip := net.ParseIP(host); ip != nil {
+		return []string{host}, nil
+	}
+	start := time.Now()
+	addrs, err := net.DefaultResolver.LookupHost(ctx, host)
+	if err != nil {
+		return nil, fmt.Errorf("%w: cannot look up %s: %v: check the network connection and DNS", ErrConnect, host, err)
+	}
+	took := time.Since(start)
+	emit.emit(Event{Kind: EventDNS, Text: fmt.Sprintf("%s → %s in %s", host, strings.Join(addrs, ", "), ms(took)), Duration: took})
+	return addrs, nil
+}
+
+func handshakeEvent(host string, st tls.ConnectionState, cfg *tls.Config, took time.Duration) Event {
+	alpn := st.NegotiatedProtocol
+	if alpn == "" {
+		alpn = "none"
+	}
+	e := Event{
+		Kind:     EventTLS,
+		Text:     fmt.Sprintf("%s handshake with %s (ALPN %s, %s) in %s", tls.VersionName(st.Version), host, alpn, tls.CipherSuiteName(st.CipherSuite), ms(took)),
+		Duration: took,
+	}
+	if len(st.PeerCertificates) > 0 {
+		leaf := st.PeerCertificates[0]
+		e.Detail = append(e.Detail,
+			"server certificate: "+leaf.Subject.String(),
+			"issued by: "+leaf.Issuer.String(),
+			"valid until: "+leaf.NotAfter.UTC().Format(time.DateOnly))
+	}
+	if len(cfg.Certificates) > 0 && cfg.Certificates[0].Leaf != nil {
+		e.Detail = append(e.Detail, "client certificate: "+cfg.Certificates[0].Leaf.Subject.String())
+	}
+	return e
+}
+
+func handshakeError(addr string, err error) error {
+	var unknown x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var alert tls.AlertError
+	switch {
+	case errors.As(err, &unknown):
+		return fmt.Errorf("%w: the certificate of %s is not signed by a trusted authority (%v): for Apple, install the \"AAA Certificate Services\" root; for a simulator started with `serve`, pass its ca.pem with --ca", ErrConnect, addr, err)
+	case errors.As(err, &hostname):
+		return fmt.Errorf("%w: the certificate of %s is for another host (%v): check --host", ErrConnect, addr, err)
+	case errors.As(err, &invalid):
+		return fmt.Errorf("%w: the certificate of %s is not valid (%v): check this computer's clock", ErrConnect, addr, err)
+	case errors.As(err, &alert):
+		return fmt.Errorf("%w: %s refused the TLS handshake (%v): the server did not accept the client certificate; check that it is an APNs certificate for this environment", ErrConnect, addr, err)
+	}
+	return fmt.Errorf("%w: TLS handshake with %s failed: %v", ErrConnect, addr, err)
+}

@@ -1,0 +1,66 @@
+package sender
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Response is APNs' answer to one notification.
+type Response struct {
+	Token     string
+	Host      string // host:port that answered
+	Status    int
+	Reason    string    // "" when accepted
+	ApnsID    string    // apns-id: the request's, or the one APNs made
+	UniqueID  string    // apns-unique-id (sandbox only): look it up in Apple's Push Notifications Console
+	Timestamp time.Time // 410 only: when APNs learnt the token stopped being valid
+	Duration  time.Duration
+}
+
+// Accepted reports whether APNs took the notification (status 200).
+func (r *Response) Accepted() bool { return r != nil && r.Status == http.StatusOK }
+
+// Explanation is Apple's description of the reason and a hint for the
+// user; for unknown reasons, a generic line naming the status.
+func (r *Response) Explanation() (description, hint string) {
+	if r.Accepted() {
+		return "Accepted by APNs.", ""
+	}
+	if reason, ok := LookupReason(r.Reason); ok {
+		return reason.Description, reason.Hint
+	}
+	if r.Reason == "" {
+		return fmt.Sprintf("APNs answered %d %s without a reason.", r.Status, http.StatusText(r.Status)), ""
+	}
+	return fmt.Sprintf("APNs answered %d with reason %q, which this version does not know.", r.Status, r.Reason), ""
+}
+
+// Summary is one line: "200 OK · apns-id …" or "410 Unregistered · …".
+func (r *Response) Summary() string {
+	if r.Accepted() {
+		return fmt.Sprintf("200 OK · apns-id %s", r.ApnsID)
+	}
+	desc, hint := r.Explanation()
+	s := fmt.Sprintf("%d %s · %s", r.Status, orText(r.Reason, http.StatusText(r.Status)), desc)
+	if hint != "" {
+		s += " " + hint
+	}
+	return s
+}
+
+func orText(s, alt string) string {
+	if s != "" {
+		return s
+	}
+	return alt
+}
+
+// Result is the outcome of one notification of a bulk send: exactly one of
+// Response (APNs answered) and Err (it could not answer, or the input was
+// refused before sending) is set.
+type Result struct {
+	Notification *Notification
+	Response     *Response
+	Err          error
+}
