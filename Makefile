@@ -1,0 +1,62 @@
+# APNs Console: `make run` opens the window, `make test` runs every test.
+# Both install what they need first (Debian/Ubuntu: apt packages for cgo,
+# X11 and OpenGL, plus Xvfb for the window tests; macOS: Xcode's
+# command-line tools are enough).
+
+GO      ?= go
+BINARY  := apns-console
+PKGS    := ./...
+
+# Fyne reads the locale from LANG; a bare "C" makes it log a harmless error.
+ifeq ($(filter %UTF-8 %utf8,$(LANG)),)
+export LANG := C.UTF-8
+endif
+
+# Debian packages: what cgo needs to build the window, and what the
+# window tests need to run it headless.
+DEB_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+DEB_TEST  := xvfb xauth xdotool imagemagick
+
+# install_deb installs the listed Debian packages that are missing (as root,
+# or through sudo); elsewhere it checks for a C compiler.
+define install_deb
+	@if [ "$$(uname)" = Linux ] && command -v apt-get >/dev/null 2>&1; then \
+	  missing=""; \
+	  for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  fi; \
+	elif [ "$$(uname)" = Darwin ]; then \
+	  xcode-select -p >/dev/null 2>&1 || { echo "Install Xcode's command-line tools first: xcode-select --install"; exit 1; }; \
+	fi
+endef
+
+.PHONY: run build test bench deps deps-test vet clean
+
+run: build
+	./$(BINARY)
+
+build: deps
+	$(GO) build -o $(BINARY) .
+
+deps:
+	$(call install_deb,$(DEB_BUILD))
+
+deps-test: deps
+	$(call install_deb,$(DEB_TEST))
+
+vet: deps
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	$(GO) vet $(PKGS)
+
+test: deps-test vet
+	$(GO) test -count=1 $(PKGS)
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+clean:
+	rm -f $(BINARY)
+	rm -rf test-artifacts
