@@ -1,0 +1,80 @@
+package apnstest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"apnsconsole/sender"
+)
+
+// handler serves the requests of one connection.
+func (s *Server) handler(c *conn) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serveRequest(c, w, r)
+	})
+}
+
+// serveRequest checks one notification, records the outcome and answers
+// the way APNs does (APNS-REFERENCE §1.6, §9.4): 200 with apns-id (and
+// apns-unique-id in sandbox) and no body, or the status with a JSON body
+// {"reason": …} (plus "timestamp" in milliseconds for Unregistered).
+func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
+	now := s.Now()
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxPayloadBuffer+1))
+	var req request
+	v := s.check(c, r, body, &req, now)
+
+	apnsID := req.apnsID
+	if apnsID == "" {
+		apnsID = newApnsID()
+	}
+	rec := Record{
+		Time: now, Conn: c.id, Remote: c.remote, Auth: c.auth,
+		Method: r.Method, Path: r.URL.Path,
+		Token: req.token, Topic: req.topic, PushType: req.pushType,
+		Status: http.StatusOK, ApnsID: apnsID, PayloadSize: len(body),
+		Header: redactedHeader(r.Header),
+	}
+	if rec.Token == "" && strings.HasPrefix(r.URL.Path, devicePath) {
+		rec.Token = r.URL.Path[len(devicePath):]
+	}
+
+	hdr := w.Header()
+	hdr["Date"] = nil // APNs sends no Date; a nil value stops net/http adding one
+	hdr.Set("apns-id", apnsID)
+	if v == nil {
+		if s.Environment == sender.Sandbox {
+			rec.UniqueID = newUUID()
+			hdr.Set("apns-unique-id", rec.UniqueID)
+		}
+		s.record(rec, &Accepted{
+			Time: now, Token: req.token, Topic: req.topic, PushType: req.pushType,
+			Priority: req.priority, Expiration: req.expiration, CollapseID: req.collapseID,
+			ApnsID: apnsID, UniqueID: rec.UniqueID, Payload: body,
+			Header: redactedHeader(r.Header), Auth: c.auth, TeamID: req.teamID, KeyID: req.keyID,
+		})
+		hdr["Content-Length"] = nil // HEADERS with END_STREAM only, as APNs answers
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+
+	rec.Status, rec.Reason = statusOf(v.reason), v.reason
+	answer := struct {
+		Reason    string `json:"reason"`
+		Timestamp *int64 `json:"timestamp,omitempty"`
+	}{Reason: v.reason}
+	if v.reason == "Unregistered" {
+		rec.Timestamp = v.timestamp
+		ms := v.timestamp.UnixMilli()
+		answer.Timestamp = &ms
+	}
+	s.record(rec, nil)
+	out, _ := json.Marshal(answer)
+	hdr.Set("Content-Type", "application/json")
+	hdr.Set("Content-Length", strconv.Itoa(len(out)))
+	w.WriteHeader(rec.Status)
+	w.Write(out)
+}

@@ -1,0 +1,310 @@
+// Package apnstest is a local APNs: a real TLS + HTTP/2 server on loopback
+// that checks requests the way Apple's provider API does and answers with
+// APNs' statuses and reasons, like net/http/httptest for APNs clients.
+package apnstest
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"apnsconsole/sender"
+
+	"golang.org/x/net/http2"
+)
+
+// Defaults of the Server's settings.
+const (
+	DefaultMaxConcurrentStreams = 1000 // what api.push.apple.com advertised in 2021 (APNS-REFERENCE §1.2)
+	// DefaultEnvironmentKeyReason is the spelling APNs has been seen to
+	// send; Apple documents "BadEnvironmentKeyIdInToken" (APNS-REFERENCE §1.6).
+	DefaultEnvironmentKeyReason = "BadEnvironmentKeyInToken"
+)
+
+// Server is a local APNs provider API. Make one with NewServer, or with
+// NewUnstartedServer (or a literal &Server{}) to change its fields before
+// Start or Listen. Fields must not change once it is started; its methods
+// are safe for concurrent use.
+type Server struct {
+	// Addr is the address it listens on ("127.0.0.1:port"), set by Start
+	// and Listen.
+	Addr string
+	// Authority signs the server certificate and is the only issuer whose
+	// push certificates are accepted. Made by NewUnstartedServer, or by
+	// Start when nil.
+	Authority *Authority
+	// Demo holds the demo certificate and .p8 key; Start registers the key
+	// for DemoBundleID's team. Made by NewUnstartedServer, or by Start
+	// when nil.
+	Demo *Demo
+	// Environment is Sandbox (the default) or Production: certificates
+	// and keys for the other environment are refused, and only Sandbox
+	// answers apns-unique-id.
+	Environment sender.Environment
+	// Now is the server's clock (default time.Now); tests move it to check
+	// the JWT timing rules.
+	Now func() time.Time
+	// OnRequest, when set, is called with each Record as it is answered,
+	// on the request's goroutine.
+	OnRequest func(Record)
+	// EnvironmentKeyReason is the reason for a token key used in the
+	// environment it is not for; default DefaultEnvironmentKeyReason.
+	EnvironmentKeyReason string
+	// MaxConcurrentStreams is advertised in SETTINGS; default
+	// DefaultMaxConcurrentStreams.
+	MaxConcurrentStreams uint32
+	// Hosts are extra names or addresses for the server certificate, which
+	// always covers localhost, 127.0.0.1 and ::1.
+	Hosts []string
+
+	mu       sync.Mutex
+	started  bool
+	closed   bool
+	listener net.Listener
+	conns    map[net.Conn]struct{}
+	accepted []Accepted
+	records  []Record
+	marks    map[string]*tokenMarks
+	keys     map[string]providerKey
+	bundles  map[string]map[string]bool
+
+	draining  atomic.Bool // Shutdown began: every request is 503 Shutdown
+	nextConn  atomic.Uint64
+	wg        sync.WaitGroup // the accept loop and connection goroutines
+	tlsConfig *tls.Config
+	roots     *x509.CertPool
+	base      *http.Server // carries the error log and the graceful shutdown hook
+	h2        *http2.Server
+}
+
+// NewServer starts a Sandbox server on 127.0.0.1 with a new Authority and
+// Demo. It panics if it can't (like httptest.NewServer).
+func NewServer() *Server {
+	s := NewUnstartedServer()
+	s.Start()
+	return s
+}
+
+// NewUnstartedServer makes a server with a new Authority and Demo, to be
+// adjusted and then started with Start or Listen. It panics if the keys
+// can't be made.
+func NewUnstartedServer() *Server {
+	a, err := NewAuthority()
+	if err != nil {
+		panic("apnstest: " + err.Error())
+	}
+	d, err := a.NewDemo()
+	if err != nil {
+		panic("apnstest: " + err.Error())
+	}
+	return &Server{Authority: a, Demo: d}
+}
+
+// Start starts the server on 127.0.0.1 with a free port; it panics on
+// failure.
+func (s *Server) Start() {
+	if err := s.Listen("127.0.0.1:0"); err != nil {
+		panic("apnstest: " + err.Error())
+	}
+}
+
+// Listen starts the server on addr (host:port) and returns once it
+// accepts connections; it serves in the background until Close.
+func (s *Server) Listen(addr string) error {
+	s.mu.Lock()
+	if s.started || s.closed {
+		s.mu.Unlock()
+		return errors.New("apnstest: the server was already started")
+	}
+	s.started = true
+	s.mu.Unlock()
+	err := s.listen(addr)
+	if err != nil {
+		s.mu.Lock()
+		s.started = false
+		s.mu.Unlock()
+	}
+	return err
+}
+
+func (s *Server) listen(addr string) error {
+	switch s.Environment {
+	case "":
+		s.Environment = sender.Sandbox
+	case sender.Sandbox, sender.Production:
+	default:
+		return fmt.Errorf("apnstest: environment %q: a server is either sandbox or production", s.Environment)
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.EnvironmentKeyReason == "" {
+		s.EnvironmentKeyReason = DefaultEnvironmentKeyReason
+	}
+	if s.MaxConcurrentStreams == 0 {
+		s.MaxConcurrentStreams = DefaultMaxConcurrentStreams
+	}
+	if s.Authority == nil {
+		a, err := NewAuthority()
+		if err != nil {
+			return fmt.Errorf("apnstest: making the certificate authority: %w", err)
+		}
+		s.Authority = a
+	}
+	if s.Demo == nil {
+		d, err := s.Authority.NewDemo()
+		if err != nil {
+			return fmt.Errorf("apnstest: making the demo credentials: %w", err)
+		}
+		s.Demo = d
+	}
+	s.AddKey(s.Demo.Key)
+	s.AddBundle(s.Demo.Key.TeamID, DemoBundleID)
+
+	cert, err := s.Authority.ServerCertificate(s.Hosts...)
+	if err != nil {
+		return fmt.Errorf("apnstest: making the server certificate: %w", err)
+	}
+	s.roots = s.Authority.Pool()
+	s.tlsConfig = &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		MinVersion:   tls.VersionTLS12,
+		NextProtos:   []string{http2.NextProtoTLS},
+		// Requested, not required: a certificate means certificate auth,
+		// none means token auth. It is verified by checkClientCert.
+		ClientAuth: tls.RequestClientCert,
+	}
+	s.h2 = &http2.Server{MaxConcurrentStreams: s.MaxConcurrentStreams}
+	s.base = &http.Server{ErrorLog: log.New(io.Discard, "", 0)}
+	if err := http2.ConfigureServer(s.base, s.h2); err != nil {
+		return fmt.Errorf("apnstest: %w", err)
+	}
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("apnstest: %w", err)
+	}
+	s.mu.Lock()
+	s.listener = ln
+	s.Addr = ln.Addr().String()
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go s.acceptLoop(ln)
+	return nil
+}
+
+func (s *Server) acceptLoop(ln net.Listener) {
+	defer s.wg.Done()
+	for {
+		raw, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors: try again
+			continue
+		}
+		if !s.track(raw) {
+			raw.Close()
+			return
+		}
+		go s.serveConn(raw, s.nextConn.Add(1))
+	}
+}
+
+// track registers an accepted connection (and its goroutine) unless the
+// server is closed.
+func (s *Server) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	if s.conns == nil {
+		s.conns = make(map[net.Conn]struct{})
+	}
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) untrack(c net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+func (s *Server) openConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+// settings are the SETTINGS the server advertises.
+func (s *Server) settings() []http2.Setting {
+	return []http2.Setting{{ID: http2.SettingMaxConcurrentStreams, Val: s.MaxConcurrentStreams}}
+}
+
+// Close stops listening, closes every connection and waits for their
+// goroutines. Calling it again does nothing.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	ln := s.listener
+	conns := make([]net.Conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	if ln != nil {
+		ln.Close()
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	s.wg.Wait()
+}
+
+// Shutdown closes the server gracefully: it stops listening, answers
+// every request from then on with 503 Shutdown, sends each connection a
+// GOAWAY (NO_ERROR) so clients open no more streams, and waits until the
+// clients have closed their connections or ctx ends; then it closes like
+// Close. It returns ctx's error if ctx ended first.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
+	s.mu.Lock()
+	ln, base := s.listener, s.base
+	s.mu.Unlock()
+	if ln != nil {
+		ln.Close()
+	}
+	var err error
+	if base != nil {
+		base.Shutdown(ctx) // only starts the GOAWAYs: base tracks no connections
+		tick := time.NewTicker(10 * time.Millisecond)
+		for s.openConns() > 0 && err == nil {
+			select {
+			case <-ctx.Done():
+				err = ctx.Err()
+			case <-tick.C:
+			}
+		}
+		tick.Stop()
+	}
+	s.Close()
+	return err
+}
