@@ -107,7 +107,8 @@ func handshakeEvent(host string, st tls.ConnectionState, cfg *tls.Config, took t
 			"valid until: "+leaf.NotAfter.UTC().Format(time.DateOnly))
 	}
 	if len(cfg.Certificates) > 0 && cfg.Certificates[0].Leaf != nil {
-		e.Detail = append(e.Detail, "client certificate: "+cfg.Certificates[0].Leaf.Subject.String())
+		info := InspectCertificate(cfg.Certificates[0].Leaf)
+		e.Detail = append(e.Detail, fmt.Sprintf("client certificate: %s (bundle id %s, team %s)", info.CommonName, orText(info.BundleID, "none"), orText(info.TeamID, "none")))
 	}
 	return e
 }
