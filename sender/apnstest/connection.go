@@ -25,11 +25,11 @@ type conn struct {
 	// expired, not a push certificate): every request is 403 BadCertificate.
 	certErr error
 
-	mu       sync.Mutex // guards the token binding below
-	teamID   string     // fixed by the first authenticated push
-	keyID    string     // fixed by the first authenticated push
-	jwt      string     // the JWT in use
-	jwtSince time.Time  // when the JWT in use was first sent
+	mu          sync.Mutex // guards the token binding below
+	teamID      string     // fixed by the first authenticated push
+	keyID       string     // fixed by the first authenticated push
+	jwtIssuedAt time.Time  // the iat of the JWT in use
+	jwtSince    time.Time  // when the JWT in use was first sent (zero: none yet)
 }
 
 // serveConn runs one accepted TCP connection: TLS handshake, the

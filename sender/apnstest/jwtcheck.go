@@ -183,14 +183,16 @@ func (s *Server) authenticateToken(c *conn, authorization string, now time.Time)
 	if key.envs != nil && !slices.Contains(key.envs, s.Environment) {
 		return "", "", s.EnvironmentKeyReason
 	}
+	// A token is new when its iat is: signing the same claims again gives
+	// another string (ECDSA signatures are randomized) but is no update.
 	switch {
-	case c.jwt == "":
-		c.teamID, c.keyID, c.jwt, c.jwtSince = tok.teamID, tok.keyID, raw, now
-	case c.jwt != raw:
+	case c.jwtSince.IsZero():
+		c.teamID, c.keyID, c.jwtIssuedAt, c.jwtSince = tok.teamID, tok.keyID, tok.issuedAt, now
+	case !tok.issuedAt.Equal(c.jwtIssuedAt):
 		if now.Sub(c.jwtSince) < TokenMinRefresh {
 			return "", "", "TooManyProviderTokenUpdates"
 		}
-		c.jwt, c.jwtSince = raw, now
+		c.jwtIssuedAt, c.jwtSince = tok.issuedAt, now
 	}
 	return tok.teamID, tok.keyID, ""
 }
