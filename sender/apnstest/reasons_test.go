@@ -256,6 +256,9 @@ var reasonCases = []reasonCase{
 	{"PayloadTooLarge", "4097 bytes alert", func(e *env) answer {
 		return e.viaToken(push{body: repeat(4097), header: e.tokenHeader()})
 	}},
+	{"PayloadTooLarge", "100 KB, more than the server reads", func(e *env) answer {
+		return e.viaToken(push{body: repeat(100 << 10), header: e.tokenHeader()})
+	}},
 	{"PayloadTooLarge", "5121 bytes voip", func(e *env) answer {
 		return e.viaCert(e.f.demo.Cert, push{body: repeat(5121),
 			header: e.certHeader("apns-topic", DemoBundleID+".voip", "apns-push-type", "voip")})

@@ -1,6 +1,33 @@
 // Package apnstest is a local APNs: a real TLS + HTTP/2 server on loopback
 // that checks requests the way Apple's provider API does and answers with
 // APNs' statuses and reasons, like net/http/httptest for APNs clients.
+//
+// A connection that presents a client certificate uses certificate
+// authentication; one without uses provider tokens (JWTs from .p8 keys).
+// Requests are checked in this order, the first failure giving the reason:
+// apns-id, method, path, repeated apns- headers, collapse id, priority,
+// push type, expiration, device token format, authentication with its
+// topic rules, the topic's push-type suffix, what the server was told
+// about the token (Fail, OtherEnvironment, RegisterToken, Expire,
+// Unregister), then the payload size.
+//
+// Where APNs' behaviour is undocumented (APNS-REFERENCE §10) the server
+// chooses:
+//   - a certificate that doesn't chain to the Authority, has expired, or
+//     carries no UID or environment marker is answered 403 BadCertificate
+//     on every request, rather than refused in the TLS handshake, so the
+//     client learns why; a valid certificate for the other environment
+//     gets a GOAWAY with {"reason":"BadCertificateEnvironment"} right
+//     after the handshake, as APNs was seen to do;
+//   - a topic outside the certificate's topics is TopicDisallowed;
+//   - priority 10 with push type background is BadPriority;
+//   - a JWT whose iat is more than an hour behind or ahead of Now is
+//     ExpiredProviderToken; a JWT counts as new (for the 20-minute rule)
+//     when its iat differs from the one in use on the connection;
+//   - the authorization scheme "bearer" is matched without regard to case;
+//   - without apns-push-type the push type follows the topic's suffix;
+//   - a client's apns-id is echoed as sent (either case); ids the server
+//     makes are uppercase, apns-unique-id lowercase (sandbox only).
 package apnstest
 
 import (
@@ -94,9 +121,9 @@ func NewServer() *Server {
 	return s
 }
 
-// NewUnstartedServer makes a server with a new Authority and Demo, to be
-// adjusted and then started with Start or Listen. It panics if the keys
-// can't be made.
+// NewUnstartedServer makes a server with a new Authority and Demo and the
+// default settings, to be adjusted and then started with Start or Listen.
+// It panics if the keys can't be made.
 func NewUnstartedServer() *Server {
 	a, err := NewAuthority()
 	if err != nil {
@@ -106,7 +133,14 @@ func NewUnstartedServer() *Server {
 	if err != nil {
 		panic("apnstest: " + err.Error())
 	}
-	return &Server{Authority: a, Demo: d}
+	return &Server{
+		Authority:            a,
+		Demo:                 d,
+		Environment:          sender.Sandbox,
+		Now:                  time.Now,
+		EnvironmentKeyReason: DefaultEnvironmentKeyReason,
+		MaxConcurrentStreams: DefaultMaxConcurrentStreams,
+	}
 }
 
 // Start starts the server on 127.0.0.1 with a free port; it panics on
@@ -136,7 +170,11 @@ func (s *Server) Listen(addr string) error {
 	return err
 }
 
-func (s *Server) listen(addr string) error {
+// prepare checks the environment, fills in the defaults, makes the
+// authority and demo credentials if missing and registers the demo key and
+// bundle. It may be called more than once (a second listener, such as a
+// legacy gateway beside the HTTP/2 one, calls it too).
+func (s *Server) prepare() error {
 	switch s.Environment {
 	case "":
 		s.Environment = sender.Sandbox
@@ -169,7 +207,13 @@ func (s *Server) listen(addr string) error {
 	}
 	s.AddKey(s.Demo.Key)
 	s.AddBundle(s.Demo.Key.TeamID, DemoBundleID)
+	return nil
+}
 
+func (s *Server) listen(addr string) error {
+	if err := s.prepare(); err != nil {
+		return err
+	}
 	cert, err := s.Authority.ServerCertificate(s.Hosts...)
 	if err != nil {
 		return fmt.Errorf("apnstest: making the server certificate: %w", err)
