@@ -85,6 +85,7 @@ func NewLogPane(a fyne.App) *LogPane {
 
 func (p *LogPane) buildUI() {
 	p.list = widget.NewList(p.length, newLogRow, p.updateRow)
+	p.list.HideSeparators = true
 	p.list.OnSelected = p.showSelected
 
 	p.count = widget.NewLabel("")
@@ -107,7 +108,8 @@ func (p *LogPane) buildUI() {
 		container.NewVBox(copyLine, closeSel), p.selected)
 	p.selBar.Hide()
 
-	p.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), p.selBar, nil, nil, p.list)
+	rows := container.NewThemeOverride(p.list, compactTheme{p.app})
+	p.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), p.selBar, nil, nil, rows)
 	p.updateCount()
 }
 
@@ -248,7 +250,6 @@ func newLogRow() fyne.CanvasObject {
 	r := &logRow{icon: widget.NewIcon(nil), time: widget.NewLabel("00:00:00.000"), text: widget.NewLabel("")}
 	r.time.TextStyle.Monospace = true
 	r.time.Importance = widget.LowImportance
-	r.time.SizeName = theme.SizeNameCaptionText
 	r.text.Truncation = fyne.TextTruncateEllipsis
 	r.ExtendBaseWidget(r)
 	return r
@@ -306,45 +307,31 @@ func importanceFor(t tone) widget.Importance {
 	return widget.MediumImportance
 }
 
-// Icons by kind, coloured by outcome; made once.
-var (
-	iconSend     = theme.NewPrimaryThemedResource(theme.MailSendIcon())
-	iconSuccess  = theme.NewSuccessThemedResource(theme.ConfirmIcon())
-	iconFailure  = theme.NewErrorThemedResource(theme.ErrorIcon())
-	iconGoAway   = theme.NewErrorThemedResource(theme.LogoutIcon())
-	iconWarning  = theme.NewWarningThemedResource(theme.WarningIcon())
-	iconDNS      = theme.SearchIcon()
-	iconConnect  = theme.ComputerIcon()
-	iconTLS      = theme.LoginIcon()
-	iconRequest  = theme.UploadIcon()
-	iconInfo     = theme.InfoIcon()
-	iconResponse = theme.DownloadIcon()
-)
-
+// iconFor is a line's icon: by kind, coloured by outcome.
 func iconFor(l logLine) fyne.Resource {
 	switch {
 	case l.Kind == kindSend:
-		return iconSend
+		return theme.NewPrimaryThemedResource(theme.MailSendIcon())
 	case l.Kind == sender.EventGoAway:
-		return iconGoAway
+		return theme.NewErrorThemedResource(theme.LogoutIcon())
 	case l.Tone == toneSuccess:
-		return iconSuccess
+		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	case l.Tone == toneFailure:
-		return iconFailure
+		return theme.NewErrorThemedResource(theme.ErrorIcon())
 	case l.Tone == toneWarning:
-		return iconWarning
+		return theme.NewWarningThemedResource(theme.WarningIcon())
 	}
 	switch l.Kind {
 	case sender.EventDNS:
-		return iconDNS
+		return theme.SearchIcon()
 	case sender.EventConnect:
-		return iconConnect
+		return theme.ComputerIcon()
 	case sender.EventTLS:
-		return iconTLS
+		return theme.LoginIcon()
 	case sender.EventRequest:
-		return iconRequest
+		return theme.UploadIcon()
 	case sender.EventResponse:
-		return iconResponse
+		return theme.DownloadIcon()
 	}
-	return iconInfo
+	return theme.InfoIcon()
 }

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"apnsconsole/sender"
+)
+
+// Drop takes files dropped onto the window: each goes to the field of its
+// kind (.p12/.pfx, PEM certificate or key, .p8), the kind is chosen, and
+// the credential is loaded. The window calls it; tests call it directly.
+func (c *Console) Drop(uris []fyne.URI) {
+	kind := sender.CredentialKind(0)
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			continue
+		}
+		path := u.Path()
+		switch k, field := c.fieldForFile(path); {
+		case field == nil:
+			c.log.Add(sender.EventWarning, toneWarning, filepath.Base(path)+" is not a credential file: drop a .p12/.pfx, a PEM certificate or key (.pem .crt .cer .key) or a .p8 key")
+		default:
+			field.SetText(path)
+			kind = k
+		}
+	}
+	if kind == 0 {
+		return
+	}
+	c.kind.SetSelected(kindChoice(kind))
+	if kind == sender.KindP8 {
+		if id := keyIDFromFileName(c.p8Path.Text); id != "" {
+			c.keyID.SetText(id)
+		}
+	}
+	c.loadCredential()
+}
+
+// fieldForFile picks the kind and field for a dropped file by its
+// extension and, for PEM files, by what the file holds.
+func (c *Console) fieldForFile(path string) (sender.CredentialKind, *widget.Entry) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".p12", ".pfx":
+		return sender.KindP12, c.p12Path
+	case ".p8":
+		return sender.KindP8, c.p8Path
+	case ".pem", ".crt", ".cer", ".key":
+		data, _ := os.ReadFile(path)
+		hasCert := bytes.Contains(data, []byte("CERTIFICATE-----")) || (len(data) > 0 && data[0] == 0x30) // PEM or DER
+		hasKey := bytes.Contains(data, []byte("PRIVATE KEY-----"))
+		switch {
+		case hasKey && !hasCert:
+			return sender.KindPEM, c.keyPath
+		case hasCert && hasKey:
+			c.keyPath.SetText("") // the key is in the same file
+			return sender.KindPEM, c.certPath
+		default:
+			return sender.KindPEM, c.certPath
+		}
+	}
+	return 0, nil
+}
