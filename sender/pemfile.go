@@ -170,7 +170,7 @@ func missingCertificateError(certLabel, keyLabel string, keys []pemKeyBlock, oth
 			if s, err := decodePrivateKeyBlock(keys[0].block, password, keys[0].from); err == nil {
 				if k, ok := s.(*ecdsa.PrivateKey); ok && k.Curve.Params().Name == "P-256" {
 					return &credentialError{
-						problem:  keys[0].from + " holds a P-256 private key and no certificate: it looks like a token key (.p8)",
+						problem:  keys[0].from + " holds a P-256 private key and no certificate, so it looks like a token key (.p8)",
 						fix:      "load it as a .p8 with its Key ID and Team ID, or choose the push certificate (.pem or .cer) and its key",
 						sentinel: ErrNoCertificate,
 					}

@@ -107,7 +107,7 @@ func ParseToken(raw string) (DeviceToken, error) {
 	if len(digits)%2 != 0 {
 		return nil, &TokenError{
 			fmt.Sprintf("the token has %d hex digits, an odd number, so a digit is missing or extra", len(digits)),
-			"every byte is two hex digits: copy the whole token again (" + tokenFixPrintHex + ")",
+			"every byte is two hex digits, so copy the whole token again; " + tokenFixPrintHex,
 		}
 	}
 	b, err := hex.DecodeString(digits)
@@ -238,7 +238,7 @@ func foreignTokenCharacter(s string, r rune) error {
 			}
 		}
 	}
-	pos := 1 + utf8.RuneCountInString(s[:strings.IndexRune(s, r)])
+	pos := 1 + utf8.RuneCountInString(s[:max(0, strings.IndexRune(s, r))])
 	return &TokenError{
 		fmt.Sprintf("the token contains %q (character %d), which is not a hex digit", string(r), pos),
 		"a device token is hex digits 0-9 and a-f only: paste only the token; " + tokenFixPrintHex,

@@ -132,3 +132,24 @@ func TestDeviceTokenWarning(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseToken checks that no input panics and that every accepted token
+// prints as the even-length lowercase hex it decodes from.
+func FuzzParseToken(f *testing.F) {
+	for _, s := range []string{demoTokenHex, "<740f4707 bebcf74f>", "{length = 2, bytes = 0xabcd}", "32 bytes", "0x", "\xff\xfe", "a\xffb", "ExpoPushToken[", "{length = 99999999999999999999, bytes = 0x}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tok, err := ParseToken(s)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidToken) {
+				t.Fatalf("error %v is not ErrInvalidToken", err)
+			}
+			return
+		}
+		again, err := ParseToken(tok.String())
+		if err != nil || again.String() != tok.String() || len(tok) == 0 {
+			t.Fatalf("ParseToken(%q) = %s, which does not parse back: %v", s, tok, err)
+		}
+	})
+}
