@@ -7,11 +7,6 @@ GO      ?= go
 BINARY  := apns-console
 PKGS    := ./...
 
-# Fyne reads the locale from LANG; a bare "C" makes it log a harmless error.
-ifeq ($(filter %UTF-8 %utf8,$(LANG)),)
-export LANG := C.UTF-8
-endif
-
 # Debian packages: what cgo needs to build the window, and what the
 # window tests need to run it headless.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
