@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -53,6 +52,7 @@ type Console struct {
 	now     func() time.Time
 	ctx     context.Context
 	cancel  context.CancelFunc
+	do      func(func()) // hands work from background goroutines to the UI goroutine: fyne.Do
 
 	log *LogPane
 
@@ -78,14 +78,15 @@ type Console struct {
 	tokenStatus *widget.Label
 
 	// Notification section.
-	body     *widget.Entry
-	title    *widget.Entry
-	subtitle *widget.Entry
-	badge    *widget.Entry
-	sound    *widget.Entry
-	topic    *widget.SelectEntry
-	pushType *widget.Select
-	priority *widget.Select
+	body         *widget.Entry
+	title        *widget.Entry
+	subtitle     *widget.Entry
+	badge        *widget.Entry
+	sound        *widget.Entry
+	topic        *widget.SelectEntry
+	topicOptions []string // the certificate's topics, offered in topic
+	pushType     *widget.Select
+	priority     *widget.Select
 
 	// Advanced section.
 	expiration     *widget.Entry
@@ -140,6 +141,7 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 		version:  version,
 		prefs:    a.Preferences(),
 		now:      time.Now,
+		do:       fyne.Do,
 		creds:    map[sender.CredentialKind]*sender.Credential{},
 		credErrs: map[sender.CredentialKind]string{},
 		loading:  map[sender.CredentialKind]int{},
@@ -150,7 +152,7 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.win = a.NewWindow(WindowTitle)
-	c.log = NewLogPane(a)
+	c.log = newLogPane(a, c.do)
 	c.win.SetContent(c.buildUI())
 	c.win.SetMainMenu(c.buildMenu())
 	c.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.Drop(uris) })
@@ -214,12 +216,11 @@ func (c *Console) buildSendBar() fyne.CanvasObject {
 	)
 }
 
-// connectionControls is the row that says where and how a send goes: the
-// environment today; a protocol choice (HTTP/2 or the legacy binary API)
-// belongs next to it.
+// connectionControls says where and how a send goes: the environment
+// today. A protocol choice (HTTP/2 or the legacy binary API) belongs here
+// as a second row, so the form stays within 800 px.
 func (c *Console) connectionControls() fyne.CanvasObject {
-	label := widget.NewLabelWithStyle("Environment", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.NewHBox(label, c.env, layout.NewSpacer())
+	return container.NewVBox(c.env)
 }
 
 // sendShortcut is Ctrl+Enter (Cmd+Enter on macOS). It is a main-menu

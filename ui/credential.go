@@ -261,7 +261,7 @@ func (c *Console) load(r loadRequest) {
 	c.showCredential()
 	go func() {
 		cred, err := loadCredential(r)
-		fyne.Do(func() { c.loaded(r, gen, cred, err) })
+		c.do(func() { c.loaded(r, gen, cred, err) })
 	}()
 }
 
@@ -335,6 +335,11 @@ func (c *Console) showCredential() {
 	cred := c.activeCredential()
 	warning := ""
 	switch {
+	case c.loading[k] != 0:
+		c.setSummary(theme.ViewRefreshIcon(), widget.LowImportance, "Loading…")
+	case c.credErrs[k] != "":
+		// Shown in Local too: the user just tried to load it.
+		c.setSummary(theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance, c.credErrs[k])
 	case local && cred != nil:
 		c.setSummary(theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.MediumImportance,
 			"Simulator demo "+cred.Kind.String()+": "+cred.Summary(c.now()))
@@ -347,10 +352,6 @@ func (c *Console) showCredential() {
 		} else {
 			c.setSummary(theme.InfoIcon(), widget.LowImportance, "Starting the local simulator…")
 		}
-	case c.loading[k] != 0:
-		c.setSummary(theme.ViewRefreshIcon(), widget.LowImportance, "Loading…")
-	case c.credErrs[k] != "":
-		c.setSummary(theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance, c.credErrs[k])
 	case cred != nil:
 		c.setSummary(theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.MediumImportance, cred.Summary(c.now()))
 		if !cred.AllowsEnvironment(c.environment()) {

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -66,8 +65,9 @@ type LogPane struct {
 
 	mu      sync.Mutex
 	lines   *ring[logLine]
-	dropped int  // lines pushed out of the ring since the last Clear
-	pending bool // a refresh is queued with fyne.Do
+	dropped int          // lines pushed out of the ring since the last Clear
+	pending bool         // a refresh is queued with do
+	do      func(func()) // runs a function on the UI goroutine: fyne.Do
 
 	list     *widget.List
 	count    *widget.Label
@@ -77,8 +77,10 @@ type LogPane struct {
 }
 
 // NewLogPane makes an empty log pane; a is used for the clipboard.
-func NewLogPane(a fyne.App) *LogPane {
-	p := &LogPane{app: a, lines: newRing[logLine](logCapacity)}
+func NewLogPane(a fyne.App) *LogPane { return newLogPane(a, fyne.Do) }
+
+func newLogPane(a fyne.App, do func(func())) *LogPane {
+	p := &LogPane{app: a, lines: newRing[logLine](logCapacity), do: do}
 	p.buildUI()
 	return p
 }
@@ -90,10 +92,11 @@ func (p *LogPane) buildUI() {
 
 	p.count = widget.NewLabel("")
 	p.count.Importance = widget.LowImportance
+	p.count.Truncation = fyne.TextTruncateEllipsis
 	copyAll := widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), p.CopyAll)
 	clear := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), p.Clear)
 	title := widget.NewLabelWithStyle("Log", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	header := container.NewHBox(title, p.count, layout.NewSpacer(), copyAll, clear)
+	header := container.NewBorder(nil, nil, title, container.NewHBox(copyAll, clear), p.count)
 
 	p.selected = widget.NewLabel("")
 	p.selected.Wrapping = fyne.TextWrapBreak
@@ -153,7 +156,7 @@ func (p *LogPane) scheduleLocked() {
 		return
 	}
 	p.pending = true
-	fyne.Do(p.refresh)
+	p.do(p.refresh)
 }
 
 func (p *LogPane) refresh() {

@@ -172,6 +172,7 @@ func (c *Console) refreshTopics() {
 	for _, t := range cred.Topics() {
 		opts = append(opts, t.Name)
 	}
+	c.topicOptions = opts
 	c.topic.SetOptions(opts)
 	switch def := c.defaultTopic(cred); {
 	case def != "":

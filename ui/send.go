@@ -4,8 +4,6 @@ import (
 	"crypto/x509"
 	"fmt"
 
-	"fyne.io/fyne/v2"
-
 	"apnsconsole/sender"
 )
 
@@ -29,7 +27,7 @@ type sendJob struct {
 // Send sends the notification the form describes, unless one is on its
 // way or the form is not ready. The button, Ctrl/Cmd+Enter and the File
 // menu call it; the network work runs in the background and the result
-// comes back with fyne.Do.
+// comes back on the UI goroutine (fyne.Do).
 func (c *Console) Send() {
 	if c.sending {
 		return
@@ -52,7 +50,7 @@ func (c *Console) Send() {
 	c.save()
 	go func() {
 		resp, err := c.run(job)
-		fyne.Do(func() { c.sent(resp, err) })
+		c.do(func() { c.sent(resp, err) })
 	}()
 }
 

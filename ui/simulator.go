@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"fyne.io/fyne/v2"
-
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
 )
@@ -15,7 +13,7 @@ import (
 func (c *Console) startSimulator() {
 	go func() {
 		c.simulator()
-		fyne.Do(func() {
+		c.do(func() {
 			c.showCredential()
 			c.validate()
 		})

@@ -1,0 +1,516 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"apnsconsole/sender"
+	"apnsconsole/sender/apnstest"
+)
+
+// uiQueue stands in for fyne.Do: background work queues its UI updates
+// here and the test goroutine, acting as the UI goroutine, runs them while
+// it waits. The widgets are then only ever touched from one goroutine.
+type uiQueue struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (q *uiQueue) do(f func()) {
+	q.mu.Lock()
+	q.fns = append(q.fns, f)
+	q.mu.Unlock()
+}
+
+func (q *uiQueue) drain() {
+	for {
+		q.mu.Lock()
+		fns := q.fns
+		q.fns = nil
+		q.mu.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, f := range fns {
+			f()
+		}
+	}
+}
+
+// harness is a console on a test app, driven like a user would.
+type harness struct {
+	t *testing.T
+	c *Console
+	q *uiQueue
+}
+
+// newHarness opens a console on a fresh test app: a first launch, so the
+// local simulator is selected with its demo credential and token.
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	q := &uiQueue{}
+	c := New(a, "test", func(c *Console) { c.do = q.do })
+	t.Cleanup(c.Close)
+	c.Window().Resize(DefaultSize)
+	c.Window().Show()
+	return &harness{t: t, c: c, q: q}
+}
+
+// waitFor runs the queued UI work until cond holds, failing after a
+// generous deadline (the sends themselves take milliseconds).
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		h.q.drain()
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s\nlog:\n%s", what, strings.Join(h.c.log.Lines(), "\n"))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// simulator waits for the console's local simulator to be up.
+func (h *harness) simulator() *apnstest.Server {
+	h.t.Helper()
+	var sim *apnstest.Server
+	h.waitFor("the local simulator", func() bool {
+		h.c.mu.Lock()
+		defer h.c.mu.Unlock()
+		if h.c.simErr != nil {
+			h.t.Fatalf("simulator: %v", h.c.simErr)
+		}
+		sim = h.c.sim
+		return sim != nil && !h.c.sendBtn.Disabled()
+	})
+	return sim
+}
+
+func (h *harness) logText() string { return strings.Join(h.c.log.Lines(), "\n") }
+
+// waitForLog waits until the log holds every one of parts.
+func (h *harness) waitForLog(parts ...string) {
+	h.t.Helper()
+	h.waitFor(fmt.Sprintf("the log to show %q", parts), func() bool {
+		log := h.logText()
+		for _, p := range parts {
+			if !strings.Contains(log, p) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func (h *harness) typeInto(e interface {
+	fyne.Focusable
+	SetText(string)
+}, text string) {
+	e.SetText("")
+	test.Type(e, text)
+}
+
+// sendAndWait presses Send and waits for the send to finish.
+func (h *harness) sendAndWait() {
+	h.t.Helper()
+	test.Tap(h.c.sendBtn)
+	h.waitFor("the send to finish", func() bool { return !h.c.sending })
+}
+
+// demoFiles writes a simulator's demo credentials to a temporary folder.
+func demoFiles(t *testing.T) (dir string, sim *apnstest.Server) {
+	t.Helper()
+	sim = apnstest.NewServer()
+	t.Cleanup(sim.Close)
+	dir = t.TempDir()
+	if err := sim.Demo.WriteFiles(dir, sim.Authority); err != nil {
+		t.Fatal(err)
+	}
+	return dir, sim
+}
+
+func TestFirstLaunchIsReadyToSendToTheSimulator(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	if c.Window().Title() != "APNs Console" {
+		t.Errorf("title = %q", c.Window().Title())
+	}
+	if c.env.Selected != envLocal {
+		t.Errorf("environment = %q, want %q on a first launch", c.env.Selected, envLocal)
+	}
+	if c.token.Text != apnstest.DemoToken {
+		t.Errorf("token = %q, want the demo token", c.token.Text)
+	}
+	if !strings.Contains(c.credSummary.Text, "Simulator demo") || !strings.Contains(c.credSummary.Text, apnstest.DemoBundleID) {
+		t.Errorf("credential summary = %q, want the simulator's demo certificate", c.credSummary.Text)
+	}
+	if !strings.Contains(c.target.Text, "127.0.0.1:") {
+		t.Errorf("target = %q, want the simulator's address", c.target.Text)
+	}
+	if c.sections.Items[3].Open {
+		t.Error("Advanced is open on launch, want it collapsed")
+	}
+}
+
+func TestTokenFieldSaysWhatItUnderstood(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+
+	h.typeInto(c.token, "<740f4707 bebcf74f 9b7c25d4 8e335894 5f6aa01d a5ddb387 462c7eaf 61bb78ad>")
+	if want := "32-byte token ✓ · cleaned to " + apnstest.DemoToken; c.tokenStatus.Text != want {
+		t.Errorf("token status = %q, want %q", c.tokenStatus.Text, want)
+	}
+	if c.sendBtn.Disabled() {
+		t.Errorf("Send is disabled for a good token: %s", c.problem.Text)
+	}
+
+	// iOS 13's description elides the middle bytes: refused, with the fix.
+	h.typeInto(c.token, "{length = 32, bytes = 0x740f4707 bebcf74f 9b7c25d4 ... 462c7eaf 61bb78ad }")
+	_, err := sender.ParseToken(c.token.Text)
+	if err == nil {
+		t.Fatal("the sender accepts an elided token; this test needs one it refuses")
+	}
+	if c.tokenStatus.Text != err.Error() {
+		t.Errorf("token status = %q, want the sender's explanation %q", c.tokenStatus.Text, err.Error())
+	}
+	if !c.sendBtn.Disabled() {
+		t.Error("Send is enabled with a token that can't be used")
+	}
+	if !c.problem.Visible() || !strings.Contains(c.problem.Text, "Device token") {
+		t.Errorf("reason next to Send = %q (visible %v), want the token problem", c.problem.Text, c.problem.Visible())
+	}
+
+	h.typeInto(c.token, strings.Repeat("ab", 80))
+	if !strings.HasPrefix(c.tokenStatus.Text, "80-byte token ⚠") || !strings.Contains(c.tokenStatus.Text, "Simulator") {
+		t.Errorf("token status for 80 bytes = %q, want the Simulator-token warning", c.tokenStatus.Text)
+	}
+	if c.sendBtn.Disabled() {
+		t.Error("Send is disabled for an 80-byte token, which is legal")
+	}
+}
+
+func TestLoadsCertificateAndTokenKeyAndShowsTheSummary(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	dir, _ := demoFiles(t)
+
+	// A .p12 with the wrong password: the error names the cause.
+	c.kind.SetSelected(kindP12Choice)
+	c.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
+	h.typeInto(c.p12Password, "wrong")
+	test.Tap(c.loadBtn)
+	h.waitFor("the wrong-password error", func() bool { return c.credErrs[sender.KindP12] != "" })
+	if !strings.Contains(strings.ToLower(c.credSummary.Text), "password") {
+		t.Errorf("summary after a wrong password = %q, want it to name the password", c.credSummary.Text)
+	}
+
+	// The right password: loaded, and the console leaves the simulator
+	// for the environment the certificate is for.
+	h.typeInto(c.p12Password, apnstest.DemoP12Password)
+	test.Tap(c.loadBtn)
+	h.waitFor("the .p12 to load", func() bool { return c.creds[sender.KindP12] != nil })
+	if c.env.Selected != envSandbox {
+		t.Errorf("environment after loading a sandbox+production certificate = %q, want %q", c.env.Selected, envSandbox)
+	}
+	for _, want := range []string{apnstest.DemoBundleID, "3 topics", "sandbox + production", "expires "} {
+		if !strings.Contains(c.credSummary.Text, want) {
+			t.Errorf("summary = %q, want %q in it", c.credSummary.Text, want)
+		}
+	}
+	if got := c.topicOptions; len(got) != 3 || got[0] != apnstest.DemoBundleID {
+		t.Errorf("topic choices = %q, want the certificate's 3 topics", got)
+	}
+	if !strings.Contains(c.target.Text, "api.sandbox.push.apple.com:443") {
+		t.Errorf("target = %q, want Apple's sandbox host", c.target.Text)
+	}
+
+	// The .p8: dropped onto the window, the Key ID comes from its name.
+	c.Drop([]fyne.URI{storage.NewFileURI(filepath.Join(dir, apnstest.FileDemoP8))})
+	if c.kind.Selected != kindP8Choice || c.keyID.Text != apnstest.DemoKeyID {
+		t.Fatalf("after dropping the .p8: kind %q, Key ID %q; want %q and %q", c.kind.Selected, c.keyID.Text, kindP8Choice, apnstest.DemoKeyID)
+	}
+	h.waitFor("the Team ID error", func() bool { return c.credErrs[sender.KindP8] != "" })
+	if !strings.Contains(c.credSummary.Text, "Team ID") {
+		t.Errorf("summary without a Team ID = %q, want it to ask for the Team ID", c.credSummary.Text)
+	}
+	h.typeInto(c.teamID, apnstest.DemoTeamID)
+	test.Tap(c.loadBtn)
+	h.waitFor("the .p8 to load", func() bool { return c.creds[sender.KindP8] != nil })
+	if want := "Token key " + apnstest.DemoKeyID + " · team " + apnstest.DemoTeamID; !strings.HasPrefix(c.credSummary.Text, want) {
+		t.Errorf("summary = %q, want it to start with %q", c.credSummary.Text, want)
+	}
+	// A token key has no default topic: Send says so until one is typed.
+	if !c.sendBtn.Disabled() || !strings.Contains(c.problem.Text, "topic") {
+		t.Errorf("with a .p8 and no topic: Send disabled %v, reason %q; want disabled asking for a topic", c.sendBtn.Disabled(), c.problem.Text)
+	}
+	h.typeInto(c.topic, apnstest.DemoBundleID)
+	if c.sendBtn.Disabled() {
+		t.Errorf("Send is disabled with a .p8 and a topic: %s", c.problem.Text)
+	}
+
+	// Switching back to the certificate shows its summary again.
+	c.kind.SetSelected(kindP12Choice)
+	if !strings.Contains(c.credSummary.Text, apnstest.DemoBundleID) {
+		t.Errorf("summary back on the .p12 = %q", c.credSummary.Text)
+	}
+}
+
+func TestSendToSimulatorLogsTheRoundTrip(t *testing.T) {
+	h := newHarness(t)
+	sim := h.simulator()
+	c := h.c
+
+	test.Tap(c.sendBtn)
+	if c.sendBtn.Text != "Sending…" || !c.sendBtn.Disabled() || !c.activity.Visible() {
+		t.Errorf("while sending: button %q disabled %v, activity visible %v; want Sending…, disabled, visible",
+			c.sendBtn.Text, c.sendBtn.Disabled(), c.activity.Visible())
+	}
+	h.waitFor("the send to finish", func() bool { return !c.sending })
+	if c.sendBtn.Text != "Send" || c.sendBtn.Disabled() {
+		t.Errorf("after the send: button %q disabled %v", c.sendBtn.Text, c.sendBtn.Disabled())
+	}
+	accepted := sim.Accepted()
+	if len(accepted) != 1 {
+		t.Fatalf("simulator accepted %d notifications, want 1", len(accepted))
+	}
+	a := accepted[0]
+	h.waitForLog("Send 1 → "+sim.Addr+" (local simulator)", "TLS", "POST /3/device/"+apnstest.DemoToken, "200 OK", "apns-id "+a.ApnsID)
+	if !strings.Contains(string(a.Payload), demoBody) {
+		t.Errorf("payload = %s, want the demo alert", a.Payload)
+	}
+
+	// Ctrl/Cmd+Enter is the File menu's Send item: the same send, on the
+	// same connection.
+	item := findMenuItem(t, c.Window().MainMenu(), sendShortcut)
+	item.Action()
+	h.waitFor("the second send to finish", func() bool { return !c.sending })
+	h.waitForLog("Send 2 →", "Reusing the connection")
+	if n := len(sim.Accepted()); n != 2 {
+		t.Fatalf("simulator accepted %d notifications, want 2", n)
+	}
+	c.mu.Lock()
+	handshakes := c.client.Handshakes()
+	c.mu.Unlock()
+	if handshakes != 1 {
+		t.Errorf("%d TLS handshakes for 2 sends, want 1", handshakes)
+	}
+}
+
+func findMenuItem(t *testing.T, m *fyne.MainMenu, sc fyne.Shortcut) *fyne.MenuItem {
+	t.Helper()
+	for _, menu := range m.Items {
+		for _, it := range menu.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName() {
+				return it
+			}
+		}
+	}
+	t.Fatalf("no menu item has the shortcut %s", sc.ShortcutName())
+	return nil
+}
+
+func TestRejectedSendShowsTheReasonAndItsExplanation(t *testing.T) {
+	h := newHarness(t)
+	sim := h.simulator()
+	since := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	sim.Unregister(apnstest.DemoToken, since)
+
+	h.sendAndWait()
+	reason, _ := sender.LookupReason("Unregistered")
+	h.waitForLog("410 Unregistered", reason.Description, reason.Hint, since.Format(time.RFC3339))
+	var failure bool
+	h.c.log.mu.Lock()
+	for i := 0; i < h.c.log.lines.len(); i++ {
+		l := h.c.log.lines.at(i)
+		if strings.Contains(l.Text, "410 Unregistered") {
+			failure = l.Tone == toneFailure
+		}
+	}
+	h.c.log.mu.Unlock()
+	if !failure {
+		t.Error("the 410 line is not shown as a failure")
+	}
+}
+
+func TestTokenKeySendsToSimulatorWithItsDemoKey(t *testing.T) {
+	h := newHarness(t)
+	sim := h.simulator()
+	h.c.kind.SetSelected(kindP8Choice)
+	if !strings.Contains(h.c.credSummary.Text, "Token key "+apnstest.DemoKeyID) {
+		t.Errorf("summary = %q, want the simulator's demo key", h.c.credSummary.Text)
+	}
+	h.sendAndWait()
+	h.waitForLog("200 OK", "authorization: bearer <provider token, not shown>")
+	if got := sim.Accepted(); len(got) != 1 || got[0].Topic != apnstest.DemoBundleID {
+		t.Fatalf("accepted %+v, want one notification for %s", got, apnstest.DemoBundleID)
+	}
+}
+
+func TestInvalidCustomPayloadDisablesSendWithTheReason(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	c.sections.Open(3)
+
+	h.typeInto(c.custom, `{"aps": {"category": "MESSAGE"}, "chat-id": `)
+	if !c.sendBtn.Disabled() {
+		t.Error("Send is enabled with invalid custom JSON")
+	}
+	if !c.problem.Visible() || !strings.HasPrefix(c.problem.Text, "Payload: ") {
+		t.Errorf("reason next to Send = %q (visible %v), want the payload problem", c.problem.Text, c.problem.Visible())
+	}
+	if !strings.HasPrefix(c.payloadStatus.Text, "✗") {
+		t.Errorf("payload status = %q, want it marked invalid", c.payloadStatus.Text)
+	}
+	// Send does nothing while the form is invalid (the shortcut included).
+	c.Send()
+	if c.sending {
+		t.Fatal("Send started with an invalid payload")
+	}
+
+	h.typeInto(c.custom, `{"aps": {"category": "MESSAGE"}, "chat-id": 42}`)
+	if c.sendBtn.Disabled() {
+		t.Errorf("Send is disabled with valid custom JSON: %s", c.problem.Text)
+	}
+	p, err := c.payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("✓ valid · %d / 4096 bytes", len(p)); c.payloadStatus.Text != want {
+		t.Errorf("payload status = %q, want %q", c.payloadStatus.Text, want)
+	}
+
+	// Too large for an alert, small enough for VoIP (5120 bytes).
+	c.custom.SetText(`{"blob": "` + strings.Repeat("x", 4500) + `"}`)
+	if !c.sendBtn.Disabled() || !strings.Contains(c.payloadStatus.Text, "/ 4096 bytes") {
+		t.Errorf("4.5 KB alert: Send disabled %v, status %q; want disabled and the byte count", c.sendBtn.Disabled(), c.payloadStatus.Text)
+	}
+	c.pushType.SetSelected(string(sender.PushVoIP))
+	if c.sendBtn.Disabled() || !strings.Contains(c.payloadStatus.Text, "/ 5120 bytes") {
+		t.Errorf("4.5 KB VoIP: Send disabled %v (%s), status %q; want enabled against 5120 bytes", c.sendBtn.Disabled(), c.problem.Text, c.payloadStatus.Text)
+	}
+}
+
+func TestPreferencesKeepFieldsButNeverPasswords(t *testing.T) {
+	a := test.NewTempApp(t)
+	q := &uiQueue{}
+	c := New(a, "test", func(c *Console) { c.do = q.do })
+	h := &harness{t: t, c: c, q: q}
+	h.simulator()
+	dir, _ := demoFiles(t)
+
+	const secret = "s3cret-Pa55"
+	c.kind.SetSelected(kindPEMChoice)
+	c.certPath.SetText(filepath.Join(dir, apnstest.FileDemoCert))
+	c.keyPath.SetText(filepath.Join(dir, apnstest.FileDemoKey))
+	h.typeInto(c.keyPassword, secret)
+	c.kind.SetSelected(kindP12Choice)
+	c.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
+	h.typeInto(c.p12Password, apnstest.DemoP12Password)
+	test.Tap(c.loadBtn)
+	h.waitFor("the .p12 to load", func() bool { return c.creds[sender.KindP12] != nil })
+	h.typeInto(c.title, "Order shipped")
+	h.typeInto(c.badge, "3")
+	h.typeInto(c.token, "<"+apnstest.DemoToken+">")
+	c.Close()
+
+	values := map[string]any{}
+	a.Preferences().(interface{ ReadValues(func(map[string]any)) }).ReadValues(func(m map[string]any) {
+		for k, v := range m {
+			values[k] = v
+		}
+	})
+	for k, v := range values {
+		s := fmt.Sprint(v)
+		if strings.Contains(s, secret) || s == apnstest.DemoP12Password || strings.Contains(s, "PRIVATE KEY") {
+			t.Errorf("preference %q holds a secret: %q", k, s)
+		}
+	}
+
+	// The next launch comes back as it was left.
+	q2 := &uiQueue{}
+	c2 := New(a, "test", func(c *Console) { c.do = q2.do })
+	t.Cleanup(c2.Close)
+	h2 := &harness{t: t, c: c2, q: q2}
+	if c2.env.Selected != envSandbox || c2.kind.Selected != kindP12Choice {
+		t.Errorf("restored environment %q, kind %q; want %q and %q", c2.env.Selected, c2.kind.Selected, envSandbox, kindP12Choice)
+	}
+	if c2.p12Path.Text != c.p12Path.Text || c2.certPath.Text != c.certPath.Text || c2.title.Text != "Order shipped" || c2.badge.Text != "3" || c2.token.Text != c.token.Text {
+		t.Errorf("fields not restored: p12 %q cert %q title %q badge %q token %q", c2.p12Path.Text, c2.certPath.Text, c2.title.Text, c2.badge.Text, c2.token.Text)
+	}
+	if c2.p12Password.Text != "" || c2.keyPassword.Text != "" {
+		t.Error("a password came back from the preferences")
+	}
+	// The .p12 needs its password again, and the console says so calmly.
+	h2.waitFor("the restored .p12 to ask for its password", func() bool { return c2.credErrs[sender.KindP12] != "" })
+	if !strings.Contains(c2.credSummary.Text, "type its password") {
+		t.Errorf("summary for a restored .p12 = %q, want a request for the password", c2.credSummary.Text)
+	}
+}
+
+func TestLogPaneIsBoundedAndCopiesEverything(t *testing.T) {
+	a := test.NewTempApp(t)
+	q := &uiQueue{}
+	p := newLogPane(a, q.do)
+	w := test.NewTempWindow(t, p.Content())
+	w.Resize(fyne.NewSize(600, 400))
+	for i := 0; i < logCapacity+250; i++ {
+		p.AddEvent(sender.Event{Kind: sender.EventInfo, Text: fmt.Sprintf("line %d", i)})
+	}
+	q.drain()
+	if p.Len() != logCapacity {
+		t.Fatalf("log holds %d lines, want the cap of %d", p.Len(), logCapacity)
+	}
+	lines := p.Lines()
+	if !strings.HasSuffix(lines[0], "line 250") || !strings.HasSuffix(lines[len(lines)-1], fmt.Sprintf("line %d", logCapacity+249)) {
+		t.Errorf("kept %q … %q, want the newest lines", lines[0], lines[len(lines)-1])
+	}
+	if !strings.Contains(p.count.Text, "250 older dropped") {
+		t.Errorf("count = %q, want the dropped lines counted", p.count.Text)
+	}
+
+	p.AddEvent(sender.Event{Kind: sender.EventResponse, Status: 410, Text: "410 Unregistered", Detail: []string{"hint: stop sending"}})
+	q.drain()
+	p.list.Select(p.Len() - 2)
+	if !p.selBar.Visible() || !strings.HasSuffix(p.selected.Text, "410 Unregistered") {
+		t.Errorf("selected line shows %q (visible %v)", p.selected.Text, p.selBar.Visible())
+	}
+	p.CopyAll()
+	clip := a.Clipboard().Content()
+	if !strings.Contains(clip, "line 5249") || !strings.HasSuffix(clip, "hint: stop sending") {
+		t.Errorf("Copy all put %d bytes ending %q on the clipboard", len(clip), clip[max(0, len(clip)-60):])
+	}
+	p.Clear()
+	if p.Len() != 0 || p.selBar.Visible() {
+		t.Errorf("after Clear: %d lines, selection visible %v", p.Len(), p.selBar.Visible())
+	}
+}
+
+func TestWorksAtTheSmallestSize(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	min := h.c.Window().Content().MinSize()
+	// The Linux menu bar takes about 30 px above the content.
+	if min.Width > MinimumSize.Width || min.Height > MinimumSize.Height-30 {
+		t.Errorf("content needs %v, more than the %v window", min, MinimumSize)
+	}
+	h.c.Window().Resize(MinimumSize)
+	test.Tap(h.c.sendBtn)
+	h.waitFor("the send at 800×600", func() bool { return !h.c.sending })
+	h.waitForLog("200 OK")
+}
