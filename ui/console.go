@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -159,6 +160,9 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	c.win.SetOnClosed(c.Close)
 	c.win.Resize(DefaultSize)
 	c.restore()
+	// The token is what people paste first; it also makes Ctrl/Cmd+Enter
+	// start from a text field, which the menu shortcut handles.
+	c.win.Canvas().Focus(c.token)
 	return c
 }
 
@@ -180,7 +184,9 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.sections.Open(1)
 	c.sections.Open(2)
 
-	form := container.NewBorder(nil, c.buildSendBar(), nil, nil, container.NewVScroll(c.sections))
+	// Room on the right for the scroll bar, which floats over the content.
+	inset := container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Size(theme.SizeNameScrollBar)+2), c.sections)
+	form := container.NewBorder(nil, c.buildSendBar(), nil, nil, container.NewVScroll(inset))
 	c.split = container.NewHSplit(form, c.log.Content())
 	c.split.Offset = 0.5
 	return c.split

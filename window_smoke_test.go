@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The window smoke test starts the real binary under Xvfb, waits for the
+// "APNs Console" window, checks that Ctrl+Enter sends from a focused text
+// field (a first launch sends to the local simulator), saves a screenshot
+// in test-artifacts/, and stops the app with SIGTERM, expecting exit 0.
+//
+// It needs Xvfb, xdotool and ImageMagick's import (`make deps-test`
+// installs them). It skips only off Linux or when they are missing outside
+// CI; with CI=true a missing tool is a failure.
+//
+// APNS_SCREENSHOT=path also writes the screenshot there (`make screenshot`).
+
+const smokeArtifacts = "test-artifacts"
+
+func TestWindowSmoke(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the window smoke test runs under Xvfb, on Linux")
+	}
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			msg := tool + " is not installed: run `make deps-test` (Debian packages xvfb xdotool imagemagick)"
+			if os.Getenv("CI") == "true" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
+	}
+	if testing.Short() {
+		t.Skip("-short: the smoke test builds and runs the real binary")
+	}
+
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "apns-console")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	display := startXvfb(t)
+
+	home := filepath.Join(dir, "home") // fresh preferences: a first launch
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	app := exec.Command(bin)
+	app.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+	app.Stdout, app.Stderr = &stderr, &stderr
+	start := time.Now()
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			app.Process.Kill()
+			<-exited
+		}
+	})
+
+	// Launch to window: mapped, then drawn (more than a blank frame).
+	var win string
+	waitUntil(t, 30*time.Second, "the APNs Console window", func() bool {
+		search := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^APNs Console$")
+		search.Env = append(os.Environ(), "DISPLAY="+display)
+		out, err := search.Output()
+		if err != nil || len(strings.Fields(string(out))) == 0 {
+			return false
+		}
+		win = strings.Fields(string(out))[0]
+		return true
+	}, exited, &stderr)
+	mapped := time.Since(start)
+	var shot image.Image
+	waitUntil(t, 30*time.Second, "the window to be drawn", func() bool {
+		shot = capture(t, display, win)
+		return shot != nil && distinctColours(shot, 64) >= 64
+	}, exited, &stderr)
+	drawn := time.Since(start)
+	t.Logf("launch to window: mapped after %v, first drawn frame seen after %v", mapped.Round(time.Millisecond), drawn.Round(time.Millisecond))
+	if b := shot.Bounds(); b.Dx() < 800 || b.Dy() < 600 {
+		t.Errorf("window is %dx%d, want at least 800x600", b.Dx(), b.Dy())
+	}
+
+	// Ctrl+Enter with a text field focused (the token field has the focus
+	// at launch): the demo send goes to the simulator and the log shows a
+	// green 200.
+	before := greenInLog(shot)
+	xdo(t, display, "key", "--window", win, "ctrl+Return")
+	waitUntil(t, 15*time.Second, "a green 200 in the log after Ctrl+Enter", func() bool {
+		shot = capture(t, display, win)
+		return shot != nil && greenInLog(shot) > before+50
+	}, exited, &stderr)
+
+	if err := os.MkdirAll(smokeArtifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A moment for the last frame (the log scrolls to the end), then the
+	// screenshot.
+	time.Sleep(300 * time.Millisecond)
+	shot = capture(t, display, win)
+	savePNG(t, filepath.Join(smokeArtifacts, "window.png"), shot)
+	if path := os.Getenv("APNS_SCREENSHOT"); path != "" {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		savePNG(t, path, shot)
+		t.Logf("screenshot written to %s", path)
+	}
+	os.WriteFile(filepath.Join(smokeArtifacts, "launch.txt"),
+		[]byte(fmt.Sprintf("mapped %v\ndrawn %v\n", mapped.Round(time.Millisecond), drawn.Round(time.Millisecond))), 0o644)
+
+	// SIGTERM closes the window cleanly: exit status 0, within seconds.
+	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		stopped = true
+		if err != nil {
+			t.Fatalf("after SIGTERM the app exited with %v\n%s", err, stderr.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the app did not exit within 5s of SIGTERM\n%s", stderr.String())
+	}
+	if s := stderr.String(); strings.Contains(s, "panic") || strings.Contains(s, "Fyne error") {
+		t.Errorf("the app complained:\n%s", s)
+	}
+}
+
+// startXvfb starts a virtual X server on a free display and returns its
+// name (":N"); it stops when the test ends.
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		x.Process.Signal(syscall.SIGTERM)
+		x.Wait()
+	})
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(r).ReadString('\n')
+		line <- strings.TrimSpace(s)
+	}()
+	select {
+	case n := <-line:
+		if n == "" {
+			t.Fatal("Xvfb did not report a display")
+		}
+		return ":" + n
+	case <-time.After(20 * time.Second):
+		t.Fatal("Xvfb did not start within 20s")
+	}
+	return ""
+}
+
+// waitUntil polls cond until it holds, failing at the deadline or if the
+// app exits.
+func waitUntil(t *testing.T, limit time.Duration, what string, cond func() bool, exited <-chan error, stderr *bytes.Buffer) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		select {
+		case err := <-exited:
+			t.Fatalf("the app exited (%v) while waiting for %s\n%s", err, what, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s\n%s", limit, what, stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func xdo(t *testing.T, display string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// capture grabs the window's pixels, or nil if it can't yet.
+func capture(t *testing.T, display, win string) image.Image {
+	cmd := exec.Command("import", "-window", win, "png:-")
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, err := cmd.Output()
+	if err != nil {
+		return nil
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		return nil
+	}
+	return img
+}
+
+func savePNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	if img == nil {
+		t.Fatal("no screenshot to save")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = errors.Join(png.Encode(f, img), f.Close())
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// distinctColours counts the colours in img, stopping at limit.
+func distinctColours(img image.Image, limit int) int {
+	seen := map[[3]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
+			if len(seen) >= limit {
+				return len(seen)
+			}
+		}
+	}
+	return len(seen)
+}
+
+// greenInLog counts clearly green pixels in the right half of the window,
+// where the log pane is: the success icon and text of a 200.
+func greenInLog(img image.Image) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X + b.Dx()/2 + 16; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			r, g, bl = r>>8, g>>8, bl>>8
+			if g > r+60 && g > bl+60 {
+				n++
+			}
+		}
+	}
+	return n
+}
