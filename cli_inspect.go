@@ -33,12 +33,12 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitFailure
 	}
-	cred, err := sender.LoadFile(file, orEnv(*password, "APNS_P12_PASSWORD"))
+	lines, err := sender.InspectFile(file, orEnv(*password, "APNS_P12_PASSWORD"), time.Now())
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitFailure
 	}
-	for _, line := range cred.Describe(time.Now()) {
+	for _, line := range lines {
 		fmt.Fprintln(stdout, line)
 	}
 	return exitOK

@@ -272,6 +272,10 @@ func TestInspectShowsTopicsAndEnvironments(t *testing.T) {
 			t.Errorf("inspect output lacks %q:\n%s", want, out)
 		}
 	}
+	code, out, errOut = cli(t, "", "inspect", filepath.Join(dir, apnstest.FileDemoCert))
+	if code != exitOK || !strings.Contains(out, "certificate only (no private key)") || !strings.Contains(out, "com.example.demo.voip") {
+		t.Errorf("a certificate without its key: exit %d\n%s%s", code, out, errOut)
+	}
 	code, _, errOut = cli(t, "", "inspect", filepath.Join(dir, apnstest.FileDemoP12), "--password", "wrong")
 	if code != exitFailure || !strings.Contains(errOut, "password") {
 		t.Errorf("wrong password: exit %d, %s", code, errOut)

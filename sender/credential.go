@@ -148,7 +148,11 @@ func (c *Credential) ExpiryWarning(now time.Time) string {
 	if !c.IsCertificate() {
 		return ""
 	}
-	i := c.Info
+	return c.Info.ExpiryWarning(now)
+}
+
+// ExpiryWarning is the certificate's part of Credential.ExpiryWarning.
+func (i *CertInfo) ExpiryWarning(now time.Time) string {
 	switch {
 	case now.Before(i.NotBefore):
 		return "not valid until " + formatMoment(i.NotBefore)
