@@ -1,0 +1,478 @@
+package apnstest
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"apnsconsole/sender"
+)
+
+// hangUpDrain bounds how long the gateway keeps reading (and discarding)
+// after its error response, so that closing does not reset the connection
+// and destroy the response before the client reads it.
+const hangUpDrain = 2 * time.Second
+
+// Gateway is a local binary provider API, the protocol Apple retired on 31
+// March 2021: a gateway (like gateway.push.apple.com:2195) that reads the
+// simple, enhanced and frame formats and checks them as APNs did, and a
+// feedback service (like port 2196). Both want a TLS client certificate
+// from the Authority carrying the Environment's marker; anything else is
+// refused in the TLS handshake. Make one with NewGateway, or with
+// NewUnstartedGateway to change its fields before Start or Listen.
+//
+// The gateway answers only failures: it writes the 6-byte error response
+// (command 8, status, identifier) and closes the connection, discarding
+// whatever the client sent after the bad notification. For the simple
+// format, which has no identifier, it closes without a response, as APNs
+// did.
+type Gateway struct {
+	Addr         string // the gateway's address, set by Start and Listen
+	FeedbackAddr string // the feedback service's address, set by Start and Listen
+	// Authority signs the server certificate and is the only issuer whose
+	// push certificates are accepted (share a Server's to share its CA).
+	Authority *Authority
+	// Demo holds the demo push certificate (share a Server's to share it).
+	Demo *Demo
+	// Environment is Sandbox (the default) or Production: the client
+	// certificate must carry its marker.
+	Environment sender.Environment
+	// Now is the clock for certificate validity and records; default
+	// time.Now.
+	Now func() time.Time
+	// OnFrame, when set, is called with each notification read and its
+	// outcome, on the connection's goroutine.
+	OnFrame func(GatewayRecord)
+	// Hosts are extra names or addresses for the server certificate, which
+	// always covers localhost, 127.0.0.1 and ::1.
+	Hosts []string
+
+	mu            sync.Mutex
+	started       bool
+	closed        bool
+	listeners     []net.Listener
+	conns         map[net.Conn]struct{}
+	records       []GatewayRecord
+	failing       map[string]uint8
+	unregistered  []sender.FeedbackTuple
+	shutdownAfter int
+	refused       int
+
+	nextConn  atomic.Uint64
+	wg        sync.WaitGroup
+	tlsConfig *tls.Config
+	roots     *x509.CertPool
+}
+
+// GatewayRecord is one notification the gateway read, with its outcome.
+type GatewayRecord struct {
+	Time       time.Time
+	Conn       uint64              // connection number, from 1, in the order they were accepted
+	Format     sender.BinaryFormat // from the command byte
+	Identifier uint32              // 0 for the simple format (and for frames without item 3)
+	Expiration *time.Time          // enhanced: always; frame: when item 4 was sent
+	Priority   int                 // frame item 5; 0 when absent
+	Token      string              // lowercase hex
+	Payload    []byte
+	Frame      []byte // the notification's bytes as received (up to the fault, for refused ones)
+	// Status is 0 when the gateway took the notification, else the status
+	// of its error response (with the simple format, the status it would
+	// have had: the gateway closes without a response).
+	Status uint8
+}
+
+// Accepted reports whether the gateway took the notification.
+func (r GatewayRecord) Accepted() bool { return r.Status == sender.BinaryNoErrors }
+
+// NewGateway starts a Sandbox gateway and feedback service on 127.0.0.1
+// with a and d (nil: new ones). It panics if it can't (like
+// httptest.NewServer).
+func NewGateway(a *Authority, d *Demo) *Gateway {
+	g := NewUnstartedGateway(a, d)
+	g.Start()
+	return g
+}
+
+// NewUnstartedGateway makes a gateway with a and d (nil: new ones), to be
+// adjusted and then started with Start or Listen. It panics if the keys
+// can't be made.
+func NewUnstartedGateway(a *Authority, d *Demo) *Gateway {
+	if a == nil {
+		var err error
+		if a, err = NewAuthority(); err != nil {
+			panic("apnstest: " + err.Error())
+		}
+	}
+	if d == nil {
+		var err error
+		if d, err = a.NewDemo(); err != nil {
+			panic("apnstest: " + err.Error())
+		}
+	}
+	return &Gateway{Authority: a, Demo: d}
+}
+
+// Start starts the gateway and feedback service on 127.0.0.1 with free
+// ports; it panics on failure.
+func (g *Gateway) Start() {
+	if err := g.Listen("127.0.0.1:0", "127.0.0.1:0"); err != nil {
+		panic("apnstest: " + err.Error())
+	}
+}
+
+// Listen starts the gateway on addr and the feedback service on
+// feedbackAddr and returns once both accept connections.
+func (g *Gateway) Listen(addr, feedbackAddr string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.started || g.closed {
+		return errors.New("apnstest: the gateway was already started")
+	}
+	switch g.Environment {
+	case "":
+		g.Environment = sender.Sandbox
+	case sender.Sandbox, sender.Production:
+	default:
+		return fmt.Errorf("apnstest: environment %q: a gateway is either sandbox or production", g.Environment)
+	}
+	if g.Now == nil {
+		g.Now = time.Now
+	}
+	if g.Authority == nil {
+		a, err := NewAuthority()
+		if err != nil {
+			return fmt.Errorf("apnstest: making the certificate authority: %w", err)
+		}
+		g.Authority = a
+	}
+	if g.Demo == nil {
+		d, err := g.Authority.NewDemo()
+		if err != nil {
+			return fmt.Errorf("apnstest: making the demo credentials: %w", err)
+		}
+		g.Demo = d
+	}
+	cert, err := g.Authority.ServerCertificate(g.Hosts...)
+	if err != nil {
+		return fmt.Errorf("apnstest: making the server certificate: %w", err)
+	}
+	g.roots = g.Authority.Pool()
+	g.tlsConfig = &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		MinVersion:   tls.VersionTLS12,
+		// TLS 1.2, as Apple's gateway spoke in its last years: a refused
+		// client certificate then fails the handshake itself (TLS 1.3
+		// would report it only on the client's first read).
+		MaxVersion:            tls.VersionTLS12,
+		ClientAuth:            tls.RequireAnyClientCert,
+		VerifyPeerCertificate: g.verifyClient,
+	}
+	gw, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("apnstest: %w", err)
+	}
+	fb, err := net.Listen("tcp", feedbackAddr)
+	if err != nil {
+		gw.Close()
+		return fmt.Errorf("apnstest: %w", err)
+	}
+	g.started = true
+	g.listeners = []net.Listener{gw, fb}
+	g.Addr, g.FeedbackAddr = gw.Addr().String(), fb.Addr().String()
+	g.wg.Add(2)
+	go g.acceptLoop(gw, g.serveGateway)
+	go g.acceptLoop(fb, g.serveFeedback)
+	return nil
+}
+
+// verifyClient accepts only push certificates of the Authority that
+// carry the Environment's marker.
+func (g *Gateway) verifyClient(raw [][]byte, _ [][]*x509.Certificate) error {
+	refuse := func(err error) error {
+		g.mu.Lock()
+		g.refused++
+		g.mu.Unlock()
+		return err
+	}
+	chain := make([]*x509.Certificate, 0, len(raw))
+	for _, der := range raw {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return refuse(fmt.Errorf("apnstest gateway: client certificate: %w", err))
+		}
+		chain = append(chain, c)
+	}
+	if len(chain) == 0 {
+		return refuse(errors.New("apnstest gateway: no client certificate"))
+	}
+	id, err := checkClientCert(chain, g.roots, g.Now())
+	if err != nil {
+		return refuse(fmt.Errorf("apnstest gateway: client certificate refused: %w", err))
+	}
+	if !id.allows(g.Environment) {
+		return refuse(fmt.Errorf("apnstest gateway: the certificate is not for %s", g.Environment))
+	}
+	return nil
+}
+
+func (g *Gateway) acceptLoop(ln net.Listener, serve func(net.Conn, uint64)) {
+	defer g.wg.Done()
+	for {
+		raw, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors: try again
+			continue
+		}
+		if !g.track(raw) {
+			raw.Close()
+			return
+		}
+		go serve(raw, g.nextConn.Add(1))
+	}
+}
+
+func (g *Gateway) track(c net.Conn) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	if g.conns == nil {
+		g.conns = make(map[net.Conn]struct{})
+	}
+	g.conns[c] = struct{}{}
+	g.wg.Add(1)
+	return true
+}
+
+func (g *Gateway) untrack(c net.Conn) {
+	g.mu.Lock()
+	delete(g.conns, c)
+	g.mu.Unlock()
+	g.wg.Done()
+}
+
+func (g *Gateway) openConns() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.conns)
+}
+
+// handshake completes the TLS handshake of an accepted connection.
+func (g *Gateway) handshake(raw net.Conn) (*tls.Conn, bool) {
+	tc := tls.Server(raw, g.tlsConfig)
+	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+	defer cancel()
+	if err := tc.HandshakeContext(ctx); err != nil {
+		tc.Close()
+		return nil, false
+	}
+	return tc, true
+}
+
+// serveGateway reads notifications until the client closes the connection
+// or one is refused.
+func (g *Gateway) serveGateway(raw net.Conn, id uint64) {
+	defer g.untrack(raw)
+	tc, ok := g.handshake(raw)
+	if !ok {
+		return
+	}
+	r := bufio.NewReaderSize(tc, 64<<10)
+	var lastGood uint32
+	for {
+		f, status, err := readNotification(r)
+		if err != nil { // the client closed the connection, or cut a notification short
+			tc.Close()
+			return
+		}
+		if status == sender.BinaryNoErrors {
+			status = g.judge(f.token)
+		}
+		rec := f.record(id, g.Now(), status)
+		g.record(rec)
+		if status != sender.BinaryNoErrors {
+			if f.format != sender.FormatSimple {
+				tc.Write(sender.BinaryErrorResponse{Status: status, Identifier: f.identifier}.Bytes())
+			}
+			hangUp(tc, r)
+			return
+		}
+		lastGood = f.identifier
+		if g.takeShutdown() {
+			if f.format != sender.FormatSimple {
+				tc.Write(sender.BinaryErrorResponse{Status: sender.BinaryShutdown, Identifier: lastGood}.Bytes())
+			}
+			hangUp(tc, r)
+			return
+		}
+	}
+}
+
+// hangUp closes after an error response: it ends its side, then reads
+// and discards what the client still sends until the client closes (or
+// hangUpDrain passes), so the close does not reset the connection.
+func hangUp(tc *tls.Conn, r io.Reader) {
+	tc.SetDeadline(time.Now().Add(hangUpDrain))
+	tc.CloseWrite()
+	io.Copy(io.Discard, r)
+	tc.Close()
+}
+
+// judge applies the faults set with Fail.
+func (g *Gateway) judge(token []byte) uint8 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.failing) == 0 {
+		return sender.BinaryNoErrors
+	}
+	return g.failing[sender.DeviceToken(token).String()]
+}
+
+func (g *Gateway) record(r GatewayRecord) {
+	g.mu.Lock()
+	g.records = append(g.records, r)
+	on := g.OnFrame
+	g.mu.Unlock()
+	if on != nil {
+		on(r)
+	}
+}
+
+// takeShutdown counts an accepted notification against ShutdownAfter and
+// reports whether it was the last one before the shutdown.
+func (g *Gateway) takeShutdown() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.shutdownAfter <= 0 {
+		return false
+	}
+	g.shutdownAfter--
+	return g.shutdownAfter == 0
+}
+
+// Fail makes the gateway refuse every notification for token with status
+// (e.g. sender.BinaryInvalidToken for a token APNs does not know); status
+// 0 removes the fault.
+func (g *Gateway) Fail(token string, status uint8) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	key := normalToken(token)
+	if status == sender.BinaryNoErrors {
+		delete(g.failing, key)
+		return
+	}
+	if g.failing == nil {
+		g.failing = make(map[string]uint8)
+	}
+	g.failing[key] = status
+}
+
+// ShutdownAfter makes the gateway shut down after the n-th notification
+// it accepts from now on (on whichever connection): it answers status 10
+// (Shutdown) with that notification's identifier, the last one it took,
+// and closes the connection; with the simple format it just closes. It
+// happens once; n ≤ 0 cancels it.
+func (g *Gateway) ShutdownAfter(n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.shutdownAfter = max(n, 0)
+}
+
+// Records returns every notification the gateway read, in order, with its
+// outcome.
+func (g *Gateway) Records() []GatewayRecord {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]GatewayRecord(nil), g.records...)
+}
+
+// Accepted returns the notifications the gateway took, in order.
+func (g *Gateway) Accepted() []GatewayRecord {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var out []GatewayRecord
+	for _, r := range g.records {
+		if r.Accepted() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Connections is how many connections the gateway and feedback service
+// accepted (refused handshakes included).
+func (g *Gateway) Connections() int { return int(g.nextConn.Load()) }
+
+// RefusedHandshakes is how many client certificates were refused.
+func (g *Gateway) RefusedHandshakes() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.refused
+}
+
+// Reset forgets the records (faults and the feedback list stay).
+func (g *Gateway) Reset() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.records = nil
+}
+
+// Close stops listening, closes every connection and waits for their
+// goroutines. Calling it again does nothing.
+func (g *Gateway) Close() {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return
+	}
+	g.closed = true
+	lns := g.listeners
+	conns := make([]net.Conn, 0, len(g.conns))
+	for c := range g.conns {
+		conns = append(conns, c)
+	}
+	g.mu.Unlock()
+	for _, ln := range lns {
+		ln.Close()
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	g.wg.Wait()
+}
+
+// Shutdown stops listening, waits until the clients have closed their
+// connections (so everything they sent has been read and recorded) or ctx
+// ends, then closes like Close. It returns ctx's error if ctx ended first.
+func (g *Gateway) Shutdown(ctx context.Context) error {
+	g.mu.Lock()
+	lns := g.listeners
+	g.mu.Unlock()
+	for _, ln := range lns {
+		ln.Close()
+	}
+	var err error
+	tick := time.NewTicker(5 * time.Millisecond)
+	for g.openConns() > 0 && err == nil {
+		select {
+		case <-ctx.Done():
+			err = ctx.Err()
+		case <-tick.C:
+		}
+	}
+	tick.Stop()
+	g.Close()
+	return err
+}
