@@ -2,6 +2,7 @@ package sender
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -115,9 +116,11 @@ func (f BinaryFormat) check(n *Notification) (DeviceToken, error) {
 	if n.Token == "" {
 		return nil, bad("no device token: paste the token the app received in didRegisterForRemoteNotificationsWithDeviceToken")
 	}
-	token, err := ParseToken(n.Token)
+	token, err := hex.DecodeString(n.Token) // the usual, clean form
 	if err != nil {
-		return nil, err
+		if token, err = ParseToken(n.Token); err != nil { // a pasted form
+			return nil, err
+		}
 	}
 	if len(token) > MaxBinaryTokenSize {
 		return nil, bad("the token is %d bytes; the binary protocol takes at most %d: check that you copied only the token", len(token), MaxBinaryTokenSize)
