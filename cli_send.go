@@ -19,6 +19,8 @@ import (
 // sendFlags are `apns-console send`'s flags.
 type sendFlags struct {
 	credentialFlags
+	binaryFlags // --protocol, --format (cli_binary.go)
+
 	tokens     stringList
 	tokensFile string
 	alert      string
@@ -63,6 +65,7 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per result")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the exact request and send nothing")
 	fs.BoolVar(&f.verbose, "v", false, "print the connection events (DNS, TLS, request, response)")
+	f.binaryFlags.register(fs) // --protocol, --format (cli_binary.go)
 }
 
 // inputError is bad input: exit code 2.
@@ -83,6 +86,13 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "apns-console send: unexpected argument %q (tokens go after --token)\n", fs.Arg(0))
 		return exitFailure
+	}
+	// --protocol binary: Apple's retired binary protocol (cli_binary.go).
+	if binary, err := f.binaryChosen(fs); err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return exitFailure
+	} else if binary {
+		return runSendBinary(ctx, &f, stdin, stdout, stderr)
 	}
 	out := newPrinter(stdout, stderr, f.json, f.verbose)
 
