@@ -55,3 +55,10 @@ bench: deps
 clean:
 	rm -f $(BINARY)
 	rm -rf test-artifacts
+
+# screenshot writes docs/screenshot.png: the real window under Xvfb after a
+# demo send to the local simulator (taken by the window smoke test).
+.PHONY: screenshot
+screenshot: deps-test
+	@mkdir -p docs
+	APNS_SCREENSHOT=docs/screenshot.png $(GO) test -count=1 -run '^TestWindowSmoke$$' -v .

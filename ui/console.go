@@ -153,7 +153,7 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.win = a.NewWindow(WindowTitle)
-	c.log = newLogPane(a, c.do)
+	c.log = newLogPane(a, c.do, refreshDelay)
 	c.win.SetContent(c.buildUI())
 	c.win.SetMainMenu(c.buildMenu())
 	c.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.Drop(uris) })

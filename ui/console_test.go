@@ -47,14 +47,14 @@ func (q *uiQueue) drain() {
 
 // harness is a console on a test app, driven like a user would.
 type harness struct {
-	t *testing.T
+	t testing.TB
 	c *Console
 	q *uiQueue
 }
 
 // newHarness opens a console on a fresh test app: a first launch, so the
 // local simulator is selected with its demo credential and token.
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	q := &uiQueue{}
@@ -466,7 +466,7 @@ func TestPreferencesKeepFieldsButNeverPasswords(t *testing.T) {
 func TestLogPaneIsBoundedAndCopiesEverything(t *testing.T) {
 	a := test.NewTempApp(t)
 	q := &uiQueue{}
-	p := newLogPane(a, q.do)
+	p := newLogPane(a, q.do, 0)
 	w := test.NewTempWindow(t, p.Content())
 	w.Resize(fyne.NewSize(600, 400))
 	for i := 0; i < logCapacity+250; i++ {

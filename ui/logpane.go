@@ -17,6 +17,10 @@ import (
 // logCapacity bounds the log pane: past it, the oldest lines go.
 const logCapacity = 5000
 
+// refreshDelay batches the lines of a burst into one redraw of the list:
+// at most one every 40 ms however fast events come.
+const refreshDelay = 40 * time.Millisecond
+
 // kindSend marks the line the console writes when a send starts (it names
 // the host); the other kinds are the sender's.
 const kindSend sender.EventKind = "send"
@@ -65,9 +69,10 @@ type LogPane struct {
 
 	mu      sync.Mutex
 	lines   *ring[logLine]
-	dropped int          // lines pushed out of the ring since the last Clear
-	pending bool         // a refresh is queued with do
-	do      func(func()) // runs a function on the UI goroutine: fyne.Do
+	dropped int           // lines pushed out of the ring since the last Clear
+	pending bool          // a refresh is queued
+	do      func(func())  // runs a function on the UI goroutine: fyne.Do
+	delay   time.Duration // refreshDelay; 0 in tests: refresh at once
 
 	list     *widget.List
 	count    *widget.Label
@@ -77,10 +82,10 @@ type LogPane struct {
 }
 
 // NewLogPane makes an empty log pane; a is used for the clipboard.
-func NewLogPane(a fyne.App) *LogPane { return newLogPane(a, fyne.Do) }
+func NewLogPane(a fyne.App) *LogPane { return newLogPane(a, fyne.Do, refreshDelay) }
 
-func newLogPane(a fyne.App, do func(func())) *LogPane {
-	p := &LogPane{app: a, lines: newRing[logLine](logCapacity), do: do}
+func newLogPane(a fyne.App, do func(func()), delay time.Duration) *LogPane {
+	p := &LogPane{app: a, lines: newRing[logLine](logCapacity), do: do, delay: delay}
 	p.buildUI()
 	return p
 }
@@ -149,22 +154,32 @@ func (p *LogPane) pushLocked(l logLine) {
 	}
 }
 
-// scheduleLocked queues one refresh for however many lines arrive before
-// the UI goroutine runs it.
+// scheduleLocked queues one refresh for however many lines arrive within
+// the delay.
 func (p *LogPane) scheduleLocked() {
 	if p.pending {
 		return
 	}
 	p.pending = true
-	p.do(p.refresh)
+	if p.delay <= 0 {
+		p.do(p.refresh)
+		return
+	}
+	time.AfterFunc(p.delay, func() { p.do(p.refresh) })
 }
 
 func (p *LogPane) refresh() {
 	p.mu.Lock()
 	p.pending = false
 	p.mu.Unlock()
-	p.list.Refresh()
+	// Scrolling to the new end redraws the rows; only when that does not
+	// move (a short log, or a full ring whose length stays the same) is a
+	// full refresh needed.
+	before := p.list.GetScrollOffset()
 	p.list.ScrollToBottom()
+	if p.list.GetScrollOffset() == before {
+		p.list.Refresh()
+	}
 	p.updateCount()
 }
 
@@ -253,7 +268,10 @@ func newLogRow() fyne.CanvasObject {
 	r := &logRow{icon: widget.NewIcon(nil), time: widget.NewLabel("00:00:00.000"), text: widget.NewLabel("")}
 	r.time.TextStyle.Monospace = true
 	r.time.Importance = widget.LowImportance
-	r.text.Truncation = fyne.TextTruncateEllipsis
+	// Not truncated: a long line runs on under the list's edge, which clips
+	// it, and is measured once. (Fyne measures an ellipsis with a new text
+	// shaper each time and a clip by many prefixes, which makes a busy log
+	// slow.) The selected line is shown in full below the list.
 	r.ExtendBaseWidget(r)
 	return r
 }
