@@ -54,7 +54,7 @@ var (
 // concurrent use; sends take turns on its one connection.
 type BinaryClient struct {
 	Credential  *Credential      // a certificate (.p12 or PEM); a .p8 key cannot be used
-	Environment Environment      //
+	Environment Environment      // Sandbox, Production or Local; picks Apple's host when Host is ""
 	Host        string           // host:port; "" = Environment.GatewayHost()
 	RootCAs     *x509.CertPool   // nil = the system's roots
 	OnEvent     EventFunc        // may be nil; called on the sending goroutine

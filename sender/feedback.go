@@ -70,7 +70,7 @@ func AppendFeedbackTuple(dst []byte, t FeedbackTuple) []byte {
 // sent.
 type FeedbackClient struct {
 	Credential  *Credential      // the push certificate (.p12 or PEM)
-	Environment Environment      //
+	Environment Environment      // Sandbox, Production or Local; picks Apple's host when Host is ""
 	Host        string           // host:port; "" = Environment.FeedbackHost()
 	RootCAs     *x509.CertPool   // nil = the system's roots
 	OnEvent     EventFunc        // may be nil
