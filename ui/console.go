@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -244,10 +245,19 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 	copyAll.Icon = theme.ContentCopyIcon()
 	clear := fyne.NewMenuItem("Clear", c.log.Clear)
 	clear.Icon = theme.DeleteIcon()
+	about := fyne.NewMenuItem("About APNs Console", c.showAbout)
+	about.Icon = theme.InfoIcon()
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", open, fyne.NewMenuItemSeparator(), send),
 		fyne.NewMenu("Log", copyAll, clear),
+		fyne.NewMenu("Help", about),
 	)
+}
+
+func (c *Console) showAbout() {
+	dialog.ShowInformation("About APNs Console",
+		"APNs Console "+c.version+"\n\nSends Apple push notifications over HTTP/2 and shows every step.\n"+
+			"Local simulator: a faithful APNs on 127.0.0.1, for trying things without Apple.", c.win)
 }
 
 // Close saves the preferences and closes the connection and the local

@@ -514,3 +514,36 @@ func TestWorksAtTheSmallestSize(t *testing.T) {
 	h.waitFor("the send at 800×600", func() bool { return !h.c.sending })
 	h.waitForLog("200 OK")
 }
+
+func TestExpiringCertificateIsWarnedAndAnExpiredOneCannotSend(t *testing.T) {
+	dir, sim := demoFiles(t)
+	notAfter := sim.Demo.Cert.Cert.NotAfter
+	now := notAfter.Add(-10*24*time.Hour - time.Hour)
+	a := test.NewTempApp(t)
+	q := &uiQueue{}
+	c := New(a, "test", func(c *Console) { c.do = q.do }, WithClock(func() time.Time { return now }))
+	t.Cleanup(c.Close)
+	h := &harness{t: t, c: c, q: q}
+	h.simulator()
+
+	c.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
+	h.typeInto(c.p12Password, apnstest.DemoP12Password)
+	test.Tap(c.loadBtn)
+	h.waitFor("the .p12 to load", func() bool { return c.creds[sender.KindP12] != nil })
+	if !c.credWarning.Visible() || !strings.Contains(c.credWarning.Text, "expires in 10 days") {
+		t.Errorf("warning 10 days before the end = %q (visible %v)", c.credWarning.Text, c.credWarning.Visible())
+	}
+	if c.sendBtn.Disabled() {
+		t.Errorf("Send is disabled for a certificate that is still valid: %s", c.problem.Text)
+	}
+
+	now = notAfter.Add(time.Hour)
+	c.showCredential()
+	c.validate()
+	if !strings.Contains(c.credWarning.Text, "expired on") {
+		t.Errorf("warning after the end = %q", c.credWarning.Text)
+	}
+	if !c.sendBtn.Disabled() || !strings.Contains(c.problem.Text, "expired") {
+		t.Errorf("expired certificate: Send disabled %v, reason %q", c.sendBtn.Disabled(), c.problem.Text)
+	}
+}

@@ -302,7 +302,7 @@ func (c *Console) loaded(r loadRequest, gen int, cred *sender.Credential, err er
 		env := c.environment()
 		if !r.quiet && (env == sender.Local || !cred.AllowsEnvironment(env)) {
 			c.setEnvironment(cred.PreferredEnvironment())
-			c.log.Add(sender.EventInfo, toneNormal, "Environment: "+c.env.Selected+" ("+sender.Environment(c.environment()).Host()+"), the one this credential is for")
+			c.log.Add(sender.EventInfo, toneNormal, "Environment: "+c.env.Selected+" ("+c.environment().Host()+"), the one this credential is for")
 		}
 	}
 	if c.credentialKind() == r.kind {

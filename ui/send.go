@@ -49,25 +49,25 @@ func (c *Console) Send() {
 	c.updateSendButton()
 	c.save()
 	go func() {
-		resp, err := c.run(job)
-		c.do(func() { c.sent(resp, err) })
+		c.run(job) // the log tells the outcome: the sender's events
+		c.do(c.sent)
 	}()
 }
 
 // run does a send on a background goroutine.
-func (c *Console) run(job sendJob) (*sender.Response, error) {
+func (c *Console) run(job sendJob) {
 	client, err := c.clientFor(job)
 	if err != nil {
 		c.log.Add(sender.EventError, toneFailure, err.Error())
-		return nil, err
+		return
 	}
 	c.log.Add(kindSend, toneHeading, fmt.Sprintf("Send %d → %s (%s) · token %s · topic %s",
 		job.seq, client.Addr(), envDescription(job.env), shortToken(job.n.Token), orDefault(job.n.Topic, "(certificate default)")))
-	return client.Send(c.ctx, job.n)
+	client.Send(c.ctx, job.n) // its events carry the answer or the failure
 }
 
 // sent runs on the UI goroutine when a send is over.
-func (c *Console) sent(resp *sender.Response, err error) {
+func (c *Console) sent() {
 	c.sending = false
 	c.validate()
 }
