@@ -21,8 +21,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	addr := fs.String("addr", "127.0.0.1:2197", "`HOST:PORT` to listen on")
 	envName := fs.String("env", "sandbox", "the environment to act as: sandbox or production (certificates are checked against it)")
 	dir := fs.String("dir", filepath.Join(os.TempDir(), "apns-console-simulator"), "`DIR` to write the CA and the demo credentials to")
+	binary := fs.Bool("binary", false, "also run the legacy binary gateway and its feedback service (on --binary-addr and --feedback-addr)")
+	binaryAddr := fs.String("binary-addr", "127.0.0.1:2195", "`HOST:PORT` of the binary gateway, with --binary")
+	feedbackAddr := fs.String("feedback-addr", "127.0.0.1:2196", "`HOST:PORT` of the feedback service, with --binary")
 	var unregistered stringList
-	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (repeatable)")
+	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -39,6 +42,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	s := apnstest.NewUnstartedServer()
 	s.Environment = env
 	s.OnRequest = func(r apnstest.Record) { fmt.Fprintln(stdout, serveLogLine(r)) }
+	var g *apnstest.Gateway
+	if *binary {
+		g = apnstest.NewUnstartedGateway(s.Authority, s.Demo)
+		g.Environment = env
+		g.OnFrame = func(r apnstest.GatewayRecord) { fmt.Fprintln(stdout, gatewayLogLine(r)) }
+	}
 	for _, raw := range unregistered {
 		tok, err := sender.ParseToken(raw)
 		if err != nil {
@@ -46,6 +55,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFailure
 		}
 		s.Unregister(tok.String(), time.Now())
+		if g != nil {
+			g.Unregister(tok.String(), time.Now())
+		}
 	}
 	if err := s.Demo.WriteFiles(*dir, s.Authority); err != nil {
 		fmt.Fprintf(stderr, "error: cannot write the CA and demo credentials to %s: %v\n", *dir, err)
@@ -56,6 +68,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 	defer s.Close()
+	if g != nil {
+		if err := g.Listen(*binaryAddr, *feedbackAddr); err != nil {
+			fmt.Fprintf(stderr, "error: cannot start the binary gateway on %s and %s: %v: choose other --binary-addr and --feedback-addr\n", *binaryAddr, *feedbackAddr, err)
+			return exitFailure
+		}
+		defer g.Close()
+	}
 
 	p := func(name string) string { return filepath.Join(*dir, name) }
 	fmt.Fprintf(stdout, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)
@@ -70,6 +89,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintln(stdout, "or (certificate):")
 	fmt.Fprintf(stdout, "  apns-console send --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey), apnstest.DemoToken)
+	if g != nil {
+		fmt.Fprintf(stdout, "Binary gateway (legacy) on %s, feedback service on %s:\n", g.Addr, g.FeedbackAddr)
+		fmt.Fprintf(stdout, "  apns-console send --protocol binary --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
+			env, g.Addr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey), apnstest.DemoToken)
+		fmt.Fprintf(stdout, "  apns-console feedback --env %s --host %s --ca %s --cert %s --key %s\n",
+			env, g.FeedbackAddr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey))
+	}
 	for _, t := range unregistered {
 		fmt.Fprintf(stdout, "Answering 410 Unregistered for %s\n", t)
 	}
@@ -102,4 +128,14 @@ func serveLogLine(r apnstest.Record) string {
 		line += " apns-id " + r.ApnsID
 	}
 	return line
+}
+
+// gatewayLogLine is one notification of the binary gateway's log.
+func gatewayLogLine(r apnstest.GatewayRecord) string {
+	line := fmt.Sprintf("%s conn %d binary %s id %d token %s %dB → ", r.Time.Format("15:04:05.000"), r.Conn, r.Format, r.Identifier, r.Token, len(r.Payload))
+	if r.Accepted() {
+		return line + "taken"
+	}
+	st := sender.LookupBinaryStatus(r.Status)
+	return line + fmt.Sprintf("status %d %s", st.Code, st.Name)
 }

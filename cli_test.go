@@ -186,23 +186,29 @@ func TestServePrintsASendLineThatWorks(t *testing.T) {
 	done := make(chan int)
 	gone := strings.Repeat("cd", 32)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--dir", dir, "--unregistered", gone}, nil, &out, &errOut)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--dir", dir, "--unregistered", gone,
+			"--binary", "--binary-addr", "127.0.0.1:0", "--feedback-addr", "127.0.0.1:0"}, nil, &out, &errOut)
 	}()
-	var line string
-	deadline := time.Now().Add(20 * time.Second)
-	for line == "" && time.Now().Before(deadline) {
-		for _, l := range strings.Split(out.String(), "\n") {
-			if strings.Contains(l, "apns-console send") && strings.Contains(l, "--p8") {
-				line = strings.TrimSpace(l)
+	printed := func(parts ...string) []string {
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			for _, l := range strings.Split(out.String(), "\n") {
+				found := true
+				for _, p := range parts {
+					found = found && strings.Contains(l, p)
+				}
+				if found {
+					return splitShell(strings.TrimPrefix(strings.TrimSpace(l), "apns-console "))
+				}
 			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if line == "" {
 		stop()
-		t.Fatalf("serve printed no send line:\n%s\n%s", out.String(), errOut.String())
+		t.Fatalf("serve printed no line with %q:\n%s\n%s", parts, out.String(), errOut.String())
+		return nil
 	}
-	args := splitShell(strings.TrimPrefix(line, "apns-console "))
+	args := printed("apns-console send", "--p8")
+	line := strings.Join(args, " ")
 	code, sout, serr := cli(t, "", args...)
 	if code != exitOK {
 		t.Errorf("the printed line %q exited %d:\n%s\n%s", line, code, sout, serr)
@@ -216,12 +222,18 @@ func TestServePrintsASendLineThatWorks(t *testing.T) {
 	if code != exitRejected {
 		t.Errorf("--unregistered token: exit %d, want 1", code)
 	}
+	if code, sout, serr := cli(t, "", printed("apns-console send --protocol binary")...); code != exitOK {
+		t.Errorf("the printed binary line exited %d:\n%s\n%s", code, sout, serr)
+	}
+	if code, sout, serr := cli(t, "", printed("apns-console feedback")...); code != exitOK || !strings.Contains(sout, gone) {
+		t.Errorf("the printed feedback line exited %d without the unregistered token:\n%s\n%s", code, sout, serr)
+	}
 	stop()
 	if code := <-done; code != exitOK {
 		t.Errorf("serve exited %d", code)
 	}
 	log := out.String()
-	if !strings.Contains(log, "POST /3/device/") || !strings.Contains(log, "→ 200") || !strings.Contains(log, "410 Unregistered") {
+	if !strings.Contains(log, "POST /3/device/") || !strings.Contains(log, "→ 200") || !strings.Contains(log, "410 Unregistered") || !strings.Contains(log, "binary frame id ") {
 		t.Errorf("serve's log lacks the requests:\n%s", log)
 	}
 	for _, f := range []string{apnstest.FileCA, apnstest.FileDemoP12, apnstest.FileDemoCert, apnstest.FileDemoKey, apnstest.FileDemoP8} {
