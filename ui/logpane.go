@@ -265,7 +265,7 @@ type logRow struct {
 }
 
 func newLogRow() fyne.CanvasObject {
-	r := &logRow{icon: widget.NewIcon(nil), time: widget.NewLabel("00:00:00.000"), text: widget.NewLabel("")}
+	r := &logRow{icon: widget.NewIcon(nil), time: widget.NewLabel("00:00:00"), text: widget.NewLabel("")}
 	r.time.TextStyle.Monospace = true
 	r.time.Importance = widget.LowImportance
 	// Not truncated: a long line runs on under the list's edge, which clips
@@ -288,10 +288,13 @@ func (p *LogPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	if l.Tone == toneDetail {
 		r.icon.SetResource(nil)
-		r.time.SetText("            ")
+		r.time.SetText("        ")
 	} else {
 		r.icon.SetResource(iconFor(l))
-		r.time.SetText(l.Time.Format("15:04:05.000"))
+		// Whole seconds on screen (the steps carry their own timings, and
+		// fewer distinct strings mean fewer text textures for Fyne to
+		// cache); copied lines keep the milliseconds.
+		r.time.SetText(l.Time.Format("15:04:05"))
 	}
 	r.text.TextStyle = fyne.TextStyle{Monospace: l.Tone == toneDetail, Bold: l.Tone == toneHeading}
 	r.text.Importance = importanceFor(l.Tone)
