@@ -43,9 +43,6 @@ func TestWindowSmoke(t *testing.T) {
 			t.Skip(msg)
 		}
 	}
-	if testing.Short() {
-		t.Skip("-short: the smoke test builds and runs the real binary")
-	}
 
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "apns-console")
