@@ -12,7 +12,6 @@ import (
 	"syscall"
 
 	"apnsconsole/ui"
-	_ "apnsconsole/ui/posixlocale" // before Fyne reads the locale: no locale error under C.UTF-8
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -403,15 +403,3 @@ func TestReadFeedbackStopsAtACutTuple(t *testing.T) {
 		t.Errorf("AppendFeedbackTuple = %x", again)
 	}
 }
-
-// Both clients fit the small interface the window and the command line can
-// hold either protocol's client by.
-var _ interface {
-	SendAll(context.Context, []*sender.Notification) []sender.Result
-	Close() error
-} = (*sender.BinaryClient)(nil)
-
-var _ interface {
-	SendAll(context.Context, []*sender.Notification) []sender.Result
-	Close() error
-} = (*sender.Client)(nil)

@@ -19,6 +19,7 @@ import (
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	_ "apnsconsole/ui/posixlocale" // initialised before Fyne reads the locale: no locale error under C.UTF-8
 )
 
 // AppID is the application id: Fyne keeps the preferences under it.
@@ -101,6 +102,8 @@ type Console struct {
 
 	// Send bar.
 	env      *widget.RadioGroup
+	protocol *widget.RadioGroup // HTTP/2 or the legacy binary protocol
+	format   *widget.Select     // the binary format
 	target   *widget.Label
 	problem  *widget.Label
 	sendBtn  *widget.Button
@@ -122,7 +125,9 @@ type Console struct {
 	sim       *apnstest.Server
 	simErr    error
 	demo      map[sender.CredentialKind]*sender.Credential
-	client    *sender.Client
+	gw        *apnstest.Gateway // the Local binary gateway, started on first use
+	gwErr     error
+	client    sender.Sender
 	clientKey clientKey
 	closed    bool
 	closeOnce sync.Once
@@ -223,11 +228,11 @@ func (c *Console) buildSendBar() fyne.CanvasObject {
 	)
 }
 
-// connectionControls says where and how a send goes: the environment
-// today. A protocol choice (HTTP/2 or the legacy binary API) belongs here
-// as a second row, so the form stays within 800 px.
+// connectionControls says where and how a send goes: the environment,
+// and under it the protocol (HTTP/2 or the legacy binary API), so the form
+// stays within 800 px.
 func (c *Console) connectionControls() fyne.CanvasObject {
-	return container.NewVBox(c.env)
+	return container.NewVBox(c.env, c.buildProtocol())
 }
 
 // sendShortcut is Ctrl+Enter (Cmd+Enter on macOS). It is a main-menu
@@ -268,11 +273,14 @@ func (c *Console) Close() {
 		c.cancel()
 		c.mu.Lock()
 		c.closed = true
-		client, sim := c.client, c.sim
-		c.client, c.sim = nil, nil
+		client, sim, gw := c.client, c.sim, c.gw
+		c.client, c.sim, c.gw = nil, nil, nil
 		c.mu.Unlock()
 		if client != nil {
 			client.Close()
+		}
+		if gw != nil {
+			gw.Close()
 		}
 		if sim != nil {
 			sim.Close()
@@ -309,6 +317,11 @@ func (c *Console) environmentChanged() {
 	c.dropClient()
 	if c.environment() == sender.Local {
 		c.startSimulator()
+		if c.binary() {
+			c.startGateway()
+		}
+	} else if c.binary() && c.restored {
+		c.log.Add(sender.EventWarning, toneWarning, sender.RetiredNotice)
 	}
 	c.showCredential()
 	c.validate()

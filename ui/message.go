@@ -239,7 +239,7 @@ func (c *Console) payload() ([]byte, error) {
 	}
 	p, err := sender.BuildPayload(m)
 	if errors.Is(err, sender.ErrPayloadTooLarge) && p != nil {
-		err = sender.ValidatePayload(p, c.selectedPushType().MaxPayload())
+		err = sender.ValidatePayload(p, c.payloadLimit())
 	}
 	return p, err
 }
@@ -274,6 +274,12 @@ func (c *Console) compose() (*sender.Notification, error) {
 	}
 	if err := n.Validate(); err != nil {
 		return nil, err
+	}
+	if c.binary() {
+		if err := c.binaryFormat().Check(n); err != nil {
+			return nil, err
+		}
+		return n, c.binaryProblem()
 	}
 	cred := c.activeCredential()
 	if n.Topic == "" {
@@ -338,7 +344,7 @@ func (c *Console) credentialProblem() error {
 
 func (c *Console) showPayload() {
 	p, err := c.payload()
-	limit := c.selectedPushType().MaxPayload()
+	limit := c.payloadLimit()
 	var pe *sender.PayloadError
 	switch {
 	case err == nil:
@@ -368,16 +374,25 @@ func (c *Console) showTarget() {
 	switch env {
 	case sender.Local:
 		c.mu.Lock()
-		addr := ""
-		if c.sim != nil {
+		addr, what := "", "local simulator"
+		if c.binary() {
+			what = "local binary gateway"
+			if c.gw != nil {
+				addr = c.gw.Addr
+			}
+		} else if c.sim != nil {
 			addr = c.sim.Addr
 		}
 		c.mu.Unlock()
 		if addr == "" {
 			addr = "starting…"
 		}
-		c.target.SetText("→ " + addr + " (local simulator)")
+		c.target.SetText("→ " + addr + " (" + what + ")")
 	default:
+		if c.binary() {
+			c.target.SetText("→ " + env.GatewayHost() + " (Apple's binary gateway, retired in 2021)")
+			return
+		}
 		c.target.SetText("→ " + env.Host() + " (Apple, " + string(env) + ")")
 	}
 }

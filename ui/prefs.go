@@ -31,6 +31,8 @@ const (
 	prefCollapseID  = "collapseID"
 	prefCustom      = "custom"
 	prefSplit       = "layout.split"
+	prefProtocol    = "protocol" // "binary" for the legacy protocol, else HTTP/2
+	prefFormat      = "binary.format"
 )
 
 // demoBody is the alert a first launch starts with.
@@ -61,6 +63,10 @@ func (c *Console) restore() {
 	c.collapseID.SetText(p.String(prefCollapseID))
 	c.custom.SetText(p.String(prefCustom))
 	c.token.SetText(p.String(prefToken))
+	c.format.SetSelected(p.StringWithFallback(prefFormat, string(sender.FormatFrame)))
+	if p.String(prefProtocol) == "binary" {
+		c.protocol.SetSelected(protoBinary)
+	}
 	if off := p.Float(prefSplit); off > 0.2 && off < 0.8 {
 		c.split.Offset = off
 	}
@@ -116,6 +122,12 @@ func (c *Console) save() {
 	p.SetString(prefCollapseID, c.collapseID.Text)
 	p.SetString(prefCustom, c.custom.Text)
 	p.SetFloat(prefSplit, c.split.Offset)
+	protocol := "http2"
+	if c.binary() {
+		protocol = "binary"
+	}
+	p.SetString(prefProtocol, protocol)
+	p.SetString(prefFormat, c.format.Selected)
 }
 
 // saveSoon saves after a change (Fyne batches the writes to disk).

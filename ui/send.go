@@ -10,18 +10,20 @@ import (
 // clientKey is what a sender.Client is made for: one client (one
 // connection, one TLS handshake) serves every send with the same key.
 type clientKey struct {
-	cred *sender.Credential
-	env  sender.Environment
-	host string
+	cred   *sender.Credential
+	env    sender.Environment
+	host   string
+	format sender.BinaryFormat // "" for HTTP/2
 }
 
 // sendJob is one send, read from the form on the UI goroutine.
 type sendJob struct {
-	n    *sender.Notification
-	kind sender.CredentialKind
-	env  sender.Environment
-	cred *sender.Credential // nil in Local: the simulator's demo credential of kind
-	seq  int
+	n      *sender.Notification
+	kind   sender.CredentialKind
+	env    sender.Environment
+	cred   *sender.Credential  // nil in Local: the simulator's demo credential of kind
+	format sender.BinaryFormat // the binary protocol's format; "" for HTTP/2
+	seq    int
 }
 
 // Send sends the notification the form describes, unless one is on its
@@ -42,6 +44,9 @@ func (c *Console) Send() {
 	}
 	c.sends++
 	job := sendJob{n: n, kind: c.credentialKind(), env: c.environment(), seq: c.sends}
+	if c.binary() {
+		job.format = c.binaryFormat()
+	}
 	if job.env != sender.Local {
 		job.cred = c.creds[job.kind]
 	}
@@ -61,8 +66,13 @@ func (c *Console) run(job sendJob) {
 		c.log.Add(sender.EventError, toneFailure, err.Error())
 		return
 	}
-	c.log.Add(kindSend, toneHeading, fmt.Sprintf("Send %d → %s (%s) · token %s · topic %s",
-		job.seq, client.Addr(), envDescription(job.env), shortToken(job.n.Token), orDefault(job.n.Topic, "(certificate default)")))
+	if job.format != "" {
+		c.log.Add(kindSend, toneHeading, fmt.Sprintf("Send %d → %s (%s, binary protocol, %s) · token %s",
+			job.seq, client.Addr(), envDescription(job.env), job.format.Describe(), shortToken(job.n.Token)))
+	} else {
+		c.log.Add(kindSend, toneHeading, fmt.Sprintf("Send %d → %s (%s) · token %s · topic %s",
+			job.seq, client.Addr(), envDescription(job.env), shortToken(job.n.Token), orDefault(job.n.Topic, "(certificate default)")))
+	}
 	client.Send(c.ctx, job.n) // its events carry the answer or the failure
 }
 
@@ -75,7 +85,7 @@ func (c *Console) sent() {
 // clientFor returns the client for the job's credential and environment,
 // reusing the one from the previous send when they are the same, and
 // closing it when they are not.
-func (c *Console) clientFor(job sendJob) (*sender.Client, error) {
+func (c *Console) clientFor(job sendJob) (sender.Sender, error) {
 	cred, host := job.cred, ""
 	var roots *x509.CertPool
 	if job.env == sender.Local {
@@ -87,11 +97,18 @@ func (c *Console) clientFor(job sendJob) (*sender.Client, error) {
 		cred = c.demo[job.kind]
 		c.mu.Unlock()
 		host, roots = sim.Addr, sim.Authority.Pool()
+		if job.format != "" {
+			gw, err := c.gateway()
+			if err != nil {
+				return nil, err
+			}
+			host = gw.Addr
+		}
 	}
 	if cred == nil {
 		return nil, fmt.Errorf("%w: choose one in the Credential section", sender.ErrNoCredential)
 	}
-	key := clientKey{cred: cred, env: job.env, host: host}
+	key := clientKey{cred: cred, env: job.env, host: host, format: job.format}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -103,13 +120,25 @@ func (c *Console) clientFor(job sendJob) (*sender.Client, error) {
 	if old := c.client; old != nil {
 		go old.Close()
 	}
-	c.client = &sender.Client{
-		Credential:  cred,
-		Environment: job.env,
-		Host:        host,
-		RootCAs:     roots,
-		OnEvent:     c.log.AddEvent,
-		Now:         c.now,
+	if job.format != "" {
+		c.client = &sender.BinaryClient{
+			Credential:  cred,
+			Environment: job.env,
+			Host:        host,
+			RootCAs:     roots,
+			OnEvent:     c.log.AddEvent,
+			Format:      job.format,
+			Now:         c.now,
+		}
+	} else {
+		c.client = &sender.Client{
+			Credential:  cred,
+			Environment: job.env,
+			Host:        host,
+			RootCAs:     roots,
+			OnEvent:     c.log.AddEvent,
+			Now:         c.now,
+		}
 	}
 	c.clientKey = key
 	return c.client, nil

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"apnsconsole/sender"
+	"apnsconsole/sender/apnstest"
+)
+
+// gateway waits for the console's local binary gateway to be up.
+func (h *harness) gateway() *apnstest.Gateway {
+	h.t.Helper()
+	var gw *apnstest.Gateway
+	h.waitFor("the local binary gateway", func() bool {
+		h.c.mu.Lock()
+		defer h.c.mu.Unlock()
+		if h.c.gwErr != nil {
+			h.t.Fatalf("gateway: %v", h.c.gwErr)
+		}
+		gw = h.c.gw
+		return gw != nil && !h.c.sendBtn.Disabled()
+	})
+	return gw
+}
+
+func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	if c.format.Visible() {
+		t.Error("the binary format choice shows while HTTP/2 is chosen")
+	}
+	c.protocol.SetSelected(protoBinary)
+	if !c.format.Visible() {
+		t.Error("the binary format choice is hidden with the binary protocol chosen")
+	}
+	gw := h.gateway()
+	if !strings.Contains(c.target.Text, gw.Addr+" (local binary gateway)") {
+		t.Errorf("target = %q, want the local gateway", c.target.Text)
+	}
+
+	h.sendAndWait()
+	h.waitForLog("Send 1 → "+gw.Addr, "binary protocol", "Frame: identifier", "No error response within")
+	got := gw.Accepted()
+	if len(got) != 1 || got[0].Token != apnstest.DemoToken || got[0].Format != sender.FormatFrame {
+		t.Fatalf("gateway took %+v, want one frame for the demo token", got)
+	}
+
+	// The simple format (as in the 2009 article), with its 256-byte limit.
+	c.format.SetSelected(string(sender.FormatSimple))
+	if !strings.Contains(c.payloadStatus.Text, "/ 256 bytes") {
+		t.Errorf("payload status = %q, want the simple format's 256-byte limit", c.payloadStatus.Text)
+	}
+	c.sections.Open(3)
+	c.custom.SetText(`{"note":"` + strings.Repeat("x", 300) + `"}`)
+	if !c.sendBtn.Disabled() || !strings.Contains(c.payloadStatus.Text, "/ 256 bytes") {
+		t.Errorf("300-byte payload in the simple format: Send disabled %v, status %q", c.sendBtn.Disabled(), c.payloadStatus.Text)
+	}
+	c.custom.SetText("")
+	h.sendAndWait()
+	h.waitFor("the simple frame", func() bool { return len(gw.Accepted()) == 2 })
+	if f := gw.Accepted()[1].Format; f != sender.FormatSimple {
+		t.Errorf("second frame format %s, want simple", f)
+	}
+}
+
+func TestBinaryProtocolRefusesATokenKeyAndWarnsAboutApple(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	c.protocol.SetSelected(protoBinary)
+	c.kind.SetSelected(kindP8Choice)
+	if !c.sendBtn.Disabled() || !strings.Contains(c.problem.Text, "needs a certificate") {
+		t.Errorf("binary with a .p8: Send disabled %v, problem %q", c.sendBtn.Disabled(), c.problem.Text)
+	}
+	c.kind.SetSelected(kindP12Choice)
+	c.setEnvironment(sender.Sandbox)
+	h.waitForLog("Apple retired the binary provider API")
+	if !strings.Contains(c.target.Text, sender.SandboxGateway) {
+		t.Errorf("target = %q, want Apple's sandbox gateway", c.target.Text)
+	}
+}
