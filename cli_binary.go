@@ -51,19 +51,7 @@ func runSendBinary(ctx context.Context, f *sendFlags, stdin io.Reader, stdout, s
 	if err != nil {
 		return out.fail(inputError{err})
 	}
-	rawTokens, err := f.readTokens(stdin)
-	if err != nil {
-		return out.fail(err)
-	}
-	payload, err := f.buildPayload()
-	if err != nil {
-		return out.fail(err)
-	}
-	base, err := f.notification(payload)
-	if err != nil {
-		return out.fail(err)
-	}
-	cred, err := f.load()
+	b, cred, err := f.readBatch(stdin, out)
 	if err != nil {
 		return out.fail(err)
 	}
@@ -76,32 +64,13 @@ func runSendBinary(ctx context.Context, f *sendFlags, stdin io.Reader, stdout, s
 		out.info(fmt.Sprintf("Started the local binary gateway on %s (sandbox)", tgt.host))
 	}
 
-	var ns []*sender.Notification
-	results := make([]sender.Result, len(rawTokens))
-	var pending []int
-	for i, raw := range rawTokens {
-		n := *base
-		tok, err := sender.ParseToken(raw)
-		if err != nil {
-			n.Token = strings.TrimSpace(raw)
-			results[i] = sender.Result{Notification: &n, Err: inputError{err}}
-			continue
-		}
-		n.Token = tok.String()
-		if w := tok.Warning(); w != "" {
-			out.warn(w)
-		}
-		ns = append(ns, &n)
-		pending = append(pending, i)
-	}
-
 	if f.dryRun {
 		addr := tgt.host
 		if addr == "" {
 			addr = "<local simulator's gateway>"
 		}
 		warned := map[string]bool{}
-		for k, n := range ns {
+		for k, n := range b.ns {
 			for _, w := range format.Ignored(n) {
 				if !warned[w] {
 					warned[w] = true
@@ -114,29 +83,15 @@ func runSendBinary(ctx context.Context, f *sendFlags, stdin io.Reader, stdout, s
 			}
 			printFrame(stdout, format, frame, uint32(k+1), addr)
 		}
-		for _, r := range results {
-			if r.Err != nil {
-				out.result(r)
-			}
-		}
-		if len(ns) < len(results) {
-			return exitFailure
-		}
-		return exitOK
+		return b.dryRunExit(out)
 	}
-	if cred == nil && len(ns) > 0 {
-		return out.fail(fmt.Errorf("%w: give --p12 FILE --password P, or --cert FILE --key FILE (the binary protocol takes no .p8 key; or try --env local)", sender.ErrNoCredential))
-	}
-	if cred != nil {
-		if w := cred.ExpiryWarning(time.Now()); w != "" {
-			out.warn(w)
-		}
+	if err := b.checkCredential(cred, out, "give --p12 FILE --password P, or --cert FILE --key FILE (the binary protocol takes no .p8 key; or try --env local)"); err != nil {
+		return out.fail(err)
 	}
 	client := &sender.BinaryClient{Credential: cred, Environment: tgt.env, Host: tgt.host, RootCAs: tgt.roots, Format: format, OnEvent: warningsAlways(out)}
 	defer client.Close()
-	for j, r := range client.SendAll(ctx, ns) {
-		results[pending[j]] = r
-	}
+	b.settle(client.SendAll(ctx, b.ns))
+	results := b.results
 	for _, r := range results {
 		printBinaryResult(out, r, format, client.ErrorWait)
 	}

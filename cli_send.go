@@ -96,19 +96,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	out := newPrinter(stdout, stderr, f.json, f.verbose)
 
-	rawTokens, err := f.readTokens(stdin)
-	if err != nil {
-		return out.fail(err)
-	}
-	payload, err := f.buildPayload()
-	if err != nil {
-		return out.fail(err)
-	}
-	base, err := f.notification(payload)
-	if err != nil {
-		return out.fail(err)
-	}
-	cred, err := f.load()
+	b, cred, err := f.readBatch(stdin, out)
 	if err != nil {
 		return out.fail(err)
 	}
@@ -120,58 +108,22 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if tgt.simulator != nil {
 		out.info(fmt.Sprintf("Started the local APNs simulator on %s (sandbox)", tgt.host))
 	}
-
-	// One notification per token; tokens that cannot be used get their
-	// result now, so every token ends with exactly one.
-	var ns []*sender.Notification
-	results := make([]sender.Result, len(rawTokens))
-	var pending []int
-	for i, raw := range rawTokens {
-		n := *base
-		tok, err := sender.ParseToken(raw)
-		if err != nil {
-			n.Token = strings.TrimSpace(raw)
-			results[i] = sender.Result{Notification: &n, Err: inputError{err}}
-			continue
-		}
-		n.Token = tok.String()
-		if w := tok.Warning(); w != "" {
-			out.warn(w)
-		}
-		ns = append(ns, &n)
-		pending = append(pending, i)
-	}
-
 	if f.dryRun {
-		for _, n := range ns {
+		for _, n := range b.ns {
 			if err := printDryRun(stdout, n, cred, tgt); err != nil {
 				return out.fail(err)
 			}
 		}
-		for _, r := range results {
-			if r.Err != nil {
-				out.result(r)
-			}
-		}
-		if len(ns) < len(results) {
-			return exitFailure
-		}
-		return exitOK
+		return b.dryRunExit(out)
 	}
-	if cred == nil && len(ns) > 0 {
-		return out.fail(fmt.Errorf("%w: give --p12 FILE --password P, --cert FILE --key FILE, or --p8 FILE --key-id ID --team-id ID (or try --env local)", sender.ErrNoCredential))
-	}
-	if cred != nil {
-		if w := cred.ExpiryWarning(time.Now()); w != "" {
-			out.warn(w)
-		}
+	if err := b.checkCredential(cred, out, "give --p12 FILE --password P, --cert FILE --key FILE, or --p8 FILE --key-id ID --team-id ID (or try --env local)"); err != nil {
+		return out.fail(err)
 	}
 
 	client := &sender.Client{Credential: cred, Environment: tgt.env, Host: tgt.host, RootCAs: tgt.roots, OnEvent: out.event}
 	defer client.Close()
-	for j, r := range client.SendAll(ctx, ns) {
-		results[pending[j]] = r
-	}
+	b.settle(client.SendAll(ctx, b.ns))
+	results := b.results
 	for _, r := range results {
 		out.result(r)
 	}
