@@ -36,7 +36,6 @@ type conn struct {
 // certificate check, then HTTP/2 until the connection ends. A certificate
 // for the other environment is refused with a GOAWAY, as APNs does.
 func (s *Server) serveConn(raw net.Conn, id uint64) {
-	defer s.untrack(raw)
 	tc := tls.Server(raw, s.tlsConfig)
 	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
 	err := tc.HandshakeContext(ctx)

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"apnsconsole/sender"
@@ -55,19 +54,15 @@ type Gateway struct {
 	// always covers localhost, 127.0.0.1 and ::1.
 	Hosts []string
 
+	net           connGroup // the gateway's and the feedback service's listeners and connections
 	mu            sync.Mutex
 	started       bool
-	closed        bool
-	listeners     []net.Listener
-	conns         map[net.Conn]struct{}
 	records       []GatewayRecord
 	failing       map[string]uint8
 	unregistered  []sender.FeedbackTuple
 	shutdownAfter int
 	refused       int
 
-	nextConn  atomic.Uint64
-	wg        sync.WaitGroup
 	tlsConfig *tls.Config
 	roots     *x509.CertPool
 }
@@ -133,7 +128,7 @@ func (g *Gateway) Start() {
 func (g *Gateway) Listen(addr, feedbackAddr string) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.started || g.closed {
+	if g.started || g.net.isClosed() {
 		return errors.New("apnstest: the gateway was already started")
 	}
 	switch g.Environment {
@@ -185,11 +180,9 @@ func (g *Gateway) Listen(addr, feedbackAddr string) error {
 		return fmt.Errorf("apnstest: %w", err)
 	}
 	g.started = true
-	g.listeners = []net.Listener{gw, fb}
 	g.Addr, g.FeedbackAddr = gw.Addr().String(), fb.Addr().String()
-	g.wg.Add(2)
-	go g.acceptLoop(gw, g.serveGateway)
-	go g.acceptLoop(fb, g.serveFeedback)
+	g.net.serve(gw, g.serveGateway)
+	g.net.serve(fb, g.serveFeedback)
 	return nil
 }
 
@@ -223,52 +216,6 @@ func (g *Gateway) verifyClient(raw [][]byte, _ [][]*x509.Certificate) error {
 	return nil
 }
 
-func (g *Gateway) acceptLoop(ln net.Listener, serve func(net.Conn, uint64)) {
-	defer g.wg.Done()
-	for {
-		raw, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors: try again
-			continue
-		}
-		if !g.track(raw) {
-			raw.Close()
-			return
-		}
-		go serve(raw, g.nextConn.Add(1))
-	}
-}
-
-func (g *Gateway) track(c net.Conn) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.closed {
-		return false
-	}
-	if g.conns == nil {
-		g.conns = make(map[net.Conn]struct{})
-	}
-	g.conns[c] = struct{}{}
-	g.wg.Add(1)
-	return true
-}
-
-func (g *Gateway) untrack(c net.Conn) {
-	g.mu.Lock()
-	delete(g.conns, c)
-	g.mu.Unlock()
-	g.wg.Done()
-}
-
-func (g *Gateway) openConns() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.conns)
-}
-
 // handshake completes the TLS handshake of an accepted connection.
 func (g *Gateway) handshake(raw net.Conn) (*tls.Conn, bool) {
 	tc := tls.Server(raw, g.tlsConfig)
@@ -284,7 +231,6 @@ func (g *Gateway) handshake(raw net.Conn) (*tls.Conn, bool) {
 // serveGateway reads notifications until the client closes the connection
 // or one is refused.
 func (g *Gateway) serveGateway(raw net.Conn, id uint64) {
-	defer g.untrack(raw)
 	tc, ok := g.handshake(raw)
 	if !ok {
 		return
@@ -413,7 +359,7 @@ func (g *Gateway) Accepted() []GatewayRecord {
 
 // Connections is how many connections the gateway and feedback service
 // accepted (refused handshakes included).
-func (g *Gateway) Connections() int { return int(g.nextConn.Load()) }
+func (g *Gateway) Connections() int { return int(g.net.accepted.Load()) }
 
 // RefusedHandshakes is how many client certificates were refused.
 func (g *Gateway) RefusedHandshakes() int {
@@ -431,48 +377,17 @@ func (g *Gateway) Reset() {
 
 // Close stops listening, closes every connection and waits for their
 // goroutines. Calling it again does nothing.
-func (g *Gateway) Close() {
-	g.mu.Lock()
-	if g.closed {
-		g.mu.Unlock()
-		return
-	}
-	g.closed = true
-	lns := g.listeners
-	conns := make([]net.Conn, 0, len(g.conns))
-	for c := range g.conns {
-		conns = append(conns, c)
-	}
-	g.mu.Unlock()
-	for _, ln := range lns {
-		ln.Close()
-	}
-	for _, c := range conns {
-		c.Close()
-	}
-	g.wg.Wait()
-}
+func (g *Gateway) Close() { g.net.close() }
 
 // Shutdown stops listening, waits until the clients have closed their
 // connections (so everything they sent has been read and recorded) or ctx
 // ends, then closes like Close. It returns ctx's error if ctx ended first.
 func (g *Gateway) Shutdown(ctx context.Context) error {
-	g.mu.Lock()
-	lns := g.listeners
-	g.mu.Unlock()
-	for _, ln := range lns {
-		ln.Close()
-	}
+	g.net.stopListening()
 	var err error
-	tick := time.NewTicker(5 * time.Millisecond)
-	for g.openConns() > 0 && err == nil {
-		select {
-		case <-ctx.Done():
-			err = ctx.Err()
-		case <-tick.C:
-		}
+	if !g.net.drain(ctx.Done()) {
+		err = ctx.Err()
 	}
-	tick.Stop()
 	g.Close()
 	return err
 }

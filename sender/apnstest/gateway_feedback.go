@@ -44,7 +44,6 @@ func (g *Gateway) Feedback() []sender.FeedbackTuple {
 // serveFeedback sends the feedback list right after the handshake, with
 // no request, closes the connection, and forgets the list.
 func (g *Gateway) serveFeedback(raw net.Conn, _ uint64) {
-	defer g.untrack(raw)
 	tc, ok := g.handshake(raw)
 	if !ok {
 		return

@@ -93,11 +93,9 @@ type Server struct {
 	// always covers localhost, 127.0.0.1 and ::1.
 	Hosts []string
 
+	net      connGroup
 	mu       sync.Mutex
 	started  bool
-	closed   bool
-	listener net.Listener
-	conns    map[net.Conn]struct{}
 	accepted []Accepted
 	records  []Record
 	marks    map[string]*tokenMarks
@@ -105,8 +103,6 @@ type Server struct {
 	bundles  map[string]map[string]bool
 
 	draining  atomic.Bool // Shutdown began: every request is 503 Shutdown
-	nextConn  atomic.Uint64
-	wg        sync.WaitGroup // the accept loop and connection goroutines
 	tlsConfig *tls.Config
 	roots     *x509.CertPool
 	base      *http.Server // carries the error log and the graceful shutdown hook
@@ -155,7 +151,7 @@ func (s *Server) Start() {
 // accepts connections; it serves in the background until Close.
 func (s *Server) Listen(addr string) error {
 	s.mu.Lock()
-	if s.started || s.closed {
+	if s.started || s.net.isClosed() {
 		s.mu.Unlock()
 		return errors.New("apnstest: the server was already started")
 	}
@@ -238,60 +234,10 @@ func (s *Server) listen(addr string) error {
 		return fmt.Errorf("apnstest: %w", err)
 	}
 	s.mu.Lock()
-	s.listener = ln
 	s.Addr = ln.Addr().String()
-	s.wg.Add(1)
 	s.mu.Unlock()
-	go s.acceptLoop(ln)
+	s.net.serve(ln, s.serveConn)
 	return nil
-}
-
-func (s *Server) acceptLoop(ln net.Listener) {
-	defer s.wg.Done()
-	for {
-		raw, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors: try again
-			continue
-		}
-		if !s.track(raw) {
-			raw.Close()
-			return
-		}
-		go s.serveConn(raw, s.nextConn.Add(1))
-	}
-}
-
-// track registers an accepted connection (and its goroutine) unless the
-// server is closed.
-func (s *Server) track(c net.Conn) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
-	if s.conns == nil {
-		s.conns = make(map[net.Conn]struct{})
-	}
-	s.conns[c] = struct{}{}
-	s.wg.Add(1)
-	return true
-}
-
-func (s *Server) untrack(c net.Conn) {
-	s.mu.Lock()
-	delete(s.conns, c)
-	s.mu.Unlock()
-	s.wg.Done()
-}
-
-func (s *Server) openConns() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.conns)
 }
 
 // settings are the SETTINGS the server advertises.
@@ -301,27 +247,7 @@ func (s *Server) settings() []http2.Setting {
 
 // Close stops listening, closes every connection and waits for their
 // goroutines. Calling it again does nothing.
-func (s *Server) Close() {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return
-	}
-	s.closed = true
-	ln := s.listener
-	conns := make([]net.Conn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.mu.Unlock()
-	if ln != nil {
-		ln.Close()
-	}
-	for _, c := range conns {
-		c.Close()
-	}
-	s.wg.Wait()
-}
+func (s *Server) Close() { s.net.close() }
 
 // Shutdown closes the server gracefully: it stops listening, answers
 // every request from then on with 503 Shutdown, sends each connection a
@@ -331,23 +257,15 @@ func (s *Server) Close() {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
 	s.mu.Lock()
-	ln, base := s.listener, s.base
+	base := s.base
 	s.mu.Unlock()
-	if ln != nil {
-		ln.Close()
-	}
+	s.net.stopListening()
 	var err error
 	if base != nil {
 		base.Shutdown(ctx) // only starts the GOAWAYs: base tracks no connections
-		tick := time.NewTicker(10 * time.Millisecond)
-		for s.openConns() > 0 && err == nil {
-			select {
-			case <-ctx.Done():
-				err = ctx.Err()
-			case <-tick.C:
-			}
+		if !s.net.drain(ctx.Done()) {
+			err = ctx.Err()
 		}
-		tick.Stop()
 	}
 	s.Close()
 	return err

@@ -86,7 +86,7 @@ func TestShutdown(t *testing.T) {
 	// A connection that never closes makes Shutdown give up at ctx's end.
 	s2, _ := startServer(t, f, nil)
 	dialTLS(t, s2, nil) // handshaken, then silent
-	for s2.openConns() == 0 {
+	for s2.net.open() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	short, cancel2 := context.WithTimeout(context.Background(), 100*time.Millisecond)
