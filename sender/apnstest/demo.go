@@ -1,6 +1,7 @@
 package apnstest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -72,6 +73,26 @@ func (d *Demo) WriteFiles(dir string, a *Authority) error {
 		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, f.mode); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// fillIdentity makes the authority and demo credentials a server was not
+// given.
+func fillIdentity(a **Authority, d **Demo) error {
+	if *a == nil {
+		auth, err := NewAuthority()
+		if err != nil {
+			return fmt.Errorf("apnstest: making the certificate authority: %w", err)
+		}
+		*a = auth
+	}
+	if *d == nil {
+		demo, err := (*a).NewDemo()
+		if err != nil {
+			return fmt.Errorf("apnstest: making the demo credentials: %w", err)
+		}
+		*d = demo
 	}
 	return nil
 }

@@ -141,19 +141,8 @@ func (g *Gateway) Listen(addr, feedbackAddr string) error {
 	if g.Now == nil {
 		g.Now = time.Now
 	}
-	if g.Authority == nil {
-		a, err := NewAuthority()
-		if err != nil {
-			return fmt.Errorf("apnstest: making the certificate authority: %w", err)
-		}
-		g.Authority = a
-	}
-	if g.Demo == nil {
-		d, err := g.Authority.NewDemo()
-		if err != nil {
-			return fmt.Errorf("apnstest: making the demo credentials: %w", err)
-		}
-		g.Demo = d
+	if err := fillIdentity(&g.Authority, &g.Demo); err != nil {
+		return err
 	}
 	cert, err := g.Authority.ServerCertificate(g.Hosts...)
 	if err != nil {

@@ -187,19 +187,8 @@ func (s *Server) prepare() error {
 	if s.MaxConcurrentStreams == 0 {
 		s.MaxConcurrentStreams = DefaultMaxConcurrentStreams
 	}
-	if s.Authority == nil {
-		a, err := NewAuthority()
-		if err != nil {
-			return fmt.Errorf("apnstest: making the certificate authority: %w", err)
-		}
-		s.Authority = a
-	}
-	if s.Demo == nil {
-		d, err := s.Authority.NewDemo()
-		if err != nil {
-			return fmt.Errorf("apnstest: making the demo credentials: %w", err)
-		}
-		s.Demo = d
+	if err := fillIdentity(&s.Authority, &s.Demo); err != nil {
+		return err
 	}
 	s.AddKey(s.Demo.Key)
 	s.AddBundle(s.Demo.Key.TeamID, DemoBundleID)
