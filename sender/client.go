@@ -43,6 +43,11 @@ type clientConn struct {
 	sends   int
 }
 
+// IdlePing is how long a connection may be silent before the client checks
+// it with an HTTP/2 PING, as Apple advises for connections kept open for
+// hours; a connection that does not answer is replaced on the next send.
+const IdlePing = time.Hour
+
 // ErrNoCredential is returned when a send has no credential to use.
 var ErrNoCredential = errors.New("no credential")
 
@@ -255,6 +260,8 @@ func (c *Client) connection(ctx context.Context) (*clientConn, error) {
 		return nil, fmt.Errorf("%w: %s does not speak HTTP/2 (ALPN %q): is this an APNs HTTP/2 endpoint? Apple's are api.sandbox.push.apple.com and api.push.apple.com on port 443 or 2197", ErrConnect, addr, p)
 	}
 	c.handshakes++
+	c.transport.ReadIdleTimeout = IdlePing
+	c.transport.PingTimeout = 15 * time.Second
 	w := watchGoAway(tc, addr, func(ga *GoAwayError) {
 		text := fmt.Sprintf("%s sent GOAWAY (%s)", addr, ga.Code)
 		if ga.Reason != "" {
