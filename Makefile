@@ -7,9 +7,10 @@ GO      ?= go
 BINARY  := apns-console
 PKGS    := ./...
 
-# Debian packages: what cgo needs to build the window, and what the
-# window tests need to run it headless.
-DEB_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# Debian packages: what cgo needs to build the window (gcc only recommends
+# libc6-dev, the C library headers, so it is named), and what the window
+# tests need to run it headless.
+DEB_BUILD := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 DEB_TEST  := xvfb xauth xdotool imagemagick
 
 # install_deb installs the listed Debian packages that are missing (as root,
@@ -20,7 +21,11 @@ define install_deb
 	  for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing Debian packages:$$missing"; \
-	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    SUDO=""; \
+	    if [ "$$(id -u)" != 0 ]; then \
+	      command -v sudo >/dev/null 2>&1 || { echo "Missing packages:$$missing. Install them as root: apt-get install$$missing"; exit 1; }; \
+	      SUDO=sudo; \
+	    fi; \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  fi; \
 	elif [ "$$(uname)" = Darwin ]; then \
