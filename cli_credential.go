@@ -89,7 +89,7 @@ func (f *credentialFlags) resolveTarget(cred **sender.Credential, startSimulator
 	if f.ca != "" {
 		pem, err := os.ReadFile(f.ca)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the CA file: %v", err)
+			return nil, fmt.Errorf("cannot read the CA file (%v): give the ca.pem that `apns-console serve` wrote, or leave --ca out to trust the system's roots", err)
 		}
 		t.roots = x509.NewCertPool()
 		if !t.roots.AppendCertsFromPEM(pem) {

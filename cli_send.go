@@ -138,7 +138,7 @@ func (f *sendFlags) readTokens(stdin io.Reader) ([]string, error) {
 		if f.tokensFile != "-" {
 			file, err := os.Open(f.tokensFile)
 			if err != nil {
-				return nil, inputError{fmt.Errorf("cannot read the tokens file: %v", err)}
+				return nil, inputError{fmt.Errorf("cannot read the tokens file (%v): check the path, or use --tokens - to read standard input", err)}
 			}
 			defer file.Close()
 			r = file
@@ -166,7 +166,7 @@ func (f *sendFlags) buildPayload() ([]byte, error) {
 	if strings.HasPrefix(f.payload, "@") {
 		data, err := os.ReadFile(f.payload[1:])
 		if err != nil {
-			return nil, inputError{fmt.Errorf("cannot read the payload file: %v", err)}
+			return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @, or give the JSON itself", err)}
 		}
 		m.Custom = string(data)
 	}
