@@ -238,13 +238,9 @@ func (f *credentialFlags) resolveGateway(cred **sender.Credential, start, feedba
 		if feedback {
 			t.host = g.FeedbackAddr
 		}
-		if *cred == nil {
-			demo, err := sender.ParseP12(g.Demo.P12, apnstest.DemoP12Password)
-			if err != nil {
-				g.Close()
-				return nil, fmt.Errorf("cannot read the simulator's demo certificate: %v", err)
-			}
-			*cred = demo
+		if err := useDemo(cred, g.Demo); err != nil {
+			g.Close()
+			return nil, err
 		}
 		return t, nil
 	}

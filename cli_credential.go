@@ -99,19 +99,29 @@ func (f *credentialFlags) resolveTarget(cred **sender.Credential, startSimulator
 	if env == sender.Local && f.host == "" && startSimulator {
 		s := apnstest.NewServer()
 		t.simulator, t.host, t.roots = s, s.Addr, s.Authority.Pool()
-		if *cred == nil {
-			demo, err := sender.ParseP12(s.Demo.P12, apnstest.DemoP12Password)
-			if err != nil {
-				s.Close()
-				return nil, fmt.Errorf("cannot read the simulator's demo certificate: %v", err)
-			}
-			*cred = demo
+		if err := useDemo(cred, s.Demo); err != nil {
+			s.Close()
+			return nil, err
 		}
 	}
 	if env == sender.Local && t.host == "" && !startSimulator {
 		return nil, errors.New("--env local needs a running simulator: give --host and --ca of `apns-console serve`")
 	}
 	return t, nil
+}
+
+// useDemo sets *cred to the simulator's demo certificate when no
+// credential was given.
+func useDemo(cred **sender.Credential, d *apnstest.Demo) error {
+	if *cred != nil {
+		return nil
+	}
+	demo, err := sender.ParseP12(d.P12, apnstest.DemoP12Password)
+	if err != nil {
+		return fmt.Errorf("cannot read the simulator's demo certificate (%v): this is a bug in apns-console, please report it", err)
+	}
+	*cred = demo
+	return nil
 }
 
 func orEnv(v, name string) string {
