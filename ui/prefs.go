@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
+
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
 )
@@ -100,7 +102,7 @@ func (c *Console) save() {
 	if !c.restored {
 		return
 	}
-	p := c.prefs
+	p := changesOnly{c.prefs}
 	p.SetString(prefEnvironment, string(c.environment()))
 	p.SetString(prefKind, kindName(c.credentialKind()))
 	p.SetString(prefP12Path, c.p12Path.Text)
@@ -132,3 +134,28 @@ func (c *Console) save() {
 
 // saveSoon saves after a change (Fyne batches the writes to disk).
 func (c *Console) saveSoon() { c.save() }
+
+// changesOnly writes a preference only when its value changes. Each write
+// makes Fyne rewrite the preferences file (and its file watcher read it
+// back), so a save that changes nothing writes nothing; in particular the
+// save on quitting no longer races Fyne's own final save, which made Fyne
+// log "Preferences load error: EOF".
+type changesOnly struct{ p fyne.Preferences }
+
+func (w changesOnly) SetString(key, v string) {
+	if w.p.String(key) != v {
+		w.p.SetString(key, v)
+	}
+}
+
+func (w changesOnly) SetInt(key string, v int) {
+	if w.p.Int(key) != v {
+		w.p.SetInt(key, v)
+	}
+}
+
+func (w changesOnly) SetFloat(key string, v float64) {
+	if w.p.Float(key) != v {
+		w.p.SetFloat(key, v)
+	}
+}
