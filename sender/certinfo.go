@@ -10,12 +10,13 @@ import (
 )
 
 // Apple's push certificate extensions and the subject's UID attribute
-// (APNS-REFERENCE §3).
+// (APNS-REFERENCE §3): the development (sandbox) and production markers,
+// the topic list, and the UID that holds the bundle id.
 var (
-	oidAPNsSandbox    = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 1}
-	oidAPNsProduction = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 2}
-	oidAPNsTopics     = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 6}
-	oidSubjectUID     = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
+	OIDSandbox    = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 1}
+	OIDProduction = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 2}
+	OIDTopics     = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 6}
+	OIDUID        = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
 )
 
 // CertInfo is what a push certificate says about itself.
@@ -55,18 +56,18 @@ func InspectCertificate(cert *x509.Certificate) *CertInfo {
 		i.Organization = cert.Subject.Organization[0]
 	}
 	for _, n := range cert.Subject.Names {
-		if n.Type.Equal(oidSubjectUID) {
+		if n.Type.Equal(OIDUID) {
 			i.BundleID = fmt.Sprint(n.Value)
 			break
 		}
 	}
 	for _, ext := range cert.Extensions {
 		switch {
-		case ext.Id.Equal(oidAPNsSandbox):
+		case ext.Id.Equal(OIDSandbox):
 			i.Sandbox = true
-		case ext.Id.Equal(oidAPNsProduction):
+		case ext.Id.Equal(OIDProduction):
 			i.Production = true
-		case ext.Id.Equal(oidAPNsTopics):
+		case ext.Id.Equal(OIDTopics):
 			topics, problem := parseTopicsExtension(ext.Value)
 			i.Topics = topics
 			if problem != "" {

@@ -48,7 +48,7 @@ func testCertificate(t *testing.T, cn, uid string, exts ...pkix.Extension) *x509
 	}
 	subject := pkix.Name{CommonName: cn, OrganizationalUnit: []string{"DEF123GHIJ"}, Organization: []string{"Example Inc."}, Country: []string{"US"}}
 	if uid != "" {
-		subject.ExtraNames = []pkix.AttributeTypeAndValue{{Type: oidSubjectUID, Value: uid}}
+		subject.ExtraNames = []pkix.AttributeTypeAndValue{{Type: OIDUID, Value: uid}}
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:    big.NewInt(0x1a2b3c),
@@ -69,13 +69,13 @@ func testCertificate(t *testing.T, cn, uid string, exts ...pkix.Extension) *x509
 }
 
 var (
-	sandboxMarker    = pkix.Extension{Id: oidAPNsSandbox, Value: []byte{0x05, 0x00}}
-	productionMarker = pkix.Extension{Id: oidAPNsProduction, Value: []byte{0x05, 0x00}}
+	sandboxMarker    = pkix.Extension{Id: OIDSandbox, Value: []byte{0x05, 0x00}}
+	productionMarker = pkix.Extension{Id: OIDProduction, Value: []byte{0x05, 0x00}}
 )
 
 func TestInspectCertificate(t *testing.T) {
 	cert := testCertificate(t, "Apple Push Services: com.example.FakeApp", "com.example.FakeApp",
-		sandboxMarker, productionMarker, pkix.Extension{Id: oidAPNsTopics, Value: fakeAppTopics()})
+		sandboxMarker, productionMarker, pkix.Extension{Id: OIDTopics, Value: fakeAppTopics()})
 	i := InspectCertificate(cert)
 	want := &CertInfo{
 		Subject:      "CN=Apple Push Services: com.example.FakeApp, OU=DEF123GHIJ, O=Example Inc., C=US, UID=com.example.FakeApp",
@@ -135,7 +135,7 @@ func TestInspectCertificateBundleIDFallbacks(t *testing.T) {
 	if i.BundleID != "com.example.old" {
 		t.Errorf("BundleID from the CN = %q", i.BundleID)
 	}
-	i = InspectCertificate(testCertificate(t, "Something else", "", pkix.Extension{Id: oidAPNsTopics, Value: fakeAppTopics()}))
+	i = InspectCertificate(testCertificate(t, "Something else", "", pkix.Extension{Id: OIDTopics, Value: fakeAppTopics()}))
 	if i.BundleID != "com.example.FakeApp" {
 		t.Errorf("BundleID from the app topic = %q", i.BundleID)
 	}
@@ -174,7 +174,7 @@ func TestParseTopicsExtensionMalformed(t *testing.T) {
 		t.Fatalf("untyped topic: %v, %q", topics, problem)
 	}
 	// The certificate still loads; the problem is reported.
-	cert := testCertificate(t, "Apple Push Services: a.b", "a.b", pkix.Extension{Id: oidAPNsTopics, Value: []byte{0x30, 0x03, 0x02, 0x01, 0x05}})
+	cert := testCertificate(t, "Apple Push Services: a.b", "a.b", pkix.Extension{Id: OIDTopics, Value: []byte{0x30, 0x03, 0x02, 0x01, 0x05}})
 	i := InspectCertificate(cert)
 	if len(i.Problems) != 1 || !strings.Contains(i.Problems[0], "1.2.840.113635.100.6.3.6") {
 		t.Fatalf("Problems = %q", i.Problems)
@@ -219,7 +219,7 @@ func TestCredentialEnvironments(t *testing.T) {
 
 func TestCredentialValidity(t *testing.T) {
 	c := &Credential{Kind: KindPEM, Info: InspectCertificate(testCertificate(t, "Apple Push Services: com.example.FakeApp", "com.example.FakeApp",
-		sandboxMarker, productionMarker, pkix.Extension{Id: oidAPNsTopics, Value: fakeAppTopics()}))}
+		sandboxMarker, productionMarker, pkix.Extension{Id: OIDTopics, Value: fakeAppTopics()}))}
 	day := 24 * time.Hour
 	tests := []struct {
 		name     string
@@ -265,7 +265,7 @@ func TestCredentialValidity(t *testing.T) {
 
 func TestCredentialTopicsAndDescribe(t *testing.T) {
 	c := &Credential{Kind: KindP12, Source: "demo.p12", Info: InspectCertificate(testCertificate(t, "Apple Push Services: com.example.FakeApp", "com.example.FakeApp",
-		sandboxMarker, pkix.Extension{Id: oidAPNsTopics, Value: fakeAppTopics()}))}
+		sandboxMarker, pkix.Extension{Id: OIDTopics, Value: fakeAppTopics()}))}
 	if got := c.DefaultTopic(); got != "com.example.FakeApp" {
 		t.Errorf("DefaultTopic = %q", got)
 	}

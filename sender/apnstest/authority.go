@@ -20,14 +20,6 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 )
 
-// Apple's certificate extensions and subject attributes (APNS-REFERENCE §3).
-var (
-	OIDSandbox    = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 1}
-	OIDProduction = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 2}
-	OIDTopics     = asn1.ObjectIdentifier{1, 2, 840, 113635, 100, 6, 3, 6}
-	OIDUID        = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
-)
-
 var asn1Null = []byte{0x05, 0x00}
 
 // Authority is the simulator's own certificate authority: it signs the
@@ -155,17 +147,17 @@ func (a *Authority) IssuePushCert(spec PushCertSpec) (*PushCert, error) {
 	}
 	var exts []pkix.Extension
 	if spec.Sandbox {
-		exts = append(exts, pkix.Extension{Id: OIDSandbox, Value: asn1Null})
+		exts = append(exts, pkix.Extension{Id: sender.OIDSandbox, Value: asn1Null})
 	}
 	if spec.Production {
-		exts = append(exts, pkix.Extension{Id: OIDProduction, Value: asn1Null})
+		exts = append(exts, pkix.Extension{Id: sender.OIDProduction, Value: asn1Null})
 	}
 	if len(spec.Topics) > 0 {
 		v, err := MarshalTopics(spec.Topics)
 		if err != nil {
 			return nil, err
 		}
-		exts = append(exts, pkix.Extension{Id: OIDTopics, Value: v})
+		exts = append(exts, pkix.Extension{Id: sender.OIDTopics, Value: v})
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
@@ -174,7 +166,7 @@ func (a *Authority) IssuePushCert(spec PushCertSpec) (*PushCert, error) {
 			OrganizationalUnit: []string{spec.TeamID},
 			Organization:       []string{"Example Inc."},
 			Country:            []string{"US"},
-			ExtraNames:         []pkix.AttributeTypeAndValue{{Type: OIDUID, Value: spec.BundleID}},
+			ExtraNames:         []pkix.AttributeTypeAndValue{{Type: sender.OIDUID, Value: spec.BundleID}},
 		},
 		NotBefore:       spec.NotBefore,
 		NotAfter:        spec.NotAfter,

@@ -51,7 +51,7 @@ func checkClientCert(chain []*x509.Certificate, roots *x509.CertPool, now time.T
 	}
 	id := &certIdentity{}
 	for _, n := range leaf.Subject.Names {
-		if n.Type.Equal(OIDUID) {
+		if n.Type.Equal(sender.OIDUID) {
 			id.bundleID, _ = n.Value.(string)
 		}
 	}
@@ -60,11 +60,11 @@ func checkClientCert(chain []*x509.Certificate, roots *x509.CertPool, now time.T
 	}
 	for _, ext := range leaf.Extensions {
 		switch {
-		case ext.Id.Equal(OIDSandbox):
+		case ext.Id.Equal(sender.OIDSandbox):
 			id.sandbox = true
-		case ext.Id.Equal(OIDProduction):
+		case ext.Id.Equal(sender.OIDProduction):
 			id.production = true
-		case ext.Id.Equal(OIDTopics):
+		case ext.Id.Equal(sender.OIDTopics):
 			topics, err := parseTopics(ext.Value)
 			if err != nil {
 				return nil, err
