@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -205,31 +204,17 @@ func binaryExitCode(results []sender.Result) int {
 	return code
 }
 
-// gatewayTarget is where the binary protocol connects and whom it trusts.
-type gatewayTarget struct {
-	env     sender.Environment
-	host    string
-	roots   *x509.CertPool
-	gateway *apnstest.Gateway // started in-process for --env local
-}
-
-func (t *gatewayTarget) close() {
-	if t.gateway != nil {
-		t.gateway.Close()
-	}
-}
-
 // resolveGateway turns --env, --host and --ca into a binary target: Apple's
 // gateway (or feedback service) for sandbox and production, and for
 // --env local a gateway started in-process (when start is set) whose demo
 // certificate is used when no credential was given.
-func (f *credentialFlags) resolveGateway(cred **sender.Credential, start, feedback bool) (*gatewayTarget, error) {
+func (f *credentialFlags) resolveGateway(cred **sender.Credential, start, feedback bool) (*target, error) {
 	env, err := sender.ParseEnvironment(f.env)
 	if err != nil {
 		return nil, inputError{err}
 	}
 	if env == sender.Local && f.host == "" {
-		t := &gatewayTarget{env: env}
+		t := &target{env: env}
 		if !start {
 			return t, nil
 		}
@@ -245,11 +230,10 @@ func (f *credentialFlags) resolveGateway(cred **sender.Credential, start, feedba
 		return t, nil
 	}
 	// --host and --ca are read as for HTTP/2.
-	ht, err := f.resolveTarget(cred, false)
+	t, err := f.resolveTarget(cred, false)
 	if err != nil {
 		return nil, err
 	}
-	t := &gatewayTarget{env: ht.env, host: ht.host, roots: ht.roots}
 	if t.host == "" && feedback {
 		t.host = env.FeedbackHost()
 	} else if t.host == "" {

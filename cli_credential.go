@@ -63,17 +63,21 @@ func (f *credentialFlags) load() (*sender.Credential, error) {
 	return nil, nil
 }
 
-// target is where to connect and whom to trust.
+// target is where to connect and whom to trust, for either protocol.
 type target struct {
 	env       sender.Environment
 	host      string
 	roots     *x509.CertPool
-	simulator *apnstest.Server // started in-process for --env local
+	simulator *apnstest.Server  // HTTP/2 simulator started in-process for --env local
+	gateway   *apnstest.Gateway // binary gateway started in-process for --env local
 }
 
 func (t *target) close() {
 	if t.simulator != nil {
 		t.simulator.Close()
+	}
+	if t.gateway != nil {
+		t.gateway.Close()
 	}
 }
 
