@@ -1,77 +1,29 @@
 // Command apns-console sends Apple push notifications. With no arguments it
 // opens the console window; with a subcommand it runs headless for scripts
-// and QA pipelines.
+// and QA pipelines (package cli).
 package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"apnsconsole/cli"
 	"apnsconsole/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0"
 
-// Exit codes of the subcommands, for scripts.
-const (
-	exitOK       = 0 // every notification was accepted
-	exitRejected = 1 // APNs (or the simulator) rejected at least one
-	exitFailure  = 2 // bad input, a bad credential, or no connection
-)
-
 func main() {
 	if len(os.Args) < 2 {
 		ui.Run(version)
 		return
 	}
+	cli.Version = version
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
-
-// run executes one subcommand and returns its exit code; ctx ends when the
-// user interrupts.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "send":
-		return runSend(ctx, rest, stdin, stdout, stderr)
-	case "serve":
-		return runServe(ctx, rest, stdout, stderr)
-	case "inspect":
-		return runInspect(rest, stdout, stderr)
-	case "feedback": // the binary protocol's feedback service (cli_feedback.go)
-		return runFeedback(ctx, rest, stdout, stderr)
-	case "version", "-version", "--version":
-		fmt.Fprintln(stdout, "apns-console", version)
-		return exitOK
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
-	}
-	fmt.Fprintf(stderr, "apns-console: unknown command %q\n\n%s", cmd, usage)
-	return exitFailure
-}
-
-const usage = `APNs Console: send Apple push notifications.
-
-Usage:
-  apns-console                      open the console window
-  apns-console send [flags]         send a notification (apns-console send -h for flags)
-  apns-console serve [flags]        run the local APNs simulator for other programs
-  apns-console inspect FILE [flags] show what a .p12, .pem or .p8 file holds
-  apns-console feedback [flags]     read the retired binary protocol's feedback service (removed apps' tokens)
-  apns-console version              print the version
-
-Try it without Apple:
-  apns-console send --env local --token '<740f4707 bebcf74f 9b7c25d4 8e335894 5f6aa01d a5ddb387 462c7eaf 61bb78ad>' --alert hi -v
-  apns-console send --protocol binary --format simple --env local --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --alert hi --dry-run
-
-Exit codes: 0 all accepted, 1 APNs rejected at least one, 2 bad input, credential or connection.
-`

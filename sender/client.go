@@ -2,6 +2,7 @@ package sender
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+
+	"apnsconsole/sender/credential"
 )
 
 // Client sends notifications over Apple's HTTP/2 provider API. It keeps one
@@ -22,7 +25,7 @@ import (
 // many sends, one TLS handshake. Set the fields before the first send; make
 // a new Client to change them. A Client is safe for concurrent use.
 type Client struct {
-	Credential  *Credential
+	Credential  *credential.Credential
 	Environment Environment
 	Host        string           // host:port; "" = Environment.Host()
 	RootCAs     *x509.CertPool   // nil = the system's roots
@@ -33,7 +36,7 @@ type Client struct {
 	mu         sync.Mutex
 	conn       *clientConn
 	handshakes int
-	jwt        providerToken
+	jwt        credential.ProviderToken
 	transport  http2.Transport
 }
 
@@ -93,7 +96,7 @@ func (c *Client) Send(ctx context.Context, n *Notification) (*Response, error) {
 	emit := c.OnEvent
 	topic, err := c.prepare(n)
 	if err != nil {
-		emit.emit(Event{Kind: EventError, Text: err.Error()})
+		emit.Emit(Event{Kind: EventError, Text: err.Error()})
 		return nil, err
 	}
 	timeout := c.Timeout
@@ -105,11 +108,11 @@ func (c *Client) Send(ctx context.Context, n *Notification) (*Response, error) {
 
 	resp, err := c.roundTrip(ctx, n, topic)
 	if errors.Is(err, errRetryOnNewConn) {
-		emit.emit(Event{Kind: EventInfo, Text: "The server closed the connection before taking the request; sending again on a new connection"})
+		emit.Emit(Event{Kind: EventInfo, Text: "The server closed the connection before taking the request; sending again on a new connection"})
 		resp, err = c.roundTrip(ctx, n, topic)
 	}
-	if err == nil && resp.Reason == "ExpiredProviderToken" && c.jwt.expire(c.now()) {
-		emit.emit(Event{Kind: EventInfo, Text: "APNs called the provider token stale; sending again with a new one"})
+	if err == nil && resp.Reason == "ExpiredProviderToken" && c.jwt.Expire(c.now()) {
+		emit.Emit(Event{Kind: EventInfo, Text: "APNs called the provider token stale; sending again with a new one"})
 		resp, err = c.roundTrip(ctx, n, topic)
 	}
 	if err != nil {
@@ -121,7 +124,7 @@ func (c *Client) Send(ctx context.Context, n *Notification) (*Response, error) {
 		if errors.As(err, &ga) {
 			kind = EventGoAway
 		}
-		emit.emit(Event{Kind: kind, Text: err.Error()})
+		emit.Emit(Event{Kind: kind, Text: err.Error()})
 		return nil, err
 	}
 	return resp, nil
@@ -159,7 +162,7 @@ func (c *Client) roundTrip(ctx context.Context, n *Notification, topic string) (
 	if err != nil {
 		return nil, err
 	}
-	emit.emit(requestEvent(req, n))
+	emit.Emit(requestEvent(req, n))
 	start := time.Now()
 	hr, err := conn.cc.RoundTrip(req)
 	if err != nil {
@@ -192,7 +195,7 @@ func (c *Client) roundTrip(ctx context.Context, n *Notification, topic string) (
 			}
 		}
 	}
-	emit.emit(responseEvent(resp))
+	emit.Emit(responseEvent(resp))
 	return resp, nil
 }
 
@@ -233,7 +236,7 @@ func (c *Client) connection(ctx context.Context) (*clientConn, error) {
 	if c.conn != nil && c.conn.cc.CanTakeNewRequest() {
 		c.conn.sends++
 		if c.conn.sends > 1 {
-			c.OnEvent.emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Reusing the connection to %s (send %d on it, no new handshake)", c.Addr(), c.conn.sends)})
+			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Reusing the connection to %s (send %d on it, no new handshake)", c.Addr(), c.conn.sends)})
 		}
 		return c.conn, nil
 	}
@@ -244,12 +247,12 @@ func (c *Client) connection(ctx context.Context) (*clientConn, error) {
 	addr := c.Addr()
 	host, _, _ := net.SplitHostPort(addr)
 	if c.Environment == Local || (c.Environment != "" && c.Host != "" && c.Host != c.Environment.Host()) {
-		c.OnEvent.emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Connecting to %s (%s)", addr, c.describeTarget())})
+		c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Connecting to %s (%s)", addr, c.describeTarget())})
 	} else {
-		c.OnEvent.emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Connecting to %s (Apple, %s)", addr, c.Environment)})
+		c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Connecting to %s (Apple, %s)", addr, c.Environment)})
 	}
 	if w := c.environmentWarning(); w != "" {
-		c.OnEvent.emit(Event{Kind: EventWarning, Text: w})
+		c.OnEvent.Emit(Event{Kind: EventWarning, Text: w})
 	}
 	tc, err := DialTLS(ctx, addr, c.Credential.TLSConfig(host, c.RootCAs, "h2"), c.OnEvent)
 	if err != nil {
@@ -267,7 +270,7 @@ func (c *Client) connection(ctx context.Context) (*clientConn, error) {
 		if ga.Reason != "" {
 			text += ": " + ga.Reason
 		}
-		c.OnEvent.emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(ga.Debug)})
+		c.OnEvent.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(ga.Debug)})
 	})
 	cc, err := c.transport.NewClientConn(w)
 	if err != nil {
@@ -288,10 +291,10 @@ func (c *Client) describeTarget() string {
 // environmentWarning warns before connecting when the certificate's
 // environment markers leave out the chosen environment.
 func (c *Client) environmentWarning() string {
-	if c.Credential == nil || c.Credential.Kind == KindP8 || c.Environment == Local || c.Environment == "" {
+	if c.Credential == nil || c.Credential.Kind == credential.KindP8 || c.Environment == Local || c.Environment == "" {
 		return ""
 	}
-	if c.Credential.AllowsEnvironment(c.Environment) {
+	if c.Environment.Allows(c.Credential) {
 		return ""
 	}
 	return fmt.Sprintf("This certificate is not marked for %s (it allows %s): APNs will likely refuse it with BadCertificateEnvironment", c.Environment, c.Credential.Info.Environments())
@@ -305,13 +308,13 @@ func (c *Client) request(ctx context.Context, n *Notification, topic string) (*h
 		return nil, fmt.Errorf("%w: cannot build the request for %s: %v", ErrInvalidNotification, c.Addr(), err)
 	}
 	req.Header = n.Header(topic)
-	if c.Credential.Kind == KindP8 {
-		token, renewed, err := c.jwt.get(c.Credential, c.now())
+	if c.Credential.Kind == credential.KindP8 {
+		token, renewed, err := c.jwt.Get(c.Credential, c.now())
 		if err != nil {
 			return nil, err
 		}
 		if renewed {
-			c.OnEvent.emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Signed a new provider token (JWT) with key %s for team %s; it is reused for %d minutes", c.Credential.KeyID, c.Credential.TeamID, int(TokenRefreshAfter.Minutes()))})
+			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Signed a new provider token (JWT) with key %s for team %s; it is reused for %d minutes", c.Credential.KeyID, c.Credential.TeamID, int(credential.TokenRefreshAfter.Minutes()))})
 		}
 		req.Header.Set("authorization", "bearer "+token)
 	}
@@ -337,10 +340,10 @@ func requestEvent(req *http.Request, n *Notification) Event {
 func responseEvent(r *Response) Event {
 	e := Event{Kind: EventResponse, Status: r.Status, Duration: r.Duration}
 	if r.Accepted() {
-		e.Text = fmt.Sprintf("200 OK in %s · apns-id %s", ms(r.Duration), r.ApnsID)
+		e.Text = fmt.Sprintf("200 OK in %s · apns-id %s", FormatDuration(r.Duration), r.ApnsID)
 	} else {
 		desc, hint := r.Explanation()
-		e.Text = fmt.Sprintf("%d %s in %s · %s", r.Status, orText(r.Reason, http.StatusText(r.Status)), ms(r.Duration), desc)
+		e.Text = fmt.Sprintf("%d %s in %s · %s", r.Status, cmp.Or(r.Reason, http.StatusText(r.Status)), FormatDuration(r.Duration), desc)
 		if hint != "" {
 			e.Detail = append(e.Detail, "hint: "+hint)
 		}

@@ -11,67 +11,31 @@ import (
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/credential"
 )
 
-// eventLog collects a client's events for assertions.
-type eventLog struct {
-	mu     sync.Mutex
-	events []sender.Event
-}
-
-func (l *eventLog) add(e sender.Event) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.events = append(l.events, e)
-}
-
-func (l *eventLog) text() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var b strings.Builder
-	for _, e := range l.events {
-		fmt.Fprintf(&b, "%s %s\n", e.Kind, e.Text)
-		for _, d := range e.Detail {
-			fmt.Fprintf(&b, "    %s\n", d)
-		}
-	}
-	return b.String()
-}
-
-func (l *eventLog) count(kind sender.EventKind) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, e := range l.events {
-		if e.Kind == kind {
-			n++
-		}
-	}
-	return n
-}
-
-func demoP12(t testing.TB, s *apnstest.Server) *sender.Credential {
+func demoP12(t testing.TB, s *apnstest.Server) *credential.Credential {
 	t.Helper()
-	cred, err := sender.ParseP12(s.Demo.P12, apnstest.DemoP12Password)
+	cred, err := credential.ParseP12(s.Demo.P12, apnstest.DemoP12Password)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cred
 }
 
-func demoP8(t testing.TB, s *apnstest.Server) *sender.Credential {
+func demoP8(t testing.TB, s *apnstest.Server) *credential.Credential {
 	t.Helper()
-	cred, err := sender.ParseP8(s.Demo.Key.P8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	cred, err := credential.ParseP8(s.Demo.Key.P8, apnstest.DemoKeyID, apnstest.DemoTeamID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cred
 }
 
-func localClient(s *apnstest.Server, cred *sender.Credential, log *eventLog) *sender.Client {
+func localClient(s *apnstest.Server, cred *credential.Credential, log *apnstest.EventLog) *sender.Client {
 	c := &sender.Client{Credential: cred, Environment: sender.Local, Host: s.Addr, RootCAs: s.Authority.Pool()}
 	if log != nil {
-		c.OnEvent = log.add
+		c.OnEvent = log.Add
 	}
 	return c
 }
@@ -88,13 +52,13 @@ func alert(t testing.TB, token, body string) *sender.Notification {
 func TestSendWithCertificateTellsTheWholeStory(t *testing.T) {
 	s := apnstest.NewServer()
 	defer s.Close()
-	var log eventLog
+	var log apnstest.EventLog
 	c := localClient(s, demoP12(t, s), &log)
 	defer c.Close()
 
 	resp, err := c.Send(context.Background(), alert(t, apnstest.DemoToken, "hi <&>"))
 	if err != nil {
-		t.Fatalf("Send: %v\n%s", err, log.text())
+		t.Fatalf("Send: %v\n%s", err, log.Text())
 	}
 	if !resp.Accepted() || resp.ApnsID == "" || resp.UniqueID == "" {
 		t.Fatalf("want 200 with apns-id and apns-unique-id, got %+v", resp)
@@ -112,7 +76,7 @@ func TestSendWithCertificateTellsTheWholeStory(t *testing.T) {
 	if !strings.EqualFold(acc[0].ApnsID, resp.ApnsID) {
 		t.Errorf("apns-id %q answered, client read %q", acc[0].ApnsID, resp.ApnsID)
 	}
-	text := log.text()
+	text := log.Text()
 	for _, want := range []string{"tls TLS 1.3 handshake with 127.0.0.1 (ALPN h2", "server certificate: CN=APNs Console Local Simulator",
 		"client certificate: ", "request POST /3/device/" + apnstest.DemoToken, "apns-topic: com.example.demo", "response 200 OK", "apns-unique-id: "} {
 		if !strings.Contains(text, want) {
@@ -140,19 +104,19 @@ func TestOneHandshakeForManySends(t *testing.T) {
 func TestTokenKeyAuthNeverShowsTheJWT(t *testing.T) {
 	s := apnstest.NewServer()
 	defer s.Close()
-	var log eventLog
+	var log apnstest.EventLog
 	c := localClient(s, demoP8(t, s), &log)
 	defer c.Close()
 	n := alert(t, apnstest.DemoToken, "from a .p8")
 	n.Topic = apnstest.DemoBundleID
 	resp, err := c.Send(context.Background(), n)
 	if err != nil || !resp.Accepted() {
-		t.Fatalf("Send: %v %+v\n%s", err, resp, log.text())
+		t.Fatalf("Send: %v %+v\n%s", err, resp, log.Text())
 	}
 	if acc := s.Accepted(); len(acc) != 1 || acc[0].Auth != apnstest.AuthToken || acc[0].KeyID != apnstest.DemoKeyID {
 		t.Fatalf("simulator recorded %+v, want one token-auth push with the demo key", acc)
 	}
-	text := log.text()
+	text := log.Text()
 	if !strings.Contains(text, "authorization: bearer <provider token, not shown>") {
 		t.Errorf("events should mention the authorization header without its value:\n%s", text)
 	}
@@ -193,7 +157,7 @@ func TestProviderTokenIsCachedAndRenewedBeforeItGoesStale(t *testing.T) {
 	s.Now = clk.Now
 	s.Start()
 	defer s.Close()
-	var log eventLog
+	var log apnstest.EventLog
 	c := localClient(s, demoP8(t, s), &log)
 	c.Now = clk.Now
 	defer c.Close()
@@ -203,10 +167,10 @@ func TestProviderTokenIsCachedAndRenewedBeforeItGoesStale(t *testing.T) {
 		n.Topic = apnstest.DemoBundleID
 		resp, err := c.Send(context.Background(), n)
 		if err != nil || !resp.Accepted() {
-			t.Fatalf("%s: %v %+v\n%s", step, err, resp, log.text())
+			t.Fatalf("%s: %v %+v\n%s", step, err, resp, log.Text())
 		}
 	}
-	signed := func() int { return strings.Count(log.text(), "Signed a new provider token") }
+	signed := func() int { return strings.Count(log.Text(), "Signed a new provider token") }
 
 	send("first")
 	clk.add(19 * time.Minute)
@@ -229,7 +193,7 @@ func TestRejectionCarriesReasonTimestampAndHint(t *testing.T) {
 	defer s.Close()
 	gone := time.UnixMilli(1496371306210)
 	s.Unregister(apnstest.DemoToken, gone)
-	var log eventLog
+	var log apnstest.EventLog
 	c := localClient(s, demoP12(t, s), &log)
 	defer c.Close()
 	resp, err := c.Send(context.Background(), alert(t, apnstest.DemoToken, "x"))
@@ -239,8 +203,8 @@ func TestRejectionCarriesReasonTimestampAndHint(t *testing.T) {
 	if resp.Status != 410 || resp.Reason != "Unregistered" || !resp.Timestamp.Equal(gone) {
 		t.Fatalf("got %d %s %v, want 410 Unregistered at %v", resp.Status, resp.Reason, resp.Timestamp, gone)
 	}
-	if !strings.Contains(log.text(), "410 Unregistered") || !strings.Contains(log.text(), "stop sending to this token") {
-		t.Errorf("events lack the reason and its hint:\n%s", log.text())
+	if !strings.Contains(log.Text(), "410 Unregistered") || !strings.Contains(log.Text(), "stop sending to this token") {
+		t.Errorf("events lack the reason and its hint:\n%s", log.Text())
 	}
 }
 
@@ -253,24 +217,24 @@ func TestGoAwayReasonReachesTheUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cred, err := sender.ParsePEM(pc.CertPEM, pc.KeyPEM, "")
+	cred, err := credential.ParsePEM(pc.CertPEM, pc.KeyPEM, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log eventLog
-	c := &sender.Client{Credential: cred, Environment: sender.Production, Host: s.Addr, RootCAs: s.Authority.Pool(), OnEvent: log.add}
+	var log apnstest.EventLog
+	c := &sender.Client{Credential: cred, Environment: sender.Production, Host: s.Addr, RootCAs: s.Authority.Pool(), OnEvent: log.Add}
 	defer c.Close()
 	start := time.Now()
 	_, err = c.Send(context.Background(), alert(t, apnstest.DemoToken, "x"))
 	var ga *sender.GoAwayError
 	if !errors.As(err, &ga) || ga.Reason != "BadCertificateEnvironment" {
-		t.Fatalf("want a GoAwayError with BadCertificateEnvironment, got %v\n%s", err, log.text())
+		t.Fatalf("want a GoAwayError with BadCertificateEnvironment, got %v\n%s", err, log.Text())
 	}
 	if !strings.Contains(err.Error(), "switch between sandbox and production") {
 		t.Errorf("error lacks the hint: %v", err)
 	}
-	if !strings.Contains(log.text(), "not marked for production") {
-		t.Errorf("no warning before connecting:\n%s", log.text())
+	if !strings.Contains(log.Text(), "not marked for production") {
+		t.Errorf("no warning before connecting:\n%s", log.Text())
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("the GOAWAY took %v to surface: it must not wait for a timeout", time.Since(start))

@@ -1,6 +1,7 @@
 package sender
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -9,28 +10,12 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"apnsconsole/sender/credential"
 )
 
 // ErrConnect is wrapped by every failure to reach or handshake with a server.
 var ErrConnect = errors.New("connection failed")
-
-// TLSConfig is the client TLS configuration for this credential: TLS 1.2 or
-// later, the server verified against roots (nil = the system's roots), and
-// the client certificate presented for certificate credentials. alpn lists
-// the application protocols to offer ("h2" for the HTTP/2 API, none for the
-// binary protocol).
-func (c *Credential) TLSConfig(serverName string, roots *x509.CertPool, alpn ...string) *tls.Config {
-	cfg := &tls.Config{
-		MinVersion: tls.VersionTLS12,
-		ServerName: serverName,
-		RootCAs:    roots,
-		NextProtos: alpn,
-	}
-	if c != nil && c.Kind != KindP8 && len(c.Certificate.Certificate) > 0 {
-		cfg.Certificates = []tls.Certificate{c.Certificate}
-	}
-	return cfg
-}
 
 // DialTLS connects to addr (host:port) and completes the TLS handshake,
 // emitting the DNS lookup, TCP connect and handshake as events. The host name
@@ -52,10 +37,10 @@ func DialTLS(ctx context.Context, addr string, cfg *tls.Config, emit EventFunc) 
 		start := time.Now()
 		raw, lastErr = dialer.DialContext(ctx, "tcp", target)
 		if lastErr == nil {
-			emit.emit(Event{Kind: EventConnect, Text: fmt.Sprintf("Connected to %s in %s", target, ms(time.Since(start))), Duration: time.Since(start)})
+			emit.Emit(Event{Kind: EventConnect, Text: fmt.Sprintf("Connected to %s in %s", target, FormatDuration(time.Since(start))), Duration: time.Since(start)})
 			break
 		}
-		emit.emit(Event{Kind: EventWarning, Text: fmt.Sprintf("Could not connect to %s: %v", target, lastErr)})
+		emit.Emit(Event{Kind: EventWarning, Text: fmt.Sprintf("Could not connect to %s: %v", target, lastErr)})
 	}
 	if raw == nil {
 		return nil, fmt.Errorf("%w: could not connect to %s: %v: check the network, a firewall (APNs needs outgoing port %s), or the host and port", ErrConnect, addr, lastErr, port)
@@ -71,7 +56,7 @@ func DialTLS(ctx context.Context, addr string, cfg *tls.Config, emit EventFunc) 
 		return nil, handshakeError(addr, err)
 	}
 	took := time.Since(start)
-	emit.emit(handshakeEvent(host, conn.ConnectionState(), cfg, took))
+	emit.Emit(handshakeEvent(host, conn.ConnectionState(), cfg, took))
 	return conn, nil
 }
 
@@ -85,7 +70,7 @@ func lookup(ctx context.Context, host string, emit EventFunc) ([]string, error) 
 		return nil, fmt.Errorf("%w: cannot look up %s: %v: check the network connection and DNS", ErrConnect, host, err)
 	}
 	took := time.Since(start)
-	emit.emit(Event{Kind: EventDNS, Text: fmt.Sprintf("%s → %s in %s", host, strings.Join(addrs, ", "), ms(took)), Duration: took})
+	emit.Emit(Event{Kind: EventDNS, Text: fmt.Sprintf("%s → %s in %s", host, strings.Join(addrs, ", "), FormatDuration(took)), Duration: took})
 	return addrs, nil
 }
 
@@ -96,7 +81,7 @@ func handshakeEvent(host string, st tls.ConnectionState, cfg *tls.Config, took t
 	}
 	e := Event{
 		Kind:     EventTLS,
-		Text:     fmt.Sprintf("%s handshake with %s (ALPN %s, %s) in %s", tls.VersionName(st.Version), host, alpn, tls.CipherSuiteName(st.CipherSuite), ms(took)),
+		Text:     fmt.Sprintf("%s handshake with %s (ALPN %s, %s) in %s", tls.VersionName(st.Version), host, alpn, tls.CipherSuiteName(st.CipherSuite), FormatDuration(took)),
 		Duration: took,
 	}
 	if len(st.PeerCertificates) > 0 {
@@ -107,8 +92,8 @@ func handshakeEvent(host string, st tls.ConnectionState, cfg *tls.Config, took t
 			"valid until: "+leaf.NotAfter.UTC().Format(time.DateOnly))
 	}
 	if len(cfg.Certificates) > 0 && cfg.Certificates[0].Leaf != nil {
-		info := InspectCertificate(cfg.Certificates[0].Leaf)
-		e.Detail = append(e.Detail, fmt.Sprintf("client certificate: %s (bundle id %s, team %s)", info.CommonName, orText(info.BundleID, "none"), orText(info.TeamID, "none")))
+		info := credential.InspectCertificate(cfg.Certificates[0].Leaf)
+		e.Detail = append(e.Detail, fmt.Sprintf("client certificate: %s (bundle id %s, team %s)", info.CommonName, cmp.Or(info.BundleID, "none"), cmp.Or(info.TeamID, "none")))
 	}
 	return e
 }

@@ -1,6 +1,10 @@
 package sender
 
-import "fmt"
+import (
+	"fmt"
+
+	"apnsconsole/sender/credential"
+)
 
 // Environment selects which APNs a client talks to.
 type Environment string
@@ -11,14 +15,11 @@ const (
 	Local      Environment = "local"      // the local simulator (package apnstest)
 )
 
-// Apple's hosts (APNS-REFERENCE §1.1 and §4).
+// Apple's HTTP/2 hosts (APNS-REFERENCE §1.1); the binary protocol's are in
+// package legacy.
 const (
-	SandboxHost            = "api.sandbox.push.apple.com:443"
-	ProductionHost         = "api.push.apple.com:443"
-	SandboxGateway         = "gateway.sandbox.push.apple.com:2195"
-	ProductionGateway      = "gateway.push.apple.com:2195"
-	SandboxFeedbackHost    = "feedback.sandbox.push.apple.com:2196"
-	ProductionFeedbackHost = "feedback.push.apple.com:2196"
+	SandboxHost    = "api.sandbox.push.apple.com:443"
+	ProductionHost = "api.push.apple.com:443"
 )
 
 // ParseEnvironment reads "sandbox", "production" or "local" (also the
@@ -45,4 +46,27 @@ func (e Environment) Host() string {
 		return ProductionHost
 	}
 	return ""
+}
+
+// Allows reports whether cred may be used in e, by the certificate's
+// environment markers (see credential.Credential.Environments). The local
+// simulator takes every credential.
+func (e Environment) Allows(cred *credential.Credential) bool {
+	sandbox, production := cred.Environments()
+	switch e {
+	case Sandbox:
+		return sandbox
+	case Production:
+		return production
+	}
+	return true
+}
+
+// PreferredEnvironment is Production for a production-only certificate and
+// Sandbox otherwise (development builds are what people test with).
+func PreferredEnvironment(cred *credential.Credential) Environment {
+	if cred.ProductionOnly() {
+		return Production
+	}
+	return Sandbox
 }

@@ -53,8 +53,8 @@ func (e Event) String() string {
 	return fmt.Sprintf("%-8s %s", e.Kind, e.Text)
 }
 
-// emit sends e to f (if any), stamping the time.
-func (f EventFunc) emit(e Event) {
+// Emit sends e to f (if any), stamping the time.
+func (f EventFunc) Emit(e Event) {
 	if f == nil {
 		return
 	}
@@ -64,8 +64,8 @@ func (f EventFunc) emit(e Event) {
 	f(e)
 }
 
-// ms formats a duration for event lines: "14ms", "1.2s".
-func ms(d time.Duration) string {
+// FormatDuration formats a duration for event lines: "14ms", "1.2s".
+func FormatDuration(d time.Duration) string {
 	if d < 10*time.Millisecond {
 		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
 	}

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"apnsconsole/sender/credential"
 )
 
 // Notification is one push to one device, as sent over HTTP/2: the token,
@@ -96,7 +98,7 @@ func (n *Notification) Header(topic string) http.Header {
 // ResolveTopic gives the apns-topic for n sent with cred: n.Topic when set,
 // else the certificate's bundle id with the push type's suffix. A .p8 key
 // has no default, so its topic must be given.
-func (n *Notification) ResolveTopic(cred *Credential) (string, error) {
+func (n *Notification) ResolveTopic(cred *credential.Credential) (string, error) {
 	if n.Topic != "" {
 		return n.Topic, nil
 	}
@@ -105,7 +107,7 @@ func (n *Notification) ResolveTopic(cred *Credential) (string, error) {
 			return n.pushType().TopicFor(base), nil
 		}
 	}
-	if cred != nil && cred.Kind == KindP8 {
+	if cred != nil && cred.Kind == credential.KindP8 {
 		return "", fmt.Errorf("%w: a .p8 key needs a topic: type the app's bundle id (e.g. com.example.app)", ErrInvalidNotification)
 	}
 	return "", nil

@@ -76,11 +76,3 @@ func (p PushType) MaxPayload() int {
 	}
 	return 4096
 }
-
-// Topic is one entry of a push certificate's topic list
-// (extension 1.2.840.113635.100.6.3.6): a topic and its type
-// ("app", "voip", "complication", …).
-type Topic struct {
-	Name string
-	Type string
-}

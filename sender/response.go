@@ -1,6 +1,7 @@
 package sender
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"time"
@@ -42,18 +43,11 @@ func (r *Response) Summary() string {
 		return fmt.Sprintf("200 OK · apns-id %s", r.ApnsID)
 	}
 	desc, hint := r.Explanation()
-	s := fmt.Sprintf("%d %s · %s", r.Status, orText(r.Reason, http.StatusText(r.Status)), desc)
+	s := fmt.Sprintf("%d %s · %s", r.Status, cmp.Or(r.Reason, http.StatusText(r.Status)), desc)
 	if hint != "" {
 		s += " " + hint
 	}
 	return s
-}
-
-func orText(s, alt string) string {
-	if s != "" {
-		return s
-	}
-	return alt
 }
 
 // Result is the outcome of one notification of a bulk send: exactly one of

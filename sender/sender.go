@@ -3,10 +3,10 @@ package sender
 import "context"
 
 // Sender is what both clients offer a front end: Client speaks Apple's
-// HTTP/2 provider API, BinaryClient the retired binary protocol. The window
-// and the command line hold either by this interface.
+// HTTP/2 provider API, legacy.Client the retired binary protocol. The
+// window and the command line hold either by this interface.
 type Sender interface {
-	// Send sends one notification; see Client.Send and BinaryClient.Send.
+	// Send sends one notification; see Client.Send and legacy.Client.Send.
 	Send(ctx context.Context, n *Notification) (*Response, error)
 	// SendAll returns exactly one Result per notification, in order.
 	SendAll(ctx context.Context, ns []*Notification) []Result
@@ -18,7 +18,4 @@ type Sender interface {
 	Close() error
 }
 
-var (
-	_ Sender = (*Client)(nil)
-	_ Sender = (*BinaryClient)(nil)
-)
+var _ Sender = (*Client)(nil)

@@ -19,6 +19,8 @@ import (
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/credential"
+	"apnsconsole/sender/legacy"
 	_ "apnsconsole/ui/posixlocale" // initialised before Fyne reads the locale: no locale error under C.UTF-8
 )
 
@@ -111,9 +113,9 @@ type Console struct {
 	split    *container.Split
 
 	// State used on the UI goroutine only.
-	creds    map[sender.CredentialKind]*sender.Credential // loaded by the user, per kind
-	credErrs map[sender.CredentialKind]string             // why the last load of a kind failed
-	loading  map[sender.CredentialKind]int                // generation of the load in flight
+	creds    map[credential.Kind]*credential.Credential // loaded by the user, per kind
+	credErrs map[credential.Kind]string                 // why the last load of a kind failed
+	loading  map[credential.Kind]int                    // generation of the load in flight
 	loadGen  int
 	sending  bool
 	sends    int
@@ -124,7 +126,7 @@ type Console struct {
 	mu        sync.Mutex // guards what background goroutines touch below
 	sim       *apnstest.Server
 	simErr    error
-	demo      map[sender.CredentialKind]*sender.Credential
+	demo      map[credential.Kind]*credential.Credential
 	gw        *apnstest.Gateway // the Local binary gateway, started on first use
 	gwErr     error
 	client    sender.Sender
@@ -149,10 +151,10 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 		prefs:    a.Preferences(),
 		now:      time.Now,
 		do:       fyne.Do,
-		creds:    map[sender.CredentialKind]*sender.Credential{},
-		credErrs: map[sender.CredentialKind]string{},
-		loading:  map[sender.CredentialKind]int{},
-		demo:     map[sender.CredentialKind]*sender.Credential{},
+		creds:    map[credential.Kind]*credential.Credential{},
+		credErrs: map[credential.Kind]string{},
+		loading:  map[credential.Kind]int{},
+		demo:     map[credential.Kind]*credential.Credential{},
 	}
 	for _, o := range opts {
 		o(c)
@@ -321,7 +323,7 @@ func (c *Console) environmentChanged() {
 			c.startGateway()
 		}
 	} else if c.binary() && c.restored {
-		c.log.Add(sender.EventWarning, toneWarning, sender.RetiredNotice)
+		c.log.Add(sender.EventWarning, toneWarning, legacy.RetiredNotice)
 	}
 	c.showCredential()
 	c.validate()

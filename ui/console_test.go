@@ -14,6 +14,7 @@ import (
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/credential"
 )
 
 // uiQueue stands in for fyne.Do: background work queues its UI updates
@@ -214,7 +215,7 @@ func TestLoadsCertificateAndTokenKeyAndShowsTheSummary(t *testing.T) {
 	c.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
 	h.typeInto(c.p12Password, "wrong")
 	test.Tap(c.loadBtn)
-	h.waitFor("the wrong-password error", func() bool { return c.credErrs[sender.KindP12] != "" })
+	h.waitFor("the wrong-password error", func() bool { return c.credErrs[credential.KindP12] != "" })
 	if !strings.Contains(strings.ToLower(c.credSummary.Text), "password") {
 		t.Errorf("summary after a wrong password = %q, want it to name the password", c.credSummary.Text)
 	}
@@ -223,7 +224,7 @@ func TestLoadsCertificateAndTokenKeyAndShowsTheSummary(t *testing.T) {
 	// for the environment the certificate is for.
 	h.typeInto(c.p12Password, apnstest.DemoP12Password)
 	test.Tap(c.loadBtn)
-	h.waitFor("the .p12 to load", func() bool { return c.creds[sender.KindP12] != nil })
+	h.waitFor("the .p12 to load", func() bool { return c.creds[credential.KindP12] != nil })
 	if c.env.Selected != envSandbox {
 		t.Errorf("environment after loading a sandbox+production certificate = %q, want %q", c.env.Selected, envSandbox)
 	}
@@ -244,13 +245,13 @@ func TestLoadsCertificateAndTokenKeyAndShowsTheSummary(t *testing.T) {
 	if c.kind.Selected != kindP8Choice || c.keyID.Text != apnstest.DemoKeyID {
 		t.Fatalf("after dropping the .p8: kind %q, Key ID %q; want %q and %q", c.kind.Selected, c.keyID.Text, kindP8Choice, apnstest.DemoKeyID)
 	}
-	h.waitFor("the Team ID error", func() bool { return c.credErrs[sender.KindP8] != "" })
+	h.waitFor("the Team ID error", func() bool { return c.credErrs[credential.KindP8] != "" })
 	if !strings.Contains(c.credSummary.Text, "Team ID") {
 		t.Errorf("summary without a Team ID = %q, want it to ask for the Team ID", c.credSummary.Text)
 	}
 	h.typeInto(c.teamID, apnstest.DemoTeamID)
 	test.Tap(c.loadBtn)
-	h.waitFor("the .p8 to load", func() bool { return c.creds[sender.KindP8] != nil })
+	h.waitFor("the .p8 to load", func() bool { return c.creds[credential.KindP8] != nil })
 	if want := "Token key " + apnstest.DemoKeyID + " · team " + apnstest.DemoTeamID; !strings.HasPrefix(c.credSummary.Text, want) {
 		t.Errorf("summary = %q, want it to start with %q", c.credSummary.Text, want)
 	}
@@ -423,7 +424,7 @@ func TestPreferencesKeepFieldsButNeverPasswords(t *testing.T) {
 	c.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
 	h.typeInto(c.p12Password, apnstest.DemoP12Password)
 	test.Tap(c.loadBtn)
-	h.waitFor("the .p12 to load", func() bool { return c.creds[sender.KindP12] != nil })
+	h.waitFor("the .p12 to load", func() bool { return c.creds[credential.KindP12] != nil })
 	h.typeInto(c.title, "Order shipped")
 	h.typeInto(c.badge, "3")
 	h.typeInto(c.token, "<"+apnstest.DemoToken+">")
@@ -457,7 +458,7 @@ func TestPreferencesKeepFieldsButNeverPasswords(t *testing.T) {
 		t.Error("a password came back from the preferences")
 	}
 	// The .p12 needs its password again, and the console says so calmly.
-	h2.waitFor("the restored .p12 to ask for its password", func() bool { return c2.credErrs[sender.KindP12] != "" })
+	h2.waitFor("the restored .p12 to ask for its password", func() bool { return c2.credErrs[credential.KindP12] != "" })
 	if !strings.Contains(c2.credSummary.Text, "type its password") {
 		t.Errorf("summary for a restored .p12 = %q, want a request for the password", c2.credSummary.Text)
 	}
@@ -529,7 +530,7 @@ func TestExpiringCertificateIsWarnedAndAnExpiredOneCannotSend(t *testing.T) {
 	c.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
 	h.typeInto(c.p12Password, apnstest.DemoP12Password)
 	test.Tap(c.loadBtn)
-	h.waitFor("the .p12 to load", func() bool { return c.creds[sender.KindP12] != nil })
+	h.waitFor("the .p12 to load", func() bool { return c.creds[credential.KindP12] != nil })
 	if !c.credWarning.Visible() || !strings.Contains(c.credWarning.Text, "expires in 10 days") {
 		t.Errorf("warning 10 days before the end = %q (visible %v)", c.credWarning.Text, c.credWarning.Visible())
 	}

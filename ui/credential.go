@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"apnsconsole/sender"
+	"apnsconsole/sender/credential"
 )
 
 // Credential kind choices, in the order shown.
@@ -92,59 +93,59 @@ func (c *Console) fileRow(e *widget.Entry, exts []string) fyne.CanvasObject {
 }
 
 // credentialKind is the chosen kind.
-func (c *Console) credentialKind() sender.CredentialKind {
+func (c *Console) credentialKind() credential.Kind {
 	switch c.kind.Selected {
 	case kindPEMChoice:
-		return sender.KindPEM
+		return credential.KindPEM
 	case kindP8Choice:
-		return sender.KindP8
+		return credential.KindP8
 	}
-	return sender.KindP12
+	return credential.KindP12
 }
 
-func kindChoice(k sender.CredentialKind) string {
+func kindChoice(k credential.Kind) string {
 	switch k {
-	case sender.KindPEM:
+	case credential.KindPEM:
 		return kindPEMChoice
-	case sender.KindP8:
+	case credential.KindP8:
 		return kindP8Choice
 	}
 	return kindP12Choice
 }
 
-func kindName(k sender.CredentialKind) string {
+func kindName(k credential.Kind) string {
 	switch k {
-	case sender.KindPEM:
+	case credential.KindPEM:
 		return "pem"
-	case sender.KindP8:
+	case credential.KindP8:
 		return "p8"
 	}
 	return "p12"
 }
 
-func parseKindName(s string) sender.CredentialKind {
+func parseKindName(s string) credential.Kind {
 	switch s {
 	case "pem":
-		return sender.KindPEM
+		return credential.KindPEM
 	case "p8":
-		return sender.KindP8
+		return credential.KindP8
 	}
-	return sender.KindP12
+	return credential.KindP12
 }
 
 func (c *Console) kindChanged() {
 	items := []*widget.FormItem{widget.NewFormItem("Kind", c.kind)}
 	switch c.credentialKind() {
-	case sender.KindP12:
+	case credential.KindP12:
 		items = append(items,
 			widget.NewFormItem("File", c.fileRow(c.p12Path, extP12)),
 			widget.NewFormItem("Password", c.p12Password))
-	case sender.KindPEM:
+	case credential.KindPEM:
 		items = append(items,
 			widget.NewFormItem("Certificate", c.fileRow(c.certPath, extPEM)),
 			widget.NewFormItem("Key", c.fileRow(c.keyPath, extPEM)),
 			widget.NewFormItem("Key password", c.keyPassword))
-	case sender.KindP8:
+	case credential.KindP8:
 		items = append(items,
 			widget.NewFormItem("Key file", c.fileRow(c.p8Path, extP8)),
 			widget.NewFormItem("Key ID", c.keyID),
@@ -162,9 +163,9 @@ func (c *Console) kindChanged() {
 // browseMain opens the picker of the chosen kind's main file.
 func (c *Console) browseMain() {
 	switch c.credentialKind() {
-	case sender.KindPEM:
+	case credential.KindPEM:
 		c.browse(c.certPath, extPEM)
-	case sender.KindP8:
+	case credential.KindP8:
 		c.browse(c.p8Path, extP8)
 	default:
 		c.browse(c.p12Path, extP12)
@@ -220,7 +221,7 @@ func startFolder(path, fallback string) string {
 
 // loadRequest is what a credential load needs, read on the UI goroutine.
 type loadRequest struct {
-	kind                sender.CredentialKind
+	kind                credential.Kind
 	path, path2, secret string
 	keyID, teamID       string
 	quiet               bool // a load at launch: a missing password is not an error yet
@@ -230,11 +231,11 @@ func (c *Console) loadRequest() loadRequest {
 	k := c.credentialKind()
 	r := loadRequest{kind: k}
 	switch k {
-	case sender.KindP12:
+	case credential.KindP12:
 		r.path, r.secret = strings.TrimSpace(c.p12Path.Text), c.p12Password.Text
-	case sender.KindPEM:
+	case credential.KindPEM:
 		r.path, r.path2, r.secret = strings.TrimSpace(c.certPath.Text), strings.TrimSpace(c.keyPath.Text), c.keyPassword.Text
-	case sender.KindP8:
+	case credential.KindP8:
 		r.path = strings.TrimSpace(c.p8Path.Text)
 		r.keyID, r.teamID = strings.ToUpper(strings.TrimSpace(c.keyID.Text)), strings.ToUpper(strings.TrimSpace(c.teamID.Text))
 		if r.keyID == "" {
@@ -265,17 +266,17 @@ func (c *Console) load(r loadRequest) {
 	}()
 }
 
-func loadCredential(r loadRequest) (*sender.Credential, error) {
+func loadCredential(r loadRequest) (*credential.Credential, error) {
 	switch r.kind {
-	case sender.KindPEM:
-		return sender.LoadPEM(r.path, r.path2, r.secret)
-	case sender.KindP8:
-		return sender.LoadP8(r.path, r.keyID, r.teamID)
+	case credential.KindPEM:
+		return credential.LoadPEM(r.path, r.path2, r.secret)
+	case credential.KindP8:
+		return credential.LoadP8(r.path, r.keyID, r.teamID)
 	}
-	return sender.LoadP12(r.path, r.secret)
+	return credential.LoadP12(r.path, r.secret)
 }
 
-func (c *Console) loaded(r loadRequest, gen int, cred *sender.Credential, err error) {
+func (c *Console) loaded(r loadRequest, gen int, cred *credential.Credential, err error) {
 	if c.loading[r.kind] != gen {
 		return // a newer load of this kind is under way
 	}
@@ -283,14 +284,14 @@ func (c *Console) loaded(r loadRequest, gen int, cred *sender.Credential, err er
 	if err != nil {
 		delete(c.creds, r.kind)
 		msg := err.Error()
-		if r.quiet && r.secret == "" && (errors.Is(err, sender.ErrWrongPassword) || errors.Is(err, sender.ErrKeyPasswordNeeded)) {
+		if r.quiet && r.secret == "" && (errors.Is(err, credential.ErrWrongPassword) || errors.Is(err, credential.ErrKeyPasswordNeeded)) {
 			msg = filepath.Base(r.path) + " is protected: type its password and press Enter or Load"
 		}
 		c.credErrs[r.kind] = msg
 	} else {
 		c.credErrs[r.kind] = ""
 		c.creds[r.kind] = cred
-		if r.kind == sender.KindP8 && c.keyID.Text == "" && cred.KeyID != "" {
+		if r.kind == credential.KindP8 && c.keyID.Text == "" && cred.KeyID != "" {
 			c.keyID.SetText(cred.KeyID)
 		}
 		c.prefs.SetString(prefLastFolder, filepath.Dir(r.path))
@@ -300,8 +301,8 @@ func (c *Console) loaded(r loadRequest, gen int, cred *sender.Credential, err er
 		// A real credential is for Apple: leave the simulator for the
 		// environment it is made for, or the one it allows.
 		env := c.environment()
-		if !r.quiet && (env == sender.Local || !cred.AllowsEnvironment(env)) {
-			c.setEnvironment(cred.PreferredEnvironment())
+		if !r.quiet && (env == sender.Local || !env.Allows(cred)) {
+			c.setEnvironment(sender.PreferredEnvironment(cred))
 			c.log.Add(sender.EventInfo, toneNormal, "Environment: "+c.env.Selected+" ("+c.environment().Host()+"), the one this credential is for")
 		}
 	}
@@ -316,7 +317,7 @@ func (c *Console) loaded(r loadRequest, gen int, cred *sender.Credential, err er
 // activeCredential is the credential a send uses now: the simulator's demo
 // credential of the chosen kind in Local, else the one the user loaded.
 // In Local it is nil until the simulator has started.
-func (c *Console) activeCredential() *sender.Credential {
+func (c *Console) activeCredential() *credential.Credential {
 	k := c.credentialKind()
 	if c.environment() == sender.Local {
 		c.mu.Lock()
@@ -354,8 +355,8 @@ func (c *Console) showCredential() {
 		}
 	case cred != nil:
 		c.setSummary(theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.MediumImportance, cred.Summary(c.now()))
-		if !cred.AllowsEnvironment(c.environment()) {
-			warning = "This certificate is not for " + string(c.environment()) + ": switch to " + envChoice(cred.PreferredEnvironment()) + ", or APNs will refuse it (BadCertificateEnvironment)"
+		if !c.environment().Allows(cred) {
+			warning = "This certificate is not for " + string(c.environment()) + ": switch to " + envChoice(sender.PreferredEnvironment(cred)) + ", or APNs will refuse it (BadCertificateEnvironment)"
 		}
 	default:
 		c.setSummary(theme.InfoIcon(), widget.LowImportance, noCredentialHint(k))
@@ -377,11 +378,11 @@ func (c *Console) setSummary(icon fyne.Resource, imp widget.Importance, text str
 	c.credSummary.SetText(text)
 }
 
-func noCredentialHint(k sender.CredentialKind) string {
+func noCredentialHint(k credential.Kind) string {
 	switch k {
-	case sender.KindPEM:
+	case credential.KindPEM:
 		return "Choose the certificate (and its key if it is in another file), or drop them onto the window."
-	case sender.KindP8:
+	case credential.KindP8:
 		return "Choose the AuthKey_<Key ID>.p8 from the developer portal and give its Key ID and Team ID, or drop it onto the window."
 	}
 	return "Choose the .p12 exported from Keychain Access (certificate with its private key), or drop it onto the window."

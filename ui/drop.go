@@ -10,13 +10,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"apnsconsole/sender"
+	"apnsconsole/sender/credential"
 )
 
 // Drop takes files dropped onto the window: each goes to the field of its
 // kind (.p12/.pfx, PEM certificate or key, .p8), the kind is chosen, and
 // the credential is loaded. The window calls it; tests call it directly.
 func (c *Console) Drop(uris []fyne.URI) {
-	kind := sender.CredentialKind(0)
+	kind := credential.Kind(0)
 	for _, u := range uris {
 		if u.Scheme() != "file" {
 			continue
@@ -34,7 +35,7 @@ func (c *Console) Drop(uris []fyne.URI) {
 		return
 	}
 	c.kind.SetSelected(kindChoice(kind))
-	if kind == sender.KindP8 {
+	if kind == credential.KindP8 {
 		if id := keyIDFromFileName(c.p8Path.Text); id != "" {
 			c.keyID.SetText(id)
 		}
@@ -44,24 +45,24 @@ func (c *Console) Drop(uris []fyne.URI) {
 
 // fieldForFile picks the kind and field for a dropped file by its
 // extension and, for PEM files, by what the file holds.
-func (c *Console) fieldForFile(path string) (sender.CredentialKind, *widget.Entry) {
+func (c *Console) fieldForFile(path string) (credential.Kind, *widget.Entry) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".p12", ".pfx":
-		return sender.KindP12, c.p12Path
+		return credential.KindP12, c.p12Path
 	case ".p8":
-		return sender.KindP8, c.p8Path
+		return credential.KindP8, c.p8Path
 	case ".pem", ".crt", ".cer", ".key":
 		data, _ := os.ReadFile(path)
 		hasCert := bytes.Contains(data, []byte("CERTIFICATE-----")) || (len(data) > 0 && data[0] == 0x30) // PEM or DER
 		hasKey := bytes.Contains(data, []byte("PRIVATE KEY-----"))
 		switch {
 		case hasKey && !hasCert:
-			return sender.KindPEM, c.keyPath
+			return credential.KindPEM, c.keyPath
 		case hasCert && hasKey:
 			c.keyPath.SetText("") // the key is in the same file
-			return sender.KindPEM, c.certPath
+			return credential.KindPEM, c.certPath
 		default:
-			return sender.KindPEM, c.certPath
+			return credential.KindPEM, c.certPath
 		}
 	}
 	return 0, nil

@@ -13,6 +13,8 @@ import (
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/credential"
+	"apnsconsole/sender/legacy"
 )
 
 // Priority choices, in the order shown.
@@ -177,15 +179,15 @@ func (c *Console) refreshTopics() {
 	switch def := c.defaultTopic(cred); {
 	case def != "":
 		c.topic.SetPlaceHolder(def + " (from the " + credentialNoun(cred) + ")")
-	case cred != nil && cred.Kind == sender.KindP8:
+	case cred != nil && cred.Kind == credential.KindP8:
 		c.topic.SetPlaceHolder("the app's bundle id, e.g. com.example.app")
 	default:
 		c.topic.SetPlaceHolder("the app's bundle id")
 	}
 }
 
-func credentialNoun(cred *sender.Credential) string {
-	if cred != nil && cred.Kind == sender.KindP8 {
+func credentialNoun(cred *credential.Credential) string {
+	if cred != nil && cred.Kind == credential.KindP8 {
 		return "simulator's demo app"
 	}
 	return "certificate"
@@ -194,9 +196,9 @@ func credentialNoun(cred *sender.Credential) string {
 // defaultTopic is the topic used when the field is empty: the
 // certificate's bundle id with the push type's suffix, or for the
 // simulator's demo key its demo bundle id.
-func (c *Console) defaultTopic(cred *sender.Credential) string {
+func (c *Console) defaultTopic(cred *credential.Credential) string {
 	base := cred.DefaultTopic()
-	if base == "" && cred != nil && cred.Kind == sender.KindP8 && c.environment() == sender.Local {
+	if base == "" && cred != nil && cred.Kind == credential.KindP8 && c.environment() == sender.Local {
 		base = apnstest.DemoBundleID
 	}
 	if base == "" {
@@ -285,7 +287,7 @@ func (c *Console) compose() (*sender.Notification, error) {
 	if n.Topic == "" {
 		n.Topic = c.defaultTopic(cred)
 	}
-	if n.Topic == "" && cred != nil && cred.Kind == sender.KindP8 {
+	if n.Topic == "" && cred != nil && cred.Kind == credential.KindP8 {
 		return nil, errors.New("a token key needs a topic: type the app's bundle id (e.g. com.example.app) in Topic")
 	}
 	return n, nil
@@ -390,7 +392,7 @@ func (c *Console) showTarget() {
 		c.target.SetText("→ " + addr + " (" + what + ")")
 	default:
 		if c.binary() {
-			c.target.SetText("→ " + env.GatewayHost() + " (Apple's binary gateway, retired in 2021)")
+			c.target.SetText("→ " + legacy.GatewayHost(env) + " (Apple's binary gateway, retired in 2021)")
 			return
 		}
 		c.target.SetText("→ " + env.Host() + " (Apple, " + string(env) + ")")

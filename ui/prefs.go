@@ -5,6 +5,7 @@ import (
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/legacy"
 )
 
 // Preference keys. Only what the user would retype is kept: paths, ids,
@@ -65,7 +66,7 @@ func (c *Console) restore() {
 	c.collapseID.SetText(p.String(prefCollapseID))
 	c.custom.SetText(p.String(prefCustom))
 	c.token.SetText(p.String(prefToken))
-	c.format.SetSelected(p.StringWithFallback(prefFormat, string(sender.FormatFrame)))
+	c.format.SetSelected(p.StringWithFallback(prefFormat, string(legacy.FormatFrame)))
 	if p.String(prefProtocol) == "binary" {
 		c.protocol.SetSelected(protoBinary)
 	}

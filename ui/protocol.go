@@ -10,6 +10,8 @@ import (
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/credential"
+	"apnsconsole/sender/legacy"
 )
 
 // Protocol choices, in the order shown.
@@ -20,16 +22,16 @@ const (
 
 // Binary formats offered, newest first.
 var formatChoices = []string{
-	string(sender.FormatFrame),
-	string(sender.FormatEnhanced),
-	string(sender.FormatSimple),
+	string(legacy.FormatFrame),
+	string(legacy.FormatEnhanced),
+	string(legacy.FormatSimple),
 }
 
 // buildProtocol makes the protocol choice shown under the environment,
 // with the binary format beside it when the binary protocol is chosen.
 func (c *Console) buildProtocol() fyne.CanvasObject {
 	c.format = widget.NewSelect(formatChoices, func(string) { c.protocolChanged() })
-	c.format.SetSelected(string(sender.FormatFrame))
+	c.format.SetSelected(string(legacy.FormatFrame))
 	c.protocol = widget.NewRadioGroup([]string{protoHTTP2, protoBinary}, func(string) { c.protocolChanged() })
 	c.protocol.Horizontal = true
 	c.protocol.Required = true
@@ -42,10 +44,10 @@ func (c *Console) buildProtocol() fyne.CanvasObject {
 func (c *Console) binary() bool { return c.protocol != nil && c.protocol.Selected == protoBinary }
 
 // binaryFormat is the chosen binary format.
-func (c *Console) binaryFormat() sender.BinaryFormat {
-	f, err := sender.ParseBinaryFormat(c.format.Selected)
+func (c *Console) binaryFormat() legacy.Format {
+	f, err := legacy.ParseFormat(c.format.Selected)
 	if err != nil {
-		return sender.FormatFrame
+		return legacy.FormatFrame
 	}
 	return f
 }
@@ -57,7 +59,7 @@ func (c *Console) protocolChanged() {
 	if c.binary() {
 		c.format.Show()
 		if c.restored && c.environment() != sender.Local {
-			c.log.Add(sender.EventWarning, toneWarning, sender.RetiredNotice)
+			c.log.Add(sender.EventWarning, toneWarning, legacy.RetiredNotice)
 		}
 	} else {
 		c.format.Hide()
@@ -82,7 +84,7 @@ func (c *Console) payloadLimit() int {
 // binaryProblem says why the chosen credential can't use the binary
 // protocol: it authenticates with a TLS client certificate only.
 func (c *Console) binaryProblem() error {
-	if c.binary() && c.credentialKind() == sender.KindP8 {
+	if c.binary() && c.credentialKind() == credential.KindP8 {
 		return errors.New("the binary protocol needs a certificate (.p12 or PEM pair): token keys (.p8) only work with HTTP/2")
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/legacy"
 )
 
 // gateway waits for the console's local binary gateway to be up.
@@ -43,12 +44,12 @@ func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
 	h.sendAndWait()
 	h.waitForLog("Send 1 → "+gw.Addr, "binary protocol", "Frame: identifier", "No error response within")
 	got := gw.Accepted()
-	if len(got) != 1 || got[0].Token != apnstest.DemoToken || got[0].Format != sender.FormatFrame {
+	if len(got) != 1 || got[0].Token != apnstest.DemoToken || got[0].Format != legacy.FormatFrame {
 		t.Fatalf("gateway took %+v, want one frame for the demo token", got)
 	}
 
 	// The simple format (as in the 2009 article), with its 256-byte limit.
-	c.format.SetSelected(string(sender.FormatSimple))
+	c.format.SetSelected(string(legacy.FormatSimple))
 	if !strings.Contains(c.payloadStatus.Text, "/ 256 bytes") {
 		t.Errorf("payload status = %q, want the simple format's 256-byte limit", c.payloadStatus.Text)
 	}
@@ -60,7 +61,7 @@ func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
 	c.custom.SetText("")
 	h.sendAndWait()
 	h.waitFor("the simple frame", func() bool { return len(gw.Accepted()) == 2 })
-	if f := gw.Accepted()[1].Format; f != sender.FormatSimple {
+	if f := gw.Accepted()[1].Format; f != legacy.FormatSimple {
 		t.Errorf("second frame format %s, want simple", f)
 	}
 }
@@ -77,7 +78,7 @@ func TestBinaryProtocolRefusesATokenKeyAndWarnsAboutApple(t *testing.T) {
 	c.kind.SetSelected(kindP12Choice)
 	c.setEnvironment(sender.Sandbox)
 	h.waitForLog("Apple retired the binary provider API")
-	if !strings.Contains(c.target.Text, sender.SandboxGateway) {
+	if !strings.Contains(c.target.Text, legacy.SandboxGateway) {
 		t.Errorf("target = %q, want Apple's sandbox gateway", c.target.Text)
 	}
 }

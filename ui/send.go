@@ -5,24 +5,26 @@ import (
 	"fmt"
 
 	"apnsconsole/sender"
+	"apnsconsole/sender/credential"
+	"apnsconsole/sender/legacy"
 )
 
 // clientKey is what a sender.Client is made for: one client (one
 // connection, one TLS handshake) serves every send with the same key.
 type clientKey struct {
-	cred   *sender.Credential
+	cred   *credential.Credential
 	env    sender.Environment
 	host   string
-	format sender.BinaryFormat // "" for HTTP/2
+	format legacy.Format // "" for HTTP/2
 }
 
 // sendJob is one send, read from the form on the UI goroutine.
 type sendJob struct {
 	n      *sender.Notification
-	kind   sender.CredentialKind
+	kind   credential.Kind
 	env    sender.Environment
-	cred   *sender.Credential  // nil in Local: the simulator's demo credential of kind
-	format sender.BinaryFormat // the binary protocol's format; "" for HTTP/2
+	cred   *credential.Credential // nil in Local: the simulator's demo credential of kind
+	format legacy.Format          // the binary protocol's format; "" for HTTP/2
 	seq    int
 }
 
@@ -121,7 +123,7 @@ func (c *Console) clientFor(job sendJob) (sender.Sender, error) {
 		go old.Close()
 	}
 	if job.format != "" {
-		c.client = &sender.BinaryClient{
+		c.client = &legacy.Client{
 			Credential:  cred,
 			Environment: job.env,
 			Host:        host,

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 
-	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/credential"
 )
 
 // startSimulator starts the local simulator in the background (if it is
@@ -52,7 +52,7 @@ func (c *Console) simulator() (*apnstest.Server, error) {
 // window closed.
 var errClosing = errors.New("the window is closing")
 
-func startSimulator() (sim *apnstest.Server, demo map[sender.CredentialKind]*sender.Credential, err error) {
+func startSimulator() (sim *apnstest.Server, demo map[credential.Kind]*credential.Credential, err error) {
 	defer func() {
 		if r := recover(); r != nil { // apnstest panics like httptest when it can't start
 			err = fmt.Errorf("the local simulator did not start (%v): check that this computer allows listening on 127.0.0.1, or choose Sandbox", r)
@@ -60,20 +60,20 @@ func startSimulator() (sim *apnstest.Server, demo map[sender.CredentialKind]*sen
 	}()
 	sim = apnstest.NewServer()
 	d := sim.Demo
-	p12, err := sender.ParseP12(d.P12, apnstest.DemoP12Password)
+	p12, err := credential.ParseP12(d.P12, apnstest.DemoP12Password)
 	if err != nil {
 		sim.Close()
 		return nil, nil, fmt.Errorf("the simulator's demo certificate did not load: %w", err)
 	}
-	pem, err := sender.ParsePEM(d.Cert.CertPEM, d.Cert.KeyPEM, "")
+	pem, err := credential.ParsePEM(d.Cert.CertPEM, d.Cert.KeyPEM, "")
 	if err != nil {
 		sim.Close()
 		return nil, nil, fmt.Errorf("the simulator's demo certificate did not load: %w", err)
 	}
-	p8, err := sender.ParseP8(d.Key.P8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	p8, err := credential.ParseP8(d.Key.P8, apnstest.DemoKeyID, apnstest.DemoTeamID)
 	if err != nil {
 		sim.Close()
 		return nil, nil, fmt.Errorf("the simulator's demo key did not load: %w", err)
 	}
-	return sim, map[sender.CredentialKind]*sender.Credential{sender.KindP12: p12, sender.KindPEM: pem, sender.KindP8: p8}, nil
+	return sim, map[credential.Kind]*credential.Credential{credential.KindP12: p12, credential.KindPEM: pem, credential.KindP8: p8}, nil
 }

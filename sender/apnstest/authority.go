@@ -15,9 +15,9 @@ import (
 	"net"
 	"time"
 
-	"apnsconsole/sender"
-
 	"software.sslmate.com/src/go-pkcs12"
+
+	"apnsconsole/sender/credential"
 )
 
 var asn1Null = []byte{0x05, 0x00}
@@ -100,14 +100,14 @@ func (a *Authority) ServerCertificate(hosts ...string) (tls.Certificate, error) 
 // PushCertSpec describes a push certificate to issue. Zero fields take the
 // defaults noted.
 type PushCertSpec struct {
-	BundleID   string         // the subject UID; required
-	TeamID     string         // subject OU; default DemoTeamID
-	CommonName string         // default "Apple Push Services: <bundle id>"
-	Sandbox    bool           // carries the .6.3.1 (development) marker
-	Production bool           // carries the .6.3.2 (production) marker
-	Topics     []sender.Topic // default: bundle id (app), .voip (voip), .complication (complication); empty non-nil slice: no topics extension
-	NotBefore  time.Time      // default an hour ago
-	NotAfter   time.Time      // default a year from now
+	BundleID   string             // the subject UID; required
+	TeamID     string             // subject OU; default DemoTeamID
+	CommonName string             // default "Apple Push Services: <bundle id>"
+	Sandbox    bool               // carries the .6.3.1 (development) marker
+	Production bool               // carries the .6.3.2 (production) marker
+	Topics     []credential.Topic // default: bundle id (app), .voip (voip), .complication (complication); empty non-nil slice: no topics extension
+	NotBefore  time.Time          // default an hour ago
+	NotAfter   time.Time          // default a year from now
 }
 
 // PushCert is an issued push certificate with its RSA key, as Apple issues
@@ -147,17 +147,17 @@ func (a *Authority) IssuePushCert(spec PushCertSpec) (*PushCert, error) {
 	}
 	var exts []pkix.Extension
 	if spec.Sandbox {
-		exts = append(exts, pkix.Extension{Id: sender.OIDSandbox, Value: asn1Null})
+		exts = append(exts, pkix.Extension{Id: credential.OIDSandbox, Value: asn1Null})
 	}
 	if spec.Production {
-		exts = append(exts, pkix.Extension{Id: sender.OIDProduction, Value: asn1Null})
+		exts = append(exts, pkix.Extension{Id: credential.OIDProduction, Value: asn1Null})
 	}
 	if len(spec.Topics) > 0 {
 		v, err := MarshalTopics(spec.Topics)
 		if err != nil {
 			return nil, err
 		}
-		exts = append(exts, pkix.Extension{Id: sender.OIDTopics, Value: v})
+		exts = append(exts, pkix.Extension{Id: credential.OIDTopics, Value: v})
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
@@ -166,7 +166,7 @@ func (a *Authority) IssuePushCert(spec PushCertSpec) (*PushCert, error) {
 			OrganizationalUnit: []string{spec.TeamID},
 			Organization:       []string{"Example Inc."},
 			Country:            []string{"US"},
-			ExtraNames:         []pkix.AttributeTypeAndValue{{Type: sender.OIDUID, Value: spec.BundleID}},
+			ExtraNames:         []pkix.AttributeTypeAndValue{{Type: credential.OIDUID, Value: spec.BundleID}},
 		},
 		NotBefore:       spec.NotBefore,
 		NotAfter:        spec.NotAfter,
@@ -202,8 +202,8 @@ func (p *PushCert) P12(password string, modern bool) ([]byte, error) {
 
 // DefaultTopics is the topic list of a typical certificate for bundleID:
 // the app, its VoIP and its complication topics.
-func DefaultTopics(bundleID string) []sender.Topic {
-	return []sender.Topic{
+func DefaultTopics(bundleID string) []credential.Topic {
+	return []credential.Topic{
 		{Name: bundleID, Type: "app"},
 		{Name: bundleID + ".voip", Type: "voip"},
 		{Name: bundleID + ".complication", Type: "complication"},
@@ -212,7 +212,7 @@ func DefaultTopics(bundleID string) []sender.Topic {
 
 // MarshalTopics encodes a topics extension value the way Apple does:
 // SEQUENCE { UTF8String topic, SEQUENCE { UTF8String type }, … }.
-func MarshalTopics(topics []sender.Topic) ([]byte, error) {
+func MarshalTopics(topics []credential.Topic) ([]byte, error) {
 	var body []byte
 	for _, t := range topics {
 		name, err := asn1.MarshalWithParams(t.Name, "utf8")

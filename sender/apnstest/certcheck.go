@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"apnsconsole/sender"
+	"apnsconsole/sender/credential"
 )
 
 // certIdentity is what a client certificate says about the provider.
@@ -51,7 +52,7 @@ func checkClientCert(chain []*x509.Certificate, roots *x509.CertPool, now time.T
 	}
 	id := &certIdentity{}
 	for _, n := range leaf.Subject.Names {
-		if n.Type.Equal(sender.OIDUID) {
+		if n.Type.Equal(credential.OIDUID) {
 			id.bundleID, _ = n.Value.(string)
 		}
 	}
@@ -60,11 +61,11 @@ func checkClientCert(chain []*x509.Certificate, roots *x509.CertPool, now time.T
 	}
 	for _, ext := range leaf.Extensions {
 		switch {
-		case ext.Id.Equal(sender.OIDSandbox):
+		case ext.Id.Equal(credential.OIDSandbox):
 			id.sandbox = true
-		case ext.Id.Equal(sender.OIDProduction):
+		case ext.Id.Equal(credential.OIDProduction):
 			id.production = true
-		case ext.Id.Equal(sender.OIDTopics):
+		case ext.Id.Equal(credential.OIDTopics):
 			topics, err := parseTopics(ext.Value)
 			if err != nil {
 				return nil, err

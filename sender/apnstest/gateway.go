@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"apnsconsole/sender"
+	"apnsconsole/sender/legacy"
 )
 
 // hangUpDrain bounds how long the gateway keeps reading (and discarding)
@@ -59,7 +60,7 @@ type Gateway struct {
 	started       bool
 	records       []GatewayRecord
 	failing       map[string]uint8
-	unregistered  []sender.FeedbackTuple
+	unregistered  []legacy.FeedbackTuple
 	shutdownAfter int
 	refused       int
 
@@ -70,12 +71,12 @@ type Gateway struct {
 // GatewayRecord is one notification the gateway read, with its outcome.
 type GatewayRecord struct {
 	Time       time.Time
-	Conn       uint64              // connection number, from 1, in the order they were accepted
-	Format     sender.BinaryFormat // from the command byte
-	Identifier uint32              // 0 for the simple format (and for frames without item 3)
-	Expiration *time.Time          // enhanced: always; frame: when item 4 was sent
-	Priority   int                 // frame item 5; 0 when absent
-	Token      string              // lowercase hex
+	Conn       uint64        // connection number, from 1, in the order they were accepted
+	Format     legacy.Format // from the command byte
+	Identifier uint32        // 0 for the simple format (and for frames without item 3)
+	Expiration *time.Time    // enhanced: always; frame: when item 4 was sent
+	Priority   int           // frame item 5; 0 when absent
+	Token      string        // lowercase hex
 	Payload    []byte
 	Frame      []byte // the notification's bytes as received (up to the fault, for refused ones)
 	// Status is 0 when the gateway took the notification, else the status
@@ -85,7 +86,7 @@ type GatewayRecord struct {
 }
 
 // Accepted reports whether the gateway took the notification.
-func (r GatewayRecord) Accepted() bool { return r.Status == sender.BinaryNoErrors }
+func (r GatewayRecord) Accepted() bool { return r.Status == legacy.StatusNoErrors }
 
 // NewGateway starts a Sandbox gateway and feedback service on 127.0.0.1
 // with a and d (nil: new ones). It panics if it can't (like
@@ -232,22 +233,22 @@ func (g *Gateway) serveGateway(raw net.Conn, id uint64) {
 			tc.Close()
 			return
 		}
-		if status == sender.BinaryNoErrors {
+		if status == legacy.StatusNoErrors {
 			status = g.judge(f.token)
 		}
 		rec := f.record(id, g.Now(), status)
 		g.record(rec)
-		if status != sender.BinaryNoErrors {
-			if f.format != sender.FormatSimple {
-				tc.Write(sender.BinaryErrorResponse{Status: status, Identifier: f.identifier}.Bytes())
+		if status != legacy.StatusNoErrors {
+			if f.format != legacy.FormatSimple {
+				tc.Write(legacy.ErrorResponse{Status: status, Identifier: f.identifier}.Bytes())
 			}
 			hangUp(tc, r)
 			return
 		}
 		lastGood = f.identifier
 		if g.takeShutdown() {
-			if f.format != sender.FormatSimple {
-				tc.Write(sender.BinaryErrorResponse{Status: sender.BinaryShutdown, Identifier: lastGood}.Bytes())
+			if f.format != legacy.FormatSimple {
+				tc.Write(legacy.ErrorResponse{Status: legacy.StatusShutdown, Identifier: lastGood}.Bytes())
 			}
 			hangUp(tc, r)
 			return
@@ -270,7 +271,7 @@ func (g *Gateway) judge(token []byte) uint8 {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if len(g.failing) == 0 {
-		return sender.BinaryNoErrors
+		return legacy.StatusNoErrors
 	}
 	return g.failing[sender.DeviceToken(token).String()]
 }
@@ -298,13 +299,13 @@ func (g *Gateway) takeShutdown() bool {
 }
 
 // Fail makes the gateway refuse every notification for token with status
-// (e.g. sender.BinaryInvalidToken for a token APNs does not know); status
+// (e.g. legacy.StatusInvalidToken for a token APNs does not know); status
 // 0 removes the fault.
 func (g *Gateway) Fail(token string, status uint8) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	key := normalToken(token)
-	if status == sender.BinaryNoErrors {
+	if status == legacy.StatusNoErrors {
 		delete(g.failing, key)
 		return
 	}

@@ -5,7 +5,7 @@ import (
 	"net"
 	"time"
 
-	"apnsconsole/sender"
+	"apnsconsole/sender/legacy"
 )
 
 // feedbackWriteTimeout bounds writing the feedback list to a client.
@@ -30,15 +30,15 @@ func (g *Gateway) Unregister(token string, at time.Time) {
 			return
 		}
 	}
-	g.unregistered = append(g.unregistered, sender.FeedbackTuple{Time: at.UTC().Truncate(time.Second), Token: raw})
+	g.unregistered = append(g.unregistered, legacy.FeedbackTuple{Time: at.UTC().Truncate(time.Second), Token: raw})
 }
 
 // Feedback returns the tuples the feedback service will send to the next
 // client, in order.
-func (g *Gateway) Feedback() []sender.FeedbackTuple {
+func (g *Gateway) Feedback() []legacy.FeedbackTuple {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return append([]sender.FeedbackTuple(nil), g.unregistered...)
+	return append([]legacy.FeedbackTuple(nil), g.unregistered...)
 }
 
 // serveFeedback sends the feedback list right after the handshake, with
@@ -55,7 +55,7 @@ func (g *Gateway) serveFeedback(raw net.Conn, _ uint64) {
 	g.mu.Unlock()
 	var b []byte
 	for _, t := range list {
-		b = sender.AppendFeedbackTuple(b, t)
+		b = legacy.AppendFeedbackTuple(b, t)
 	}
 	tc.SetWriteDeadline(time.Now().Add(feedbackWriteTimeout))
 	if _, err := tc.Write(b); err != nil {

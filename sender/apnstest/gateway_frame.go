@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"apnsconsole/sender"
+	"apnsconsole/sender/legacy"
 )
 
 // Sizes the gateway checks, as APNs did (APNS-REFERENCE §4.1–4.3). They are
@@ -25,7 +25,7 @@ const (
 
 // receivedFrame is one notification as the gateway read it.
 type receivedFrame struct {
-	format     sender.BinaryFormat
+	format     legacy.Format
 	identifier uint32
 	expiration *time.Time
 	priority   int
@@ -95,10 +95,10 @@ func readNotification(r *bufio.Reader) (*receivedFrame, uint8, error) {
 	var status uint8
 	switch cmd {
 	case 0:
-		f.format = sender.FormatSimple
+		f.format = legacy.FormatSimple
 		status, err = readLegacy(fr, f)
 	case 1:
-		f.format = sender.FormatEnhanced
+		f.format = legacy.FormatEnhanced
 		if f.identifier, err = fr.uint32(); err != nil {
 			return nil, 0, err
 		}
@@ -110,11 +110,11 @@ func readNotification(r *bufio.Reader) (*receivedFrame, uint8, error) {
 		f.expiration = &t
 		status, err = readLegacy(fr, f)
 	case 2:
-		f.format = sender.FormatFrame
+		f.format = legacy.FormatFrame
 		status, err = readFrame(fr, f)
 	default:
 		// An unknown command: APNs cannot parse anything further.
-		status = sender.BinaryProtocolError
+		status = legacy.StatusProtocolError
 	}
 	if err != nil {
 		return nil, 0, err
@@ -131,9 +131,9 @@ func readLegacy(fr *frameReader, f *receivedFrame) (uint8, error) {
 	}
 	switch {
 	case n == 0:
-		return sender.BinaryMissingDeviceToken, nil
+		return legacy.StatusMissingDeviceToken, nil
 	case n != gatewayLegacyToken:
-		return sender.BinaryInvalidTokenSize, nil
+		return legacy.StatusInvalidTokenSize, nil
 	}
 	tok, err := fr.read(n)
 	if err != nil {
@@ -145,16 +145,16 @@ func readLegacy(fr *frameReader, f *receivedFrame) (uint8, error) {
 	}
 	switch {
 	case n == 0:
-		return sender.BinaryMissingPayload, nil
+		return legacy.StatusMissingPayload, nil
 	case n > gatewayLegacyPayload:
-		return sender.BinaryInvalidPayloadSize, nil
+		return legacy.StatusInvalidPayloadSize, nil
 	}
 	p, err := fr.read(n)
 	if err != nil {
 		return 0, err
 	}
 	f.payload = append([]byte(nil), p...)
-	return sender.BinaryNoErrors, nil
+	return legacy.StatusNoErrors, nil
 }
 
 // readFrame reads the items of command 2.
@@ -164,7 +164,7 @@ func readFrame(fr *frameReader, f *receivedFrame) (uint8, error) {
 		return 0, err
 	}
 	if size > gatewayMaxFrame {
-		return sender.BinaryProtocolError, nil
+		return legacy.StatusProtocolError, nil
 	}
 	body, err := fr.read(int(size))
 	if err != nil {
@@ -173,12 +173,12 @@ func readFrame(fr *frameReader, f *receivedFrame) (uint8, error) {
 	seen := map[byte]bool{}
 	for len(body) > 0 {
 		if len(body) < 3 {
-			return sender.BinaryProtocolError, nil
+			return legacy.StatusProtocolError, nil
 		}
 		id, n := body[0], int(binary.BigEndian.Uint16(body[1:3]))
 		body = body[3:]
 		if n > len(body) || seen[id] {
-			return sender.BinaryProtocolError, nil
+			return legacy.StatusProtocolError, nil
 		}
 		seen[id] = true
 		data := body[:n]
@@ -190,33 +190,33 @@ func readFrame(fr *frameReader, f *receivedFrame) (uint8, error) {
 			f.payload = data
 		case 3:
 			if n != 4 {
-				return sender.BinaryProtocolError, nil
+				return legacy.StatusProtocolError, nil
 			}
 			f.identifier = binary.BigEndian.Uint32(data)
 		case 4:
 			if n != 4 {
-				return sender.BinaryProtocolError, nil
+				return legacy.StatusProtocolError, nil
 			}
 			t := time.Unix(int64(binary.BigEndian.Uint32(data)), 0).UTC()
 			f.expiration = &t
 		case 5:
 			if n != 1 || data[0] != 10 && data[0] != 5 {
-				return sender.BinaryProtocolError, nil
+				return legacy.StatusProtocolError, nil
 			}
 			f.priority = int(data[0])
 		default:
-			return sender.BinaryProtocolError, nil
+			return legacy.StatusProtocolError, nil
 		}
 	}
 	switch {
 	case len(f.token) == 0:
-		return sender.BinaryMissingDeviceToken, nil
+		return legacy.StatusMissingDeviceToken, nil
 	case len(f.token) > gatewayMaxFrameToken:
-		return sender.BinaryInvalidTokenSize, nil
+		return legacy.StatusInvalidTokenSize, nil
 	case len(f.payload) == 0:
-		return sender.BinaryMissingPayload, nil
+		return legacy.StatusMissingPayload, nil
 	case len(f.payload) > gatewayFramePayload:
-		return sender.BinaryInvalidPayloadSize, nil
+		return legacy.StatusInvalidPayloadSize, nil
 	}
-	return sender.BinaryNoErrors, nil
+	return legacy.StatusNoErrors, nil
 }

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/legacy"
 )
 
 // The bytes in these tests are written out by hand (big-endian, as in
@@ -129,7 +129,7 @@ func TestGatewayAnswersAsAPNs(t *testing.T) {
 		{"simple, invalid token: closed without a word", "00 0020" + bad + "000a" + payloadHex, ""},
 	}
 	g := newGateway(t)
-	g.Fail(bad, sender.BinaryInvalidToken)
+	g.Fail(bad, legacy.StatusInvalidToken)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := exchange(t, g, unhex(t, c.in))
@@ -149,7 +149,7 @@ func TestGatewayAnswersAsAPNs(t *testing.T) {
 func TestGatewayDiscardsWhatFollowsARefusal(t *testing.T) {
 	g := newGateway(t)
 	bad := strings.Repeat("ab", 32)
-	g.Fail(bad, sender.BinaryInvalidToken)
+	g.Fail(bad, legacy.StatusInvalidToken)
 	good := func(id string) string { return "01 " + id + " 00000000 0020" + demoTokenHex + "000a" + payloadHex }
 	stream := good("00000001") + "01 00000002 00000000 0020" + bad + "000a" + payloadHex + good("00000003")
 	got := exchange(t, g, unhex(t, stream))
@@ -163,7 +163,7 @@ func TestGatewayDiscardsWhatFollowsARefusal(t *testing.T) {
 	if hex.EncodeToString(acc[0].Frame) != strings.Join(strings.Fields(good("00000001")), "") {
 		t.Errorf("recorded frame % x is not the bytes sent", acc[0].Frame)
 	}
-	if acc[0].Token != demoTokenHex || string(acc[0].Payload) != `{"aps":{}}` || acc[0].Format != sender.FormatEnhanced || acc[0].Expiration == nil || acc[0].Expiration.Unix() != 0 {
+	if acc[0].Token != demoTokenHex || string(acc[0].Payload) != `{"aps":{}}` || acc[0].Format != legacy.FormatEnhanced || acc[0].Expiration == nil || acc[0].Expiration.Unix() != 0 {
 		t.Errorf("record %+v does not describe the frame", acc[0])
 	}
 }
@@ -181,7 +181,7 @@ func TestGatewayRecordsFrameItems(t *testing.T) {
 		t.Fatalf("accepted %d, want 1", len(acc))
 	}
 	r := acc[0]
-	if r.Identifier != 5 || r.Priority != 5 || r.Expiration == nil || r.Expiration.Unix() != 1700000000 || r.Token != demoTokenHex || r.Format != sender.FormatFrame {
+	if r.Identifier != 5 || r.Priority != 5 || r.Expiration == nil || r.Expiration.Unix() != 1700000000 || r.Token != demoTokenHex || r.Format != legacy.FormatFrame {
 		t.Errorf("record %+v does not describe the frame", r)
 	}
 	if !bytes.Equal(r.Frame, unhex(t, frame)) {

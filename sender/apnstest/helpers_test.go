@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"apnsconsole/sender"
-
 	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/net/http2"
+
+	"apnsconsole/sender/credential"
 )
 
 // fixture is the key material every test shares: RSA keys for push
@@ -86,7 +86,7 @@ func newFixture() (*fixture, error) {
 	issue(&f.expired, a, PushCertSpec{BundleID: DemoBundleID, Sandbox: true, Production: true,
 		NotBefore: now.AddDate(0, 0, -30), NotAfter: now.AddDate(0, 0, -1)})
 	issue(&f.notPush, a, PushCertSpec{BundleID: DemoBundleID})
-	issue(&f.single, a, PushCertSpec{BundleID: "com.example.single", Sandbox: true, Topics: []sender.Topic{{Name: "com.example.single", Type: "app"}}})
+	issue(&f.single, a, PushCertSpec{BundleID: "com.example.single", Sandbox: true, Topics: []credential.Topic{{Name: "com.example.single", Type: "app"}}})
 	wg.Wait()
 	if firstErr != nil {
 		return nil, firstErr

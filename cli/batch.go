@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"apnsconsole/sender"
+	"apnsconsole/sender/credential"
+)
+
+// batch is one send command's work: a notification per usable token, and
+// exactly one result slot per token given, in order.
+type batch struct {
+	ns      []*sender.Notification // the notifications to send
+	results []sender.Result        // one per token; refused tokens are settled already
+	pending []int                  // where each of ns's results goes
+}
+
+// readBatch reads what both protocols share (tokens, payload, headers and
+// credential) and makes the batch: tokens that cannot be used get their
+// result now, so every token ends with exactly one.
+func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credential.Credential, error) {
+	rawTokens, err := f.readTokens(stdin)
+	if err != nil {
+		return nil, nil, err
+	}
+	payload, err := f.buildPayload()
+	if err != nil {
+		return nil, nil, err
+	}
+	base, err := f.notification(payload)
+	if err != nil {
+		return nil, nil, err
+	}
+	cred, err := f.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	b := &batch{results: make([]sender.Result, len(rawTokens))}
+	for i, raw := range rawTokens {
+		n := *base
+		tok, err := sender.ParseToken(raw)
+		if err != nil {
+			n.Token = strings.TrimSpace(raw)
+			b.results[i] = sender.Result{Notification: &n, Err: inputError{err}}
+			continue
+		}
+		n.Token = tok.String()
+		if w := tok.Warning(); w != "" {
+			out.warn(w)
+		}
+		b.ns = append(b.ns, &n)
+		b.pending = append(b.pending, i)
+	}
+	return b, cred, nil
+}
+
+// settle files the results of sending b.ns.
+func (b *batch) settle(rs []sender.Result) {
+	for j, r := range rs {
+		b.results[b.pending[j]] = r
+	}
+}
+
+// dryRunExit prints the tokens refused before sending and returns the exit
+// code of a dry run: 2 when any token could not be used.
+func (b *batch) dryRunExit(out *printer) int {
+	for _, r := range b.results {
+		if r.Err != nil {
+			out.result(r)
+		}
+	}
+	if len(b.ns) < len(b.results) {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// checkCredential refuses a send without a credential (fix names the
+// flags) and warns of one about to expire.
+func (b *batch) checkCredential(cred *credential.Credential, out *printer, fix string) error {
+	if cred == nil && len(b.ns) > 0 {
+		return fmt.Errorf("%w: %s", sender.ErrNoCredential, fix)
+	}
+	if cred != nil {
+		if w := cred.ExpiryWarning(time.Now()); w != "" {
+			out.warn(w)
+		}
+	}
+	return nil
+}

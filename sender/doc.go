@@ -1,0 +1,13 @@
+// Package sender is APNs Console's core: it cleans device tokens as users
+// paste them, builds and checks payloads, describes notifications (push
+// types, priorities, topics), and sends them over Apple's HTTP/2 provider
+// API on one connection with many streams, telling the story of each send
+// as a stream of events. Responses carry APNs' status, reason and Apple's
+// explanation with a hint.
+//
+// Credentials are loaded by package sender/credential, below this one; the
+// retired binary protocol lives in sender/legacy, beside it; the local
+// simulator that answers like APNs is sender/apnstest. Front ends (the
+// window in ui, the command line in cli) hold a client by the Sender
+// interface.
+package sender
