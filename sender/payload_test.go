@@ -164,23 +164,3 @@ func TestPayloadErrorUnwrapWithoutKind(t *testing.T) {
 		t.Error("a PayloadError within its limit should be ErrInvalidPayload")
 	}
 }
-
-// FuzzBuildPayload checks that any custom JSON either is refused with a
-// *PayloadError or gives a payload that is valid JSON with an aps object.
-func FuzzBuildPayload(f *testing.F) {
-	f.Add("b", `{"aps":{"category":"x"},"k":[1,{"a":null}]}`)
-	f.Add("", `{"aps":{"alert":{"title":"t"}}}`)
-	f.Add("<&>", `{"a":1,"a":2}`)
-	f.Fuzz(func(t *testing.T, body, custom string) {
-		p, err := BuildPayload(Message{Body: body, Custom: custom})
-		var pe *PayloadError
-		if err != nil && !errors.As(err, &pe) {
-			t.Fatalf("error %T is not a *PayloadError", err)
-		}
-		if p != nil {
-			if verr := ValidatePayload(p, 1<<20); verr != nil {
-				t.Fatalf("BuildPayload(%q, %q) = %s, which is invalid: %v", body, custom, p, verr)
-			}
-		}
-	})
-}

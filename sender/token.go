@@ -193,6 +193,12 @@ func parseTokenDataDescription(length, body string) (DeviceToken, error) {
 		}
 	}
 	digits := strings.Join(strings.Fields(strings.TrimPrefix(strings.TrimPrefix(body, "0x"), "0X")), "")
+	if digits == "" {
+		return nil, &TokenError{
+			fmt.Sprintf("this description of the token data ({length = %s, bytes = …}) shows no bytes, so there is no token in it", length),
+			"paste the token the app received: " + tokenFixPrintHex,
+		}
+	}
 	if _, err := hex.DecodeString(digits); err != nil || len(digits) != 2*n {
 		return nil, &TokenError{
 			fmt.Sprintf("this description of the token data says length = %s but shows %d hex digits", length, len(digits)),
