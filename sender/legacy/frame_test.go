@@ -187,3 +187,9 @@ func TestHexDumpShowsEveryByte(t *testing.T) {
 		t.Errorf("first line %q", lines[0])
 	}
 }
+
+func TestHexDumpOfNoBytesHasNoLines(t *testing.T) {
+	if lines := legacy.HexDump(nil); len(lines) != 0 {
+		t.Errorf("HexDump(nil) = %q, want no lines", lines)
+	}
+}

@@ -10,8 +10,11 @@ import (
 )
 
 // HexDump is b as `hexdump -C` lines (offset, 16 bytes in hex, ASCII), for
-// comparing a frame with one's own packing.
+// comparing a frame with one's own packing; no lines for no bytes.
 func HexDump(b []byte) []string {
+	if len(b) == 0 {
+		return nil // not one blank line
+	}
 	return strings.Split(strings.TrimSuffix(hex.Dump(b), "\n"), "\n")
 }
 
