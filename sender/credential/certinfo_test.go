@@ -314,17 +314,3 @@ func TestFakeAppTopicsIsDER(t *testing.T) {
 		t.Fatalf("fixture is not one 0x70-byte SEQUENCE: %v, %d trailing", err, len(rest))
 	}
 }
-
-// FuzzParseTopicsExtension checks that malformed extension values never
-// panic.
-func FuzzParseTopicsExtension(f *testing.F) {
-	f.Add(fakeAppTopics())
-	f.Add([]byte{0x30, 0x03, 0x0c, 0x01, 'a'})
-	f.Add([]byte{0x30, 0x80, 0x00, 0x00})
-	f.Fuzz(func(t *testing.T, der []byte) {
-		topics, problem := parseTopicsExtension(der)
-		if len(topics) > len(der) {
-			t.Fatalf("%d topics from %d bytes (problem %q)", len(topics), len(der), problem)
-		}
-	})
-}

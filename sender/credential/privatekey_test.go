@@ -44,19 +44,3 @@ func TestDecodePrivateKeyBlockSurvivesMalformedEncryption(t *testing.T) {
 		t.Fatalf("err = %v, want a malformed-key error", err)
 	}
 }
-
-// FuzzParseCredential feeds every loader arbitrary bytes: they may refuse
-// them but must not panic.
-func FuzzParseCredential(f *testing.F) {
-	der, _ := encryptedP256(f)
-	f.Add(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: der}))
-	f.Add(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte{0x30, 0x00}}))
-	f.Add(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Headers: map[string]string{"Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-256-CBC,00"}, Bytes: []byte{1, 2, 3}}))
-	f.Add([]byte{0x30, 0x03, 0x02, 0x01, 0x03})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _ = parseP12(data, "pw", "f")
-		_, _ = parsePEM(data, nil, "pw", "f", "")
-		_, _ = parsePEM(data, data, "", "f", "g")
-		_, _ = parseP8(data, "ABC123DEFG", "DEF123GHIJ", "f")
-	})
-}
