@@ -3,10 +3,15 @@ package ui
 import (
 	"crypto/rand"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// maxExpirationDays is the most days a time.Duration holds (about 292
+// years, as for "2562047h").
+const maxExpirationDays = math.MaxInt64 / int64(24*time.Hour)
 
 // parseExpiration reads the Expiration field: "" (no header), "0" (try
 // once), UNIX seconds, a time from now ("90m", "1h", "2d"), or a date
@@ -22,6 +27,9 @@ func parseExpiration(s string, now time.Time) (*time.Time, error) {
 	}
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		if n, err := strconv.Atoi(days); err == nil && n > 0 {
+			if int64(n) > maxExpirationDays { // more would overflow into the past
+				return nil, fmt.Errorf("expiration %q is too far ahead: give at most %dd, or a date", s, maxExpirationDays)
+			}
 			return at(now.Add(time.Duration(n) * 24 * time.Hour).Truncate(time.Second))
 		}
 	}
