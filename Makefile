@@ -57,6 +57,26 @@ test: deps-test vet
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
+# fuzz runs every fuzz target (func FuzzXxx in the packages that read
+# outside input) for FUZZTIME each, one after another: go test fuzzes one
+# target per run. New inputs that fail are written to the package's
+# testdata/fuzz/FuzzXxx/; commit them with the fix. The seeds (f.Add and
+# testdata/fuzz) run as ordinary tests under `make test`. On a shared
+# machine: make fuzz FUZZTIME=10s FUZZFLAGS='-parallel 1'.
+FUZZTIME  ?= 30s
+FUZZFLAGS ?=
+FUZZPKGS  ?= ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./cli ./ui
+
+.PHONY: fuzz
+fuzz: deps
+	@set -e; for pkg in $(FUZZPKGS); do \
+	  list=$$($(GO) test -list '^Fuzz' $$pkg); \
+	  for t in $$(echo "$$list" | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg; \
+	  done; \
+	done
+
 clean:
 	rm -f $(BINARY)
 	rm -rf test-artifacts
