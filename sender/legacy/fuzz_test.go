@@ -8,6 +8,7 @@ package legacy_test
 import (
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -73,7 +74,8 @@ func FuzzPackLayout(f *testing.F) {
 	f.Fuzz(func(t *testing.T, format uint8, token, payload []byte, wrap bool, id uint32, expiry int64, hasExpiry bool, priority uint8) {
 		fm := []legacy.Format{legacy.FormatSimple, legacy.FormatEnhanced, legacy.FormatFrame}[format%3]
 		if wrap { // a valid payload with the fuzzed text as its alert
-			payload = append(append([]byte(`{"aps":{"alert":`), strconv.Quote(string(payload))...), "}}"...)
+			alert, _ := json.Marshal(string(payload))
+			payload = append(append([]byte(`{"aps":{"alert":`), alert...), "}}"...)
 		}
 		n := &sender.Notification{Token: hex.EncodeToString(token), Payload: payload, Priority: int(priority)}
 		if hasExpiry {
