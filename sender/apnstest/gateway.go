@@ -54,11 +54,16 @@ type Gateway struct {
 	// Hosts are extra names or addresses for the server certificate, which
 	// always covers localhost, 127.0.0.1 and ::1.
 	Hosts []string
+	// Keep is how many records Records keeps, the latest; default
+	// DefaultKeep.
+	Keep int
 
 	net           connGroup // the gateway's and the feedback service's listeners and connections
 	mu            sync.Mutex
 	started       bool
-	records       []GatewayRecord
+	records       ring[GatewayRecord]
+	taken         uint64 // notifications accepted, all told
+	refusedFrames uint64 // notifications refused, all told
 	failing       map[string]uint8
 	unregistered  []legacy.FeedbackTuple
 	shutdownAfter int
@@ -141,6 +146,9 @@ func (g *Gateway) Listen(addr, feedbackAddr string) error {
 	}
 	if g.Now == nil {
 		g.Now = time.Now
+	}
+	if g.records.limit == 0 {
+		g.records = newRing[GatewayRecord](g.Keep)
 	}
 	if err := fillIdentity(&g.Authority, &g.Demo); err != nil {
 		return err
@@ -278,7 +286,12 @@ func (g *Gateway) judge(token []byte) uint8 {
 
 func (g *Gateway) record(r GatewayRecord) {
 	g.mu.Lock()
-	g.records = append(g.records, r)
+	g.records.add(r)
+	if r.Accepted() {
+		g.taken++
+	} else {
+		g.refusedFrames++
+	}
 	on := g.OnFrame
 	g.mu.Unlock()
 	if on != nil {
@@ -326,20 +339,29 @@ func (g *Gateway) ShutdownAfter(n int) {
 	g.shutdownAfter = max(n, 0)
 }
 
-// Records returns every notification the gateway read, in order, with its
-// outcome.
+// Records returns the last notifications the gateway read (at most Keep),
+// in order, with their outcome.
 func (g *Gateway) Records() []GatewayRecord {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return append([]GatewayRecord(nil), g.records...)
+	return g.records.all()
 }
 
-// Accepted returns the notifications the gateway took, in order.
+// Counts returns how many notifications the gateway took and refused
+// since the start (or the last Reset), beyond the Keep it records.
+func (g *Gateway) Counts() (taken, refused uint64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.taken, g.refusedFrames
+}
+
+// Accepted returns the notifications the gateway took among its records,
+// in order.
 func (g *Gateway) Accepted() []GatewayRecord {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var out []GatewayRecord
-	for _, r := range g.records {
+	for _, r := range g.records.all() {
 		if r.Accepted() {
 			out = append(out, r)
 		}
@@ -358,11 +380,13 @@ func (g *Gateway) RefusedHandshakes() int {
 	return g.refused
 }
 
-// Reset forgets the records (faults and the feedback list stay).
+// Reset forgets the records and zeroes the counts (faults and the
+// feedback list stay).
 func (g *Gateway) Reset() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.records = nil
+	g.records.reset()
+	g.taken, g.refusedFrames = 0, 0
 }
 
 // Close stops listening, closes every connection and waits for their

@@ -93,14 +93,17 @@ type Server struct {
 	// always covers localhost, 127.0.0.1 and ::1.
 	Hosts []string
 
-	net      connGroup
-	mu       sync.Mutex
-	started  bool
-	accepted []Accepted
-	records  []Record
-	marks    map[string]*tokenMarks
-	keys     map[string]providerKey
-	bundles  map[string]map[string]bool
+	// Keep is how many records (and accepted notifications) Records and
+	// Accepted keep, the latest; default DefaultKeep. Counts covers all.
+	Keep int
+
+	net     connGroup
+	rec     recorder
+	mu      sync.Mutex
+	started bool
+	marks   map[string]*tokenMarks
+	keys    map[string]providerKey
+	bundles map[string]map[string]bool
 
 	draining  atomic.Bool // Shutdown began: every request is 503 Shutdown
 	tlsConfig *tls.Config
@@ -187,6 +190,11 @@ func (s *Server) prepare() error {
 	if s.MaxConcurrentStreams == 0 {
 		s.MaxConcurrentStreams = DefaultMaxConcurrentStreams
 	}
+	s.rec.mu.Lock()
+	if s.rec.records.limit == 0 {
+		s.rec.records, s.rec.accepted = newRing[Record](s.Keep), newRing[Accepted](s.Keep)
+	}
+	s.rec.mu.Unlock()
 	if err := fillIdentity(&s.Authority, &s.Demo); err != nil {
 		return err
 	}
