@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -21,7 +23,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:2197", "`HOST:PORT` to listen on")
 	envName := fs.String("env", "sandbox", "the environment to act as: sandbox or production (certificates are checked against it)")
-	dir := fs.String("dir", filepath.Join(os.TempDir(), "apns-console-simulator"), "`DIR` to write the CA and the demo credentials to")
+	dir := fs.String("dir", defaultServeDir(), "`DIR` for the CA and the demo credentials: those already there are reused, so clients keep trusting a restarted simulator")
+	fresh := fs.Bool("fresh", false, "make a new CA and demo credentials, replacing those in --dir (clients must then trust the new ca.pem)")
+	keep := fs.Int("keep", apnstest.DefaultKeep, "how many of the last requests the simulator keeps in memory (counts cover all)")
 	binary := fs.Bool("binary", false, "also run the legacy binary gateway and its feedback service (on --binary-addr and --feedback-addr)")
 	binaryAddr := fs.String("binary-addr", "127.0.0.1:2195", "`HOST:PORT` of the binary gateway, with --binary")
 	feedbackAddr := fs.String("feedback-addr", "127.0.0.1:2196", "`HOST:PORT` of the feedback service, with --binary")
@@ -40,13 +44,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 
-	s := apnstest.NewUnstartedServer()
-	s.Environment = env
+	if *dir == "" {
+		fmt.Fprintln(stderr, "error: no user cache directory (is $HOME set?): give --dir")
+		return exitFailure
+	}
+	if *keep <= 0 {
+		fmt.Fprintln(stderr, "error: --keep must be at least 1")
+		return exitFailure
+	}
+	authority, demo, made, err := serveCredentials(*dir, *fresh)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v: fix or remove the files, or run with --fresh to make new ones (clients must then trust the new %s)\n", err, apnstest.FileCA)
+		return exitFailure
+	}
+
+	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep}
 	s.OnRequest = func(r apnstest.Record) { fmt.Fprintln(stdout, serveLogLine(r)) }
 	var g *apnstest.Gateway
 	if *binary {
 		g = apnstest.NewUnstartedGateway(s.Authority, s.Demo)
 		g.Environment = env
+		g.Keep = *keep
 		g.OnFrame = func(r apnstest.GatewayRecord) { fmt.Fprintln(stdout, gatewayLogLine(r)) }
 	}
 	for _, raw := range unregistered {
@@ -60,10 +78,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			g.Unregister(tok.String(), time.Now())
 		}
 	}
-	if err := s.Demo.WriteFiles(*dir, s.Authority); err != nil {
-		fmt.Fprintf(stderr, "error: cannot write the CA and demo credentials to %s: %v\n", *dir, err)
-		return exitFailure
-	}
+	// Bind first, write after: a serve that cannot listen (the address is
+	// in use, say by another serve of the same directory) changes no file.
 	if err := s.Listen(*addr); err != nil {
 		fmt.Fprintf(stderr, "error: cannot listen on %s: %v: choose another --addr\n", *addr, err)
 		return exitFailure
@@ -76,10 +92,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer g.Close()
 	}
+	if made {
+		if err := s.Demo.WriteFiles(*dir, s.Authority); err != nil {
+			fmt.Fprintf(stderr, "error: cannot write the CA and demo credentials to %s: %v\n", *dir, err)
+			return exitFailure
+		}
+	}
 
 	p := func(name string) string { return filepath.Join(*dir, name) }
 	fmt.Fprintf(stdout, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)
-	fmt.Fprintf(stdout, "CA and demo credentials in %s:\n", *dir)
+	if made {
+		fmt.Fprintf(stdout, "New CA and demo credentials in %s:\n", *dir)
+	} else {
+		fmt.Fprintf(stdout, "CA and demo credentials reused from %s (--fresh makes new ones):\n", *dir)
+	}
 	fmt.Fprintf(stdout, "  %-22s the CA to trust (only for this simulator)\n", apnstest.FileCA)
 	fmt.Fprintf(stdout, "  %-22s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
 	fmt.Fprintf(stdout, "  %-22s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
@@ -105,6 +131,37 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "Stopping the simulator.")
 	return exitOK
+}
+
+// defaultServeDir is where serve keeps its CA and demo credentials unless
+// told otherwise: a directory of the user's own cache, not a shared one.
+func defaultServeDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "apns-console", "simulator")
+}
+
+// serveCredentials reuses the CA and demo credentials in dir, or makes
+// new ones (fresh, or none there yet); made says they must be written.
+func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstest.Demo, made bool, err error) {
+	if !fresh {
+		a, d, err = apnstest.LoadFiles(dir)
+		if err == nil {
+			return a, d, false, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, false, err
+		}
+	}
+	if a, err = apnstest.NewAuthority(); err != nil {
+		return nil, nil, false, err
+	}
+	if d, err = a.NewDemo(); err != nil {
+		return nil, nil, false, err
+	}
+	return a, d, true, nil
 }
 
 // serveLogLine is one request of `serve`'s log: time, connection, auth,
