@@ -29,6 +29,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	binary := fs.Bool("binary", false, "also run the legacy binary gateway and its feedback service (on --binary-addr and --feedback-addr)")
 	binaryAddr := fs.String("binary-addr", "127.0.0.1:2195", "`HOST:PORT` of the binary gateway, with --binary")
 	feedbackAddr := fs.String("feedback-addr", "127.0.0.1:2196", "`HOST:PORT` of the feedback service, with --binary")
+	idle := fs.Duration("idle-timeout", apnstest.DefaultIdleTimeout, "close a connection after this long without a request (APNs keeps them for hours)")
+	maxConns := fs.Int("max-conns", apnstest.DefaultMaxConns, "most connections open at once; more are closed on arrival")
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
 	fs.Usage = func() {
@@ -48,8 +50,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "error: no user cache directory (is $HOME set?): give --dir")
 		return exitFailure
 	}
-	if *keep <= 0 {
-		fmt.Fprintln(stderr, "error: --keep must be at least 1")
+	if *keep <= 0 || *maxConns <= 0 || *idle <= 0 {
+		fmt.Fprintln(stderr, "error: --keep, --max-conns and --idle-timeout must be more than 0")
 		return exitFailure
 	}
 	authority, demo, made, err := serveCredentials(*dir, *fresh)
@@ -58,13 +60,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 
-	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep}
+	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
+		IdleTimeout: *idle, MaxConns: *maxConns}
 	s.OnRequest = func(r apnstest.Record) { fmt.Fprintln(stdout, serveLogLine(r)) }
 	var g *apnstest.Gateway
 	if *binary {
 		g = apnstest.NewUnstartedGateway(s.Authority, s.Demo)
 		g.Environment = env
-		g.Keep = *keep
+		g.Keep, g.IdleTimeout, g.MaxConns = *keep, *idle, *maxConns
 		g.OnFrame = func(r apnstest.GatewayRecord) { fmt.Fprintln(stdout, gatewayLogLine(r)) }
 	}
 	for _, raw := range unregistered {

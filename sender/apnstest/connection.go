@@ -36,7 +36,8 @@ type conn struct {
 // certificate check, then HTTP/2 until the connection ends. A certificate
 // for the other environment is refused with a GOAWAY, as APNs does.
 func (s *Server) serveConn(raw net.Conn, id uint64) {
-	tc := tls.Server(raw, s.tlsConfig)
+	sc := newStallConn(raw, s.StallTimeout, s.IdleTimeout)
+	tc := tls.Server(sc, s.tlsConfig)
 	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
 	err := tc.HandshakeContext(ctx)
 	cancel()
@@ -58,5 +59,5 @@ func (s *Server) serveConn(raw net.Conn, id uint64) {
 			c.cert = ident
 		}
 	}
-	s.h2.ServeConn(tc, &http2.ServeConnOpts{BaseConfig: s.base, Handler: s.handler(c)})
+	s.h2.ServeConn(newH2Conn(tc, sc), &http2.ServeConnOpts{BaseConfig: s.base, Handler: s.handler(c)})
 }

@@ -57,6 +57,16 @@ type Gateway struct {
 	// Keep is how many records Records keeps, the latest; default
 	// DefaultKeep.
 	Keep int
+	// StallTimeout bounds how long a client may take to complete a
+	// notification once begun (or a TLS record); default
+	// DefaultStallTimeout.
+	StallTimeout time.Duration
+	// IdleTimeout is how long a connection may stay idle between
+	// notifications; default DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// MaxConns caps the connections open at once (gateway and feedback
+	// together); default DefaultMaxConns.
+	MaxConns int
 
 	net           connGroup // the gateway's and the feedback service's listeners and connections
 	mu            sync.Mutex
@@ -147,6 +157,16 @@ func (g *Gateway) Listen(addr, feedbackAddr string) error {
 	if g.Now == nil {
 		g.Now = time.Now
 	}
+	if g.StallTimeout <= 0 {
+		g.StallTimeout = DefaultStallTimeout
+	}
+	if g.IdleTimeout <= 0 {
+		g.IdleTimeout = DefaultIdleTimeout
+	}
+	if g.MaxConns <= 0 {
+		g.MaxConns = DefaultMaxConns
+	}
+	g.net.maxConns = g.MaxConns
 	if g.records.limit == 0 {
 		g.records = newRing[GatewayRecord](g.Keep)
 	}
@@ -214,28 +234,38 @@ func (g *Gateway) verifyClient(raw [][]byte, _ [][]*x509.Certificate) error {
 	return nil
 }
 
-// handshake completes the TLS handshake of an accepted connection.
-func (g *Gateway) handshake(raw net.Conn) (*tls.Conn, bool) {
-	tc := tls.Server(raw, g.tlsConfig)
+// handshake completes the TLS handshake of an accepted connection, on a
+// stallConn so that reads are bounded.
+func (g *Gateway) handshake(raw net.Conn) (*tls.Conn, *stallConn, bool) {
+	sc := newStallConn(raw, g.StallTimeout, g.IdleTimeout)
+	tc := tls.Server(sc, g.tlsConfig)
 	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
 	defer cancel()
 	if err := tc.HandshakeContext(ctx); err != nil {
 		tc.Close()
-		return nil, false
+		return nil, nil, false
 	}
-	return tc, true
+	return tc, sc, true
 }
 
 // serveGateway reads notifications until the client closes the connection
 // or one is refused.
 func (g *Gateway) serveGateway(raw net.Conn, id uint64) {
-	tc, ok := g.handshake(raw)
+	tc, sc, ok := g.handshake(raw)
 	if !ok {
 		return
 	}
 	r := bufio.NewReaderSize(tc, 64<<10)
 	var lastGood uint32
 	for {
+		// Between notifications the connection may idle; once one begins
+		// it must arrive whole within StallTimeout.
+		sc.end()
+		if _, err := r.Peek(1); err != nil {
+			tc.Close()
+			return
+		}
+		sc.begin(time.Now())
 		f, status, err := readNotification(r)
 		if err != nil { // the client closed the connection, or cut a notification short
 			tc.Close()

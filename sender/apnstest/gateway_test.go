@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -264,5 +265,39 @@ func TestFeedbackServiceListsUnregisteredTokensOnce(t *testing.T) {
 	}
 	if got := read(); len(got) != 0 {
 		t.Errorf("the list was not forgotten once read: % x", got)
+	}
+}
+
+// TestGatewayClosesStalledNotifications: a notification cut short is
+// given StallTimeout to finish, then the connection closes; a connection
+// idle between notifications stays open.
+func TestGatewayClosesStalledNotifications(t *testing.T) {
+	a, d := pki(t)
+	g := apnstest.NewUnstartedGateway(a, d)
+	g.StallTimeout = 200 * time.Millisecond
+	g.Start()
+	t.Cleanup(g.Close)
+
+	tc, err := dialGateway(t, g, g.Addr, g.Demo.Cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.Write(unhex(t, "00 0020 740f4707")) // a simple notification cut inside its token
+	tc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(tc); errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Error("a stalled notification kept the connection open")
+	}
+
+	idle, err := dialGateway(t, g, g.Addr, g.Demo.Cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(4 * g.StallTimeout)
+	idle.Write(unhex(t, "01 00000007 00000000 0020 "+demoTokenHex+" 000a "+payloadHex))
+	for deadline := time.Now().Add(5 * time.Second); len(g.Accepted()) == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if acc := g.Accepted(); len(acc) != 1 || acc[0].Identifier != 7 {
+		t.Errorf("after idling, accepted %+v, want notification 7", acc)
 	}
 }

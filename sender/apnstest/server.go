@@ -93,6 +93,16 @@ type Server struct {
 	// always covers localhost, 127.0.0.1 and ::1.
 	Hosts []string
 
+	// StallTimeout bounds how long a client may take to complete the
+	// HTTP/2 preface, a frame or a request once begun; default
+	// DefaultStallTimeout.
+	StallTimeout time.Duration
+	// IdleTimeout is how long a connection may stay idle between
+	// requests; default DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// MaxConns caps the connections open at once; more are closed as soon
+	// as they are accepted. Default DefaultMaxConns.
+	MaxConns int
 	// Keep is how many records (and accepted notifications) Records and
 	// Accepted keep, the latest; default DefaultKeep. Counts covers all.
 	Keep int
@@ -190,6 +200,15 @@ func (s *Server) prepare() error {
 	if s.MaxConcurrentStreams == 0 {
 		s.MaxConcurrentStreams = DefaultMaxConcurrentStreams
 	}
+	if s.StallTimeout <= 0 {
+		s.StallTimeout = DefaultStallTimeout
+	}
+	if s.IdleTimeout <= 0 {
+		s.IdleTimeout = DefaultIdleTimeout
+	}
+	if s.MaxConns <= 0 {
+		s.MaxConns = DefaultMaxConns
+	}
 	s.rec.mu.Lock()
 	if s.rec.records.limit == 0 {
 		s.rec.records, s.rec.accepted = newRing[Record](s.Keep), newRing[Accepted](s.Keep)
@@ -220,8 +239,15 @@ func (s *Server) listen(addr string) error {
 		// none means token auth. It is verified by checkClientCert.
 		ClientAuth: tls.RequestClientCert,
 	}
-	s.h2 = &http2.Server{MaxConcurrentStreams: s.MaxConcurrentStreams}
-	s.base = &http.Server{ErrorLog: log.New(io.Discard, "", 0)}
+	s.h2 = &http2.Server{
+		MaxConcurrentStreams: s.MaxConcurrentStreams,
+		IdleTimeout:          s.IdleTimeout,  // no request for this long: GOAWAY and close
+		WriteByteTimeout:     s.StallTimeout, // a client that stops reading
+	}
+	s.base = &http.Server{
+		ErrorLog:    log.New(io.Discard, "", 0),
+		ReadTimeout: s.StallTimeout, // per stream: a request's headers and body
+	}
 	if err := http2.ConfigureServer(s.base, s.h2); err != nil {
 		return fmt.Errorf("apnstest: %w", err)
 	}
@@ -233,9 +259,14 @@ func (s *Server) listen(addr string) error {
 	s.mu.Lock()
 	s.Addr = ln.Addr().String()
 	s.mu.Unlock()
+	s.net.maxConns = s.MaxConns
 	s.net.serve(ln, s.serveConn)
 	return nil
 }
+
+// RefusedConns is how many connections were closed on arrival because
+// MaxConns were open.
+func (s *Server) RefusedConns() uint64 { return s.net.refused.Load() }
 
 // settings are the SETTINGS the server advertises.
 func (s *Server) settings() []http2.Setting {
