@@ -16,6 +16,10 @@ import (
 	"apnsconsole/sender/legacy"
 )
 
+// shutdownGrace is how long a stopping serve lets requests in flight
+// finish after its GOAWAY.
+const shutdownGrace = 5 * time.Second
+
 // runServe runs the local APNs simulator until interrupted:
 // `serve [--addr 127.0.0.1:2197] [--env sandbox|production] [--dir DIR] [--unregistered TOKEN]…`.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -132,7 +136,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintln(stdout, "\nPress Ctrl+C to stop. Requests:")
 
 	<-ctx.Done()
-	fmt.Fprintln(stdout, "Stopping the simulator.")
+	fmt.Fprintf(stdout, "Stopping the simulator: GOAWAY to every connection, up to %s for the requests in flight.\n", shutdownGrace)
+	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := s.Shutdown(stopCtx); err != nil {
+		fmt.Fprintf(stdout, "Closed the connections still open after %s.\n", shutdownGrace)
+	}
+	if g != nil {
+		g.Shutdown(stopCtx)
+	}
+	c := s.Counts()
+	fmt.Fprintf(stdout, "Answered %d requests (%d accepted, %d rejected).\n", c.Requests, c.Accepted, c.Rejected)
 	return exitOK
 }
 
