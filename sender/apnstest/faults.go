@@ -3,8 +3,6 @@ package apnstest
 import (
 	"strings"
 	"time"
-
-	"apnsconsole/sender"
 )
 
 // tokenMarks is what the server has been told about one device token.
@@ -75,7 +73,7 @@ func (s *Server) OtherEnvironment(token string) {
 // authentication checks fail with reason, for reasons no validation
 // produces: IdleTimeout, TooManyRequests, Forbidden, InternalServerError,
 // ServiceUnavailable, Shutdown. The status is the reason's
-// (sender.LookupReason), 400 for a name not in sender.Reasons; Unregistered
+// (from Apple's table), 400 for a name not in it; Unregistered
 // carries the current time as its timestamp. An empty reason removes the
 // fault.
 func (s *Server) Fail(token, reason string) {
@@ -92,8 +90,8 @@ func (s *Server) Forget(token string) {
 
 // statusOf is the HTTP status answered with reason.
 func statusOf(reason string) int {
-	if r, ok := sender.LookupReason(reason); ok {
-		return r.Status
+	if st, ok := appleReasons[reason]; ok {
+		return st
 	}
 	return 400
 }

@@ -15,7 +15,7 @@ const (
 	devicePath       = "/3/device/"
 	maxCollapseID    = 64  // bytes
 	maxTokenBytes    = 100 // bytes, i.e. 200 hex digits
-	maxPayloadBuffer = 5120
+	maxPayloadBuffer = appleMaxVoIPPayload
 )
 
 // request is what the checks read from an HTTP/2 request.
@@ -79,12 +79,12 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 	req.pushType = sender.PushType(h.Get("apns-push-type"))
 	if v, ok := h["Apns-Priority"]; ok {
 		p, err := strconv.Atoi(v[0])
-		if err != nil || p != 10 && p != 5 && p != 1 || p == 10 && req.pushType == sender.PushBackground {
+		if err != nil || p != 10 && p != 5 && p != 1 || p == 10 && req.pushType == "background" {
 			return reject("BadPriority")
 		}
 		req.priority = p
 	}
-	if _, ok := h["Apns-Push-Type"]; ok && !req.pushType.Known() {
+	if _, ok := h["Apns-Push-Type"]; ok && !knownPushType(string(req.pushType)) {
 		return reject("InvalidPushType")
 	}
 	if v, ok := h["Apns-Expiration"]; ok {
@@ -104,7 +104,7 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 		return v
 	}
 	suffix := topicSuffix(req.topic)
-	if req.pushType != "" && suffix != req.pushType.TopicSuffix() {
+	if req.pushType != "" && suffix != suffixOf(string(req.pushType)) {
 		return reject("BadTopic")
 	}
 	req.effective = req.pushType
@@ -118,7 +118,7 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 	if len(body) == 0 {
 		return reject("PayloadEmpty")
 	}
-	if len(body) > req.effective.MaxPayload() {
+	if len(body) > maxPayloadOf(string(req.effective)) {
 		return reject("PayloadTooLarge")
 	}
 	return nil
@@ -194,9 +194,9 @@ func isDeviceToken(t string) bool {
 // topicSuffix is the push-type suffix topic ends with ("" for none).
 func topicSuffix(topic string) string {
 	best := ""
-	for _, p := range sender.PushTypes {
-		if s := p.TopicSuffix(); s != "" && len(s) > len(best) && strings.HasSuffix(topic, s) {
-			best = s
+	for _, p := range applePushTypes {
+		if p.suffix != "" && len(p.suffix) > len(best) && strings.HasSuffix(topic, p.suffix) {
+			best = p.suffix
 		}
 	}
 	return best
@@ -205,12 +205,12 @@ func topicSuffix(topic string) string {
 // pushTypeOfSuffix is the push type a topic suffix names (alert for none),
 // used when the client sent no apns-push-type.
 func pushTypeOfSuffix(suffix string) sender.PushType {
-	for _, p := range sender.PushTypes {
-		if p.TopicSuffix() == suffix {
-			return p
+	for _, p := range applePushTypes {
+		if p.suffix == suffix {
+			return sender.PushType(p.name)
 		}
 	}
-	return sender.PushAlert
+	return "alert"
 }
 
 // bundleOf is the bundle id a topic belongs to: the topic without its
