@@ -13,7 +13,6 @@ import (
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
-	"apnsconsole/sender/legacy"
 )
 
 // shutdownGrace is how long a stopping serve lets requests in flight
@@ -29,6 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	envName := fs.String("env", "sandbox", "the environment to act as: sandbox or production (certificates are checked against it)")
 	dir := fs.String("dir", defaultServeDir(), "`DIR` for the CA and the demo credentials: those already there are reused, so clients keep trusting a restarted simulator")
 	fresh := fs.Bool("fresh", false, "make a new CA and demo credentials, replacing those in --dir (clients must then trust the new ca.pem)")
+	asJSON := fs.Bool("json", false, "log one JSON object per request (time, connection, auth, token, topic, push type, priority, status, reason, apns-id, payload) instead of a line of text")
 	keep := fs.Int("keep", apnstest.DefaultKeep, "how many of the last requests the simulator keeps in memory (counts cover all)")
 	binary := fs.Bool("binary", false, "also run the legacy binary gateway and its feedback service (on --binary-addr and --feedback-addr)")
 	binaryAddr := fs.String("binary-addr", "127.0.0.1:2195", "`HOST:PORT` of the binary gateway, with --binary")
@@ -66,13 +66,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
 		IdleTimeout: *idle, MaxConns: *maxConns}
-	s.OnRequest = func(r apnstest.Record) { fmt.Fprintln(stdout, serveLogLine(r)) }
+	// The log goes to stdout; with --json everything else goes to stderr,
+	// so that stdout is only JSON objects.
+	out := stdout
+	if *asJSON {
+		out = stderr
+	}
+	reqLog := newServeLog(stdout, *asJSON)
+	defer reqLog.close() // after the servers' Close (defers run last first)
+	s.OnRequest = reqLog.request
 	var g *apnstest.Gateway
 	if *binary {
 		g = apnstest.NewUnstartedGateway(s.Authority, s.Demo)
 		g.Environment = env
 		g.Keep, g.IdleTimeout, g.MaxConns = *keep, *idle, *maxConns
-		g.OnFrame = func(r apnstest.GatewayRecord) { fmt.Fprintln(stdout, gatewayLogLine(r)) }
+		g.OnFrame = reqLog.frame
 	}
 	for _, raw := range unregistered {
 		tok, err := sender.ParseToken(raw)
@@ -107,46 +115,47 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	p := func(name string) string { return filepath.Join(*dir, name) }
-	fmt.Fprintf(stdout, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)
+	fmt.Fprintf(out, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)
 	if made {
-		fmt.Fprintf(stdout, "New CA and demo credentials in %s:\n", *dir)
+		fmt.Fprintf(out, "New CA and demo credentials in %s:\n", *dir)
 	} else {
-		fmt.Fprintf(stdout, "CA and demo credentials reused from %s (--fresh makes new ones):\n", *dir)
+		fmt.Fprintf(out, "CA and demo credentials reused from %s (--fresh makes new ones):\n", *dir)
 	}
-	fmt.Fprintf(stdout, "  %-22s the CA to trust (only for this simulator)\n", apnstest.FileCA)
-	fmt.Fprintf(stdout, "  %-22s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
-	fmt.Fprintf(stdout, "  %-22s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
-	fmt.Fprintf(stdout, "  %-22s token key: Key ID %s, Team ID %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
-	fmt.Fprintln(stdout, "\nSend to it (token key):")
-	fmt.Fprintf(stdout, "  apns-console send --env %s --host %s --ca %s --p8 %s --key-id %s --team-id %s --topic %s --token %s --alert 'Hello' -v\n",
+	fmt.Fprintf(out, "  %-22s the CA to trust (only for this simulator)\n", apnstest.FileCA)
+	fmt.Fprintf(out, "  %-22s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
+	fmt.Fprintf(out, "  %-22s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
+	fmt.Fprintf(out, "  %-22s token key: Key ID %s, Team ID %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	fmt.Fprintln(out, "\nSend to it (token key):")
+	fmt.Fprintf(out, "  apns-console send --env %s --host %s --ca %s --p8 %s --key-id %s --team-id %s --topic %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoP8), apnstest.DemoKeyID, apnstest.DemoTeamID, apnstest.DemoBundleID, apnstest.DemoToken)
-	fmt.Fprintln(stdout, "or (certificate):")
-	fmt.Fprintf(stdout, "  apns-console send --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
+	fmt.Fprintln(out, "or (certificate):")
+	fmt.Fprintf(out, "  apns-console send --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey), apnstest.DemoToken)
 	if g != nil {
-		fmt.Fprintf(stdout, "Binary gateway (legacy) on %s, feedback service on %s:\n", g.Addr, g.FeedbackAddr)
-		fmt.Fprintf(stdout, "  apns-console send --protocol binary --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
+		fmt.Fprintf(out, "Binary gateway (legacy) on %s, feedback service on %s:\n", g.Addr, g.FeedbackAddr)
+		fmt.Fprintf(out, "  apns-console send --protocol binary --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
 			env, g.Addr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey), apnstest.DemoToken)
-		fmt.Fprintf(stdout, "  apns-console feedback --env %s --host %s --ca %s --cert %s --key %s\n",
+		fmt.Fprintf(out, "  apns-console feedback --env %s --host %s --ca %s --cert %s --key %s\n",
 			env, g.FeedbackAddr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey))
 	}
 	for _, t := range unregistered {
-		fmt.Fprintf(stdout, "Answering 410 Unregistered for %s\n", t)
+		fmt.Fprintf(out, "Answering 410 Unregistered for %s\n", t)
 	}
-	fmt.Fprintln(stdout, "\nPress Ctrl+C to stop. Requests:")
+	fmt.Fprintln(out, "\nPress Ctrl+C to stop. Requests:")
 
 	<-ctx.Done()
-	fmt.Fprintf(stdout, "Stopping the simulator: GOAWAY to every connection, up to %s for the requests in flight.\n", shutdownGrace)
+	fmt.Fprintf(out, "Stopping the simulator: GOAWAY to every connection, up to %s for the requests in flight.\n", shutdownGrace)
 	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := s.Shutdown(stopCtx); err != nil {
-		fmt.Fprintf(stdout, "Closed the connections still open after %s.\n", shutdownGrace)
+		fmt.Fprintf(out, "Closed the connections still open after %s.\n", shutdownGrace)
 	}
 	if g != nil {
 		g.Shutdown(stopCtx)
 	}
+	reqLog.close()
 	c := s.Counts()
-	fmt.Fprintf(stdout, "Answered %d requests (%d accepted, %d rejected).\n", c.Requests, c.Accepted, c.Rejected)
+	fmt.Fprintf(out, "Answered %d requests (%d accepted, %d rejected).\n", c.Requests, c.Accepted, c.Rejected)
 	return exitOK
 }
 
@@ -179,38 +188,4 @@ func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstes
 		return nil, nil, false, err
 	}
 	return a, d, true, nil
-}
-
-// serveLogLine is one request of `serve`'s log: time, connection, auth,
-// request, and the answer.
-func serveLogLine(r apnstest.Record) string {
-	at := r.Time.Format("15:04:05.000")
-	if r.GoAway {
-		return fmt.Sprintf("%s conn %d %s: GOAWAY %s (connection refused)", at, r.Conn, r.Remote, r.Reason)
-	}
-	line := fmt.Sprintf("%s conn %d %s %s %s", at, r.Conn, r.Auth, r.Method, r.Path)
-	if r.Topic != "" {
-		line += " topic=" + r.Topic
-	}
-	if r.PushType != "" {
-		line += " type=" + string(r.PushType)
-	}
-	line += fmt.Sprintf(" %dB → %d", r.PayloadSize, r.Status)
-	if r.Reason != "" {
-		line += " " + r.Reason
-	}
-	if r.ApnsID != "" {
-		line += " apns-id " + r.ApnsID
-	}
-	return line
-}
-
-// gatewayLogLine is one notification of the binary gateway's log.
-func gatewayLogLine(r apnstest.GatewayRecord) string {
-	line := fmt.Sprintf("%s conn %d binary %s id %d token %s %dB → ", r.Time.Format("15:04:05.000"), r.Conn, r.Format, r.Identifier, r.Token, len(r.Payload))
-	if r.Accepted() {
-		return line + "taken"
-	}
-	st := legacy.LookupStatus(r.Status)
-	return line + fmt.Sprintf("status %d %s", st.Code, st.Name)
 }

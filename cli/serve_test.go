@@ -3,6 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +16,8 @@ import (
 	"time"
 
 	"apnsconsole/sender/apnstest"
+
+	"golang.org/x/net/http2"
 )
 
 // runningServe is a `serve` started by a test.
@@ -194,5 +201,118 @@ func TestServeRefusesSymlinksAndFixesKeyModes(t *testing.T) {
 	}
 	if fi, _ := os.Stat(filepath.Join(dir2, apnstest.FileCA)); fi.Mode().Perm() != 0o644 {
 		t.Errorf("%s: mode %v, want 0644", apnstest.FileCA, fi.Mode().Perm())
+	}
+}
+
+// rawPost sends one POST to path on a serve, trusting the CA in dir.
+func rawPost(t *testing.T, addr, dir, path string) int {
+	t.Helper()
+	ca, err := os.ReadFile(filepath.Join(dir, apnstest.FileCA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	tr := &http2.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	defer tr.CloseIdleConnections()
+	req, err := http.NewRequest(http.MethodPost, "https://"+addr+path, strings.NewReader(`{"aps":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// TestServeLogEscapesControlCharacters: a :path with %0A or %1b can
+// neither forge a log line nor reach the terminal as an escape.
+func TestServeLogEscapesControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	s := startServe(t, "--addr", "127.0.0.1:0", "--dir", dir)
+	before := len(strings.Split(s.out.String(), "\n"))
+	rawPost(t, s.addr, dir, "/3/device/%0A12:00:00.000%20conn%201%20token%20POST%20forged%1b%5B2J%C2%9B%E2%80%AE")
+	if code := s.wait(); code != exitOK {
+		t.Fatalf("serve exited %d", code)
+	}
+	log := s.out.String()
+	if strings.ContainsAny(log, "\x1b\u009b\u202e") {
+		t.Errorf("the log carries the client's escapes: %q", log)
+	}
+	lines := strings.Split(log, "\n")
+	var got string
+	for _, l := range lines[before-1:] {
+		if strings.Contains(l, "forged") {
+			got = l
+		}
+		if strings.HasPrefix(l, "12:00:00.000 conn 1 token") {
+			t.Errorf("forged line in the log: %q", l)
+		}
+	}
+	if want := `/3/device/\x0a12:00:00.000 conn 1 token POST forged\x1b[2J\u009b\u202e`; !strings.Contains(got, want) {
+		t.Errorf("logged %q, want it to hold %q", got, want)
+	}
+}
+
+// TestServeJSONLogsOneObjectPerRequest: with --json stdout is only JSON
+// objects, one per request, with what the backend sent.
+func TestServeJSONLogsOneObjectPerRequest(t *testing.T) {
+	dir := t.TempDir()
+	ctx, stop := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--dir", dir, "--json"}, nil, &out, &errOut) }()
+	var addr string
+	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := regexp.MustCompile(`listening on https://(\S+) `).FindStringSubmatch(errOut.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		stop()
+		t.Fatalf("serve --json did not print where it listens on stderr:\n%s\n%s", out.String(), errOut.String())
+	}
+	if code, o, e := sendVia(t, addr, dir, "--priority", "5"); code != exitOK {
+		t.Errorf("send: exit %d\n%s\n%s", code, o, e)
+	}
+	sendVia(t, addr, dir, "--token", "1234")
+	stop()
+	if code := <-done; code != exitOK {
+		t.Fatalf("serve exited %d", code)
+	}
+	// The second send carries two tokens: the demo one and 1234.
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("stdout has %d lines, want 3 JSON objects:\n%s", len(lines), out.String())
+	}
+	var ok, bad map[string]any
+	for i, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatalf("line %d is not JSON: %v\n%s", i+1, err, l)
+		}
+		switch {
+		case v["priority"] == 5.0:
+			ok = v
+		case v["token"] == "1234":
+			bad = v
+		}
+	}
+	want := map[string]any{"connection": 1.0, "auth": "token", "token": apnstest.DemoToken, "topic": apnstest.DemoBundleID,
+		"priority": 5.0, "status": 200.0, "payload": map[string]any{"aps": map[string]any{"alert": "hi"}}}
+	for k, v := range want {
+		if fmt.Sprint(ok[k]) != fmt.Sprint(v) {
+			t.Errorf("%s = %v, want %v (%v)", k, ok[k], v, ok)
+		}
+	}
+	for _, k := range []string{"time", "apns_id", "push_type"} {
+		if ok[k] == nil || ok[k] == "" {
+			t.Errorf("no %s in %v", k, ok)
+		}
+	}
+	if bad["status"] != 400.0 || bad["reason"] != "BadDeviceToken" {
+		t.Errorf("short token logged as %v, want 400 BadDeviceToken", bad)
 	}
 }

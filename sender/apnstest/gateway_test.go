@@ -120,6 +120,8 @@ func TestGatewayAnswersAsAPNs(t *testing.T) {
 		{"frame without token", "02 00000014 03 0004 0000000b 02 000a" + payloadHex, "08 02 0000000b"},
 		{"frame without payload", "02 0000002a 01 0020" + token + " 03 0004 0000000c", "08 04 0000000c"},
 		{"frame with a 101-byte token", "02 0000007c 03 0004 0000000d 01 0065" + long + " 02 000a" + payloadHex, "08 05 0000000d"},
+		{"frame with a 2-byte token", "02 00000019 03 0004 00000015 01 0002 abcd 02 000a" + payloadHex, "08 05 00000015"},
+		{"frame with a 33-byte token", "02 00000038 03 0004 00000016 01 0021" + token + "ee 02 000a" + payloadHex, "08 05 00000016"},
 		{"frame with a 2049-byte payload", "02 0000082e 03 0004 0000000e 01 0020" + token + " 02 0801" + bigPayload, "08 07 0000000e"},
 		{"frame with an unknown item", "02 0000000b 03 0004 0000000f 09 0001 00", "08 80 0000000f"},
 		{"frame with an item past its end", "02 0000000a 03 0004 00000010 01 0020", "08 80 00000010"},

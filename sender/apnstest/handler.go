@@ -34,8 +34,8 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 	rec := Record{
 		Time: now, Conn: c.id, Remote: c.remote, Auth: c.auth,
 		Method: r.Method, Path: r.URL.Path,
-		Token: req.token, Topic: req.topic, PushType: req.pushType,
-		Status: http.StatusOK, ApnsID: apnsID, PayloadSize: len(body),
+		Token: req.token, Topic: req.topic, PushType: req.pushType, Priority: req.priority,
+		Payload: body, Status: http.StatusOK, ApnsID: apnsID, PayloadSize: len(body),
 		Header: redactedHeader(r.Header),
 	}
 	if rec.Token == "" && strings.HasPrefix(r.URL.Path, devicePath) {

@@ -92,6 +92,15 @@ var reasonCases = []reasonCase{
 	{"BadDeviceToken", "not hex", func(e *env) answer {
 		return e.viaToken(push{token: "zz" + DemoToken[2:], header: e.tokenHeader()})
 	}},
+	{"BadDeviceToken", "2 bytes (1234)", func(e *env) answer {
+		return e.viaToken(push{token: "1234", header: e.tokenHeader()})
+	}},
+	{"BadDeviceToken", "31 bytes", func(e *env) answer {
+		return e.viaToken(push{token: DemoToken[:62], header: e.tokenHeader()})
+	}},
+	{"BadDeviceToken", "8 bytes of a pasted description", func(e *env) answer {
+		return e.viaToken(push{token: "740f4707bebcf74f", header: e.tokenHeader()})
+	}},
 	{"BadDeviceToken", "101 bytes", func(e *env) answer {
 		return e.viaToken(push{token: strings.Repeat("ab", 101), header: e.tokenHeader()})
 	}},

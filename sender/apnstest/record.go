@@ -34,7 +34,8 @@ type Accepted struct {
 }
 
 // Record is one thing the server answered: a request with its outcome, or
-// a connection it refused with a GOAWAY before reading any request.
+// a connection it refused with a GOAWAY before reading any request. A
+// record holds the payload, so Keep records take up to Keep × 5 KB.
 type Record struct {
 	Time        time.Time
 	Conn        uint64 // connection number, from 1, in the order they were accepted
@@ -45,6 +46,8 @@ type Record struct {
 	Token       string
 	Topic       string
 	PushType    sender.PushType
+	Priority    int       // apns-priority; 0 when omitted or invalid
+	Payload     []byte    // the body read (reading stops past the largest limit)
 	Status      int       // HTTP status answered
 	Reason      string    // "" when accepted
 	ApnsID      string    // the apns-id answered

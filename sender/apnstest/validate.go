@@ -14,6 +14,7 @@ import (
 const (
 	devicePath       = "/3/device/"
 	maxCollapseID    = 64  // bytes
+	minTokenBytes    = 32  // bytes: every token APNs issues has had at least 32
 	maxTokenBytes    = 100 // bytes, i.e. 200 hex digits
 	maxPayloadBuffer = appleMaxVoIPPayload
 )
@@ -177,10 +178,12 @@ func (s *Server) checkMarks(req *request, now time.Time) *verdict {
 	return nil
 }
 
-// isDeviceToken reports whether t is an even number of hex digits of at
-// most maxTokenBytes bytes (APNs doesn't promise 32 bytes: §1.2, §5).
+// isDeviceToken reports whether t is an even number of hex digits of
+// minTokenBytes to maxTokenBytes bytes: APNs answers BadDeviceToken to a
+// token cut short (1234, or half a <740f4707 bebcf74f …> description), and
+// doesn't promise 32 bytes, so longer ones (up to 100) pass (§1.2, §5).
 func isDeviceToken(t string) bool {
-	if len(t)%2 != 0 || len(t)/2 > maxTokenBytes {
+	if len(t)%2 != 0 || len(t)/2 < minTokenBytes || len(t)/2 > maxTokenBytes {
 		return false
 	}
 	for i := 0; i < len(t); i++ {
