@@ -263,7 +263,9 @@ func TestServeJSONLogsOneObjectPerRequest(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--dir", dir, "--json"}, nil, &out, &errOut) }()
+	go func() {
+		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--dir", dir, "--json"}, nil, &out, &errOut)
+	}()
 	var addr string
 	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if m := regexp.MustCompile(`listening on https://(\S+) `).FindStringSubmatch(errOut.String()); m != nil {
