@@ -35,6 +35,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	feedbackAddr := fs.String("feedback-addr", "127.0.0.1:2196", "`HOST:PORT` of the feedback service, with --binary")
 	idle := fs.Duration("idle-timeout", apnstest.DefaultIdleTimeout, "close a connection after this long without a request (APNs keeps them for hours)")
 	maxConns := fs.Int("max-conns", apnstest.DefaultMaxConns, "most connections open at once; more are closed on arrival")
+	var faults stringList
+	fs.Var(&faults, "fault", "a `RULE` for failing requests on purpose (repeatable): status=N[,reason=R] or goaway=REASON, with every=N, first=N, rate=P, token=HEX; e.g. status=503,every=10")
+	latency := fs.String("latency", "", "`DELAY` added to every answer: 20ms, or 20ms±5ms")
+	seed := fs.Int64("seed", 0, "seed for rate= faults and the latency's spread, for repeatable runs (0: from the clock)")
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
 	fs.Usage = func() {
@@ -58,6 +62,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "error: --keep, --max-conns and --idle-timeout must be more than 0")
 		return exitFailure
 	}
+	var rules []apnstest.Fault
+	for _, r := range faults {
+		f, err := apnstest.ParseFault(r)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: --fault: %v\n", err)
+			return exitFailure
+		}
+		rules = append(rules, f)
+	}
+	var delay, jitter time.Duration
+	if *latency != "" {
+		if delay, jitter, err = apnstest.ParseLatency(*latency); err != nil {
+			fmt.Fprintf(stderr, "error: --latency: %v\n", err)
+			return exitFailure
+		}
+	}
 	authority, demo, made, err := serveCredentials(*dir, *fresh)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v: fix or remove the files, or run with --fresh to make new ones (clients must then trust the new %s)\n", err, apnstest.FileCA)
@@ -65,7 +85,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
-		IdleTimeout: *idle, MaxConns: *maxConns}
+		IdleTimeout: *idle, MaxConns: *maxConns, Latency: delay, LatencyJitter: jitter, Seed: *seed}
+	for _, f := range rules {
+		s.AddFaultRule(f)
+	}
 	// The log goes to stdout; with --json everything else goes to stderr,
 	// so that stdout is only JSON objects.
 	out := stdout
@@ -140,6 +163,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	for _, t := range unregistered {
 		fmt.Fprintf(out, "Answering 410 Unregistered for %s\n", t)
+	}
+	for _, f := range rules {
+		fmt.Fprintf(out, "Fault: %s\n", f)
+	}
+	if delay > 0 {
+		fmt.Fprintf(out, "Latency: %s added to every answer\n", *latency)
 	}
 	fmt.Fprintln(out, "\nPress Ctrl+C to stop. Requests:")
 

@@ -318,3 +318,75 @@ func TestServeJSONLogsOneObjectPerRequest(t *testing.T) {
 		t.Errorf("short token logged as %v, want 400 BadDeviceToken", bad)
 	}
 }
+
+// TestServeFaultsAndBadRules: --fault rules reach a real `send`, and a bad
+// rule is refused with exit 2 naming the key.
+func TestServeFaultsAndBadRules(t *testing.T) {
+	code, _, errOut := cli(t, "", "serve", "--addr", "127.0.0.1:0", "--dir", t.TempDir(), "--fault", "status=503,evry=2")
+	if code != exitFailure || !strings.Contains(errOut, "evry") {
+		t.Errorf("bad rule: exit %d, want 2 naming evry:\n%s", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "serve", "--addr", "127.0.0.1:0", "--dir", t.TempDir(), "--latency", "fast")
+	if code != exitFailure || !strings.Contains(errOut, "--latency") {
+		t.Errorf("bad latency: exit %d, want 2:\n%s", code, errOut)
+	}
+
+	dir := t.TempDir()
+	s := startServe(t, "--addr", "127.0.0.1:0", "--dir", dir, "--fault", "status=503,every=2", "--fault", "goaway=Shutdown,every=3,first=3")
+	want := []struct {
+		code int
+		text string
+	}{{exitOK, "200"}, {exitRejected, "503 ServiceUnavailable"}, {exitRejected, "closed the connection: Shutdown"}, {exitRejected, "503"}, {exitOK, "200"}}
+	for i, w := range want {
+		code, out, errOut := sendVia(t, s.addr, dir)
+		if code != w.code || !strings.Contains(out+errOut, w.text) {
+			t.Errorf("send %d: exit %d, want %d with %q:\n%s\n%s", i+1, code, w.code, w.text, out, errOut)
+		}
+	}
+}
+
+// TestServeStopLetsRequestsInFlightFinish: stopping serve while requests
+// wait out --latency answers them all and exits 0.
+func TestServeStopLetsRequestsInFlightFinish(t *testing.T) {
+	dir := t.TempDir()
+	s := startServe(t, "--addr", "127.0.0.1:0", "--dir", dir, "--latency", "1500ms")
+	const n = 4
+	type result struct {
+		code int
+		out  string
+	}
+	results := make(chan result, n)
+	var logs [n]*syncBuffer
+	for i := range n {
+		logs[i] = &syncBuffer{}
+		go func() {
+			var out syncBuffer
+			code := Run(context.Background(), []string{"send", "--host", s.addr, "--ca", filepath.Join(dir, apnstest.FileCA),
+				"--p8", filepath.Join(dir, apnstest.FileDemoP8), "--key-id", apnstest.DemoKeyID, "--team-id", apnstest.DemoTeamID,
+				"--topic", apnstest.DemoBundleID, "--token", apnstest.DemoToken, "--alert", "hi", "-v"}, nil, &out, logs[i])
+			results <- result{code, out.String() + logs[i].String()}
+		}()
+	}
+	for i := range n { // until each request is on the wire
+		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(logs[i].String(), "POST /3/device/"); {
+			if time.Now().After(deadline) {
+				t.Fatalf("send %d did not send:\n%s", i, logs[i])
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // let the last request's frames reach the server
+	stopped := make(chan int, 1)
+	go func() { stopped <- s.wait() }()
+	for range n {
+		if r := <-results; r.code != exitOK {
+			t.Errorf("a send in flight when serve stopped: exit %d\n%s", r.code, r.out)
+		}
+	}
+	if code := <-stopped; code != exitOK {
+		t.Errorf("serve exited %d", code)
+	}
+	if got := strings.Count(s.out.String(), "→ 200"); got != n {
+		t.Errorf("serve logged %d accepted requests, want %d:\n%s", got, n, s.out)
+	}
+}

@@ -19,6 +19,7 @@ const handshakeTimeout = 10 * time.Second
 type conn struct {
 	id     uint64
 	remote string
+	h2     *h2Conn       // the TLS connection, which can send a GOAWAY of our own
 	auth   string        // AuthCertificate or AuthToken
 	cert   *certIdentity // certificate auth with an acceptable certificate
 	// certificate auth with an unacceptable certificate (wrong issuer,
@@ -59,5 +60,6 @@ func (s *Server) serveConn(raw net.Conn, id uint64) {
 			c.cert = ident
 		}
 	}
-	s.h2.ServeConn(newH2Conn(tc, sc), &http2.ServeConnOpts{BaseConfig: s.base, Handler: s.handler(c)})
+	c.h2 = newH2Conn(tc, sc)
+	s.h2.ServeConn(c.h2, &http2.ServeConnOpts{BaseConfig: s.base, Handler: s.handler(c)})
 }

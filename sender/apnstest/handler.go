@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"apnsconsole/sender"
 )
@@ -22,6 +23,9 @@ func (s *Server) handler(c *conn) http.Handler {
 // apns-unique-id in sandbox) and no body, or the status with a JSON body
 // {"reason": …} (plus "timestamp" in milliseconds for Unregistered).
 func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
+	if c.h2.isGone() {
+		return // a fault closed the connection: this request is not taken, the client sends it again
+	}
 	now := s.Now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxPayloadBuffer+1))
 	var req request
@@ -40,6 +44,21 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 	}
 	if rec.Token == "" && strings.HasPrefix(r.URL.Path, devicePath) {
 		rec.Token = r.URL.Path[len(devicePath):]
+	}
+
+	if v != nil && v.goAway {
+		rec.Status, rec.Reason, rec.GoAway = statusOf(v.reason), v.reason, true
+		s.record(rec, nil)
+		c.h2.goAway(v.reason)
+		return
+	}
+	if s.Latency > 0 {
+		t := time.NewTimer(s.delay())
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+		}
 	}
 
 	hdr := w.Header()
@@ -61,7 +80,10 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	rec.Status, rec.Reason = statusOf(v.reason), v.reason
+	rec.Status, rec.Reason = v.status, v.reason
+	if rec.Status == 0 {
+		rec.Status = statusOf(v.reason)
+	}
 	answer := struct {
 		Reason    string `json:"reason"`
 		Timestamp *int64 `json:"timestamp,omitempty"`

@@ -38,6 +38,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -103,6 +104,12 @@ type Server struct {
 	// MaxConns caps the connections open at once; more are closed as soon
 	// as they are accepted. Default DefaultMaxConns.
 	MaxConns int
+	// Latency is added to every answer, spread evenly by ±LatencyJitter
+	// (see ParseLatency).
+	Latency, LatencyJitter time.Duration
+	// Seed seeds the random choices of fault rules with a rate and of the
+	// latency's spread, for repeatable runs; 0 seeds from the clock.
+	Seed int64
 	// Keep is how many records (and accepted notifications) Records and
 	// Accepted keep, the latest; default DefaultKeep. Counts covers all.
 	Keep int
@@ -112,8 +119,13 @@ type Server struct {
 	mu      sync.Mutex
 	started bool
 	marks   map[string]*tokenMarks
-	keys    map[string]providerKey
-	bundles map[string]map[string]bool
+
+	faultMu   sync.Mutex
+	faults    []*faultState
+	hasFaults atomic.Bool
+	rng       *rand.Rand
+	keys      map[string]providerKey
+	bundles   map[string]map[string]bool
 
 	draining  atomic.Bool // Shutdown began: every request is 503 Shutdown
 	tlsConfig *tls.Config

@@ -37,6 +37,8 @@ type request struct {
 type verdict struct {
 	reason    string
 	timestamp time.Time
+	status    int  // a fault's status; 0: the reason's
+	goAway    bool // a fault: close the connection with a GOAWAY carrying reason
 }
 
 func reject(reason string) *verdict { return &verdict{reason: reason} }
@@ -113,6 +115,15 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 		req.effective = pushTypeOfSuffix(suffix)
 	}
 
+	if f := s.injectedFault(req.token); f != nil {
+		switch {
+		case f.GoAway != "":
+			return &verdict{reason: f.GoAway, goAway: true}
+		case f.Reason == "Unregistered":
+			return &verdict{reason: f.Reason, status: f.Status, timestamp: now}
+		}
+		return &verdict{reason: f.Reason, status: f.Status}
+	}
 	if v := s.checkMarks(req, now); v != nil {
 		return v
 	}
