@@ -31,6 +31,10 @@ type conn struct {
 	keyID       string     // fixed by the first authenticated push
 	jwtIssuedAt time.Time  // the iat of the JWT in use
 	jwtSince    time.Time  // when the JWT in use was first sent (zero: none yet)
+
+	verifiedJWT string         // the last JWT whose signature checked out
+	verifiedTok *providerToken // it, parsed
+	verifiedKey providerKey    // the key that signed it
 }
 
 // serveConn runs one accepted TCP connection: TLS handshake, the

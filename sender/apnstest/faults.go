@@ -17,8 +17,15 @@ type tokenMarks struct {
 // normalToken is the form tokens are looked up by: lowercase hex without
 // spaces or angle brackets.
 func normalToken(token string) string {
-	return strings.ToLower(strings.NewReplacer(" ", "", "<", "", ">", "").Replace(token))
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c == ' ' || c == '<' || c == '>' || 'A' <= c && c <= 'Z' {
+			return strings.ToLower(tokenSeparators.Replace(token))
+		}
+	}
+	return token // already normal: the common case, without allocating
 }
+
+var tokenSeparators = strings.NewReplacer(" ", "", "<", "", ">", "")
 
 func (s *Server) mark(token string, f func(*tokenMarks)) {
 	s.mu.Lock()
@@ -39,6 +46,9 @@ func (s *Server) mark(token string, f func(*tokenMarks)) {
 func (s *Server) marksOf(token string) tokenMarks {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.marks) == 0 {
+		return tokenMarks{}
+	}
 	if m := s.marks[normalToken(token)]; m != nil {
 		return *m
 	}

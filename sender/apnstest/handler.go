@@ -2,7 +2,6 @@ package apnstest
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,7 +26,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 		return // a fault closed the connection: this request is not taken, the client sends it again
 	}
 	now := s.Now()
-	body, _ := io.ReadAll(io.LimitReader(r.Body, maxPayloadBuffer+1))
+	body := readBody(r)
 	var req request
 	v := s.check(c, r, body, &req, now)
 
@@ -40,7 +39,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 		Method: r.Method, Path: r.URL.Path,
 		Token: req.token, Topic: req.topic, PushType: req.pushType, Priority: req.priority,
 		Payload: body, Status: http.StatusOK, ApnsID: apnsID, PayloadSize: len(body),
-		Header: redactedHeader(r.Header),
+		Header: redactedHeader(r.Header), // shared with Accepted: neither is changed
 	}
 	if rec.Token == "" && strings.HasPrefix(r.URL.Path, devicePath) {
 		rec.Token = r.URL.Path[len(devicePath):]
@@ -73,7 +72,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 			Time: now, Token: req.token, Topic: req.topic, PushType: req.pushType,
 			Priority: req.priority, Expiration: req.expiration, CollapseID: req.collapseID,
 			ApnsID: apnsID, UniqueID: rec.UniqueID, Payload: body,
-			Header: redactedHeader(r.Header), Auth: c.auth, TeamID: req.teamID, KeyID: req.keyID,
+			Header: rec.Header, Auth: c.auth, TeamID: req.teamID, KeyID: req.keyID,
 		})
 		hdr["Content-Length"] = nil // HEADERS with END_STREAM only, as APNs answers
 		w.WriteHeader(http.StatusOK)
@@ -99,4 +98,25 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(rec.Status)
 	w.Write(out)
+}
+
+// readBody reads the request body up to one byte past the largest payload
+// APNs takes, sized from Content-Length when the client sent one.
+func readBody(r *http.Request) []byte {
+	size := 512
+	if r.ContentLength >= 0 {
+		size = int(min(r.ContentLength, maxPayloadBuffer+1))
+	}
+	buf := make([]byte, 0, size+1) // +1: room to see the end without growing
+	for len(buf) <= maxPayloadBuffer {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Body.Read(buf[len(buf):min(cap(buf), maxPayloadBuffer+1)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			break
+		}
+	}
+	return buf
 }
