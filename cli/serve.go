@@ -185,6 +185,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	reqLog.close()
 	c := s.Counts()
 	fmt.Fprintf(out, "Answered %d requests (%d accepted, %d rejected).\n", c.Requests, c.Accepted, c.Rejected)
+	if n := s.RefusedConns(); n > 0 {
+		fmt.Fprintf(out, "Refused %d connections beyond --max-conns %d.\n", n, *maxConns)
+	}
 	return exitOK
 }
 
