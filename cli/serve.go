@@ -78,7 +78,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFailure
 		}
 	}
-	authority, demo, made, err := serveCredentials(*dir, *fresh)
+	authority, demo, origin, err := serveCredentials(*dir, *fresh)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v: fix or remove the files, or run with --fresh to make new ones (clients must then trust the new %s)\n", err, apnstest.FileCA)
 		return exitFailure
@@ -130,7 +130,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer g.Close()
 	}
-	if made {
+	if origin != credsReused {
 		if err := s.Demo.WriteFiles(*dir, s.Authority); err != nil {
 			fmt.Fprintf(stderr, "error: cannot write the CA and demo credentials to %s: %v\n", *dir, err)
 			return exitFailure
@@ -139,9 +139,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	p := func(name string) string { return filepath.Join(*dir, name) }
 	fmt.Fprintf(out, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)
-	if made {
+	switch origin {
+	case credsNew:
 		fmt.Fprintf(out, "New CA and demo credentials in %s:\n", *dir)
-	} else {
+	case credsRenewed:
+		fmt.Fprintf(out, "CA and demo credentials reused from %s, the demo certificate renewed (it expired), same CA:\n", *dir)
+	default:
 		fmt.Fprintf(out, "CA and demo credentials reused from %s (--fresh makes new ones):\n", *dir)
 	}
 	fmt.Fprintf(out, "  %-22s the CA to trust (only for this simulator)\n", apnstest.FileCA)
@@ -201,23 +204,35 @@ func defaultServeDir() string {
 	return filepath.Join(d, "apns-console", "simulator")
 }
 
+// Where serve's credentials came from: all but credsReused must be
+// written (once serve listens).
+const (
+	credsReused  = iota // read from --dir
+	credsRenewed        // read from --dir, the expiring demo certificate issued again
+	credsNew            // made (--fresh, or none in --dir)
+)
+
 // serveCredentials reuses the CA and demo credentials in dir, or makes
-// new ones (fresh, or none there yet); made says they must be written.
-func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstest.Demo, made bool, err error) {
+// new ones (fresh, or none there yet).
+func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstest.Demo, origin int, err error) {
 	if !fresh {
 		a, d, err = apnstest.LoadFiles(dir)
 		if err == nil {
-			return a, d, false, nil
+			renewed, err := d.RenewCert(a)
+			if renewed {
+				return a, d, credsRenewed, err
+			}
+			return a, d, credsReused, err
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, false, err
+			return nil, nil, 0, err
 		}
 	}
 	if a, err = apnstest.NewAuthority(); err != nil {
-		return nil, nil, false, err
+		return nil, nil, 0, err
 	}
 	if d, err = a.NewDemo(); err != nil {
-		return nil, nil, false, err
+		return nil, nil, 0, err
 	}
-	return a, d, true, nil
+	return a, d, credsNew, nil
 }

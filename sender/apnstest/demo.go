@@ -96,7 +96,7 @@ func (d *Demo) WriteFiles(dir string, a *Authority) error {
 
 // LoadFiles reads the CA and demo credentials WriteFiles wrote to dir, so
 // that a restarted simulator keeps the trust of every client configured
-// with them. When dir holds none of the files the error wraps
+// with them. The demo certificate may have expired: see RenewCert. When dir holds none of the files the error wraps
 // fs.ErrNotExist; when it holds only some, or they don't fit together, the
 // error names the file.
 func LoadFiles(dir string) (*Authority, *Demo, error) {
@@ -141,9 +141,6 @@ func LoadFiles(dir string) (*Authority, *Demo, error) {
 	}
 	if err := cert.CheckSignatureFrom(caCert); err != nil {
 		return nil, nil, bad(FileDemoCert, errors.New("not issued by "+FileCA))
-	}
-	if time.Now().After(cert.NotAfter) {
-		return nil, nil, bad(FileDemoCert, fmt.Errorf("expired on %s", cert.NotAfter.Format(time.DateOnly)))
 	}
 	certKey, err := parseKeyPEM(data[FileDemoKey])
 	if err != nil {
@@ -220,6 +217,25 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 		os.Remove(name)
 	}
 	return err
+}
+
+// RenewCert issues the demo push certificate (and its .p12) again from a
+// when it expires within a day, keeping the .p8 key; it reports whether it
+// did. Clients keep trusting the simulator: the CA is the same.
+func (d *Demo) RenewCert(a *Authority) (bool, error) {
+	if time.Until(d.Cert.Cert.NotAfter) > 24*time.Hour {
+		return false, nil
+	}
+	cert, err := a.IssuePushCert(PushCertSpec{BundleID: DemoBundleID, Sandbox: true, Production: true})
+	if err != nil {
+		return false, err
+	}
+	p12, err := cert.P12(DemoP12Password, true)
+	if err != nil {
+		return false, err
+	}
+	d.Cert, d.P12 = cert, p12
+	return true, nil
 }
 
 // fillIdentity makes the authority and demo credentials a server was not
