@@ -39,7 +39,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 		Method: r.Method, Path: r.URL.Path,
 		Token: req.token, Topic: req.topic, PushType: req.pushType, Priority: req.priority,
 		Payload: body, Status: http.StatusOK, ApnsID: apnsID, PayloadSize: len(body),
-		Header: redactedHeader(r.Header), // shared with Accepted: neither is changed
+		Header: redacted(r.Header), // shared with Accepted: neither is changed
 	}
 	if rec.Token == "" && strings.HasPrefix(r.URL.Path, devicePath) {
 		rec.Token = r.URL.Path[len(devicePath):]
