@@ -20,7 +20,9 @@ import (
 const shutdownGrace = 5 * time.Second
 
 // runServe runs the local APNs simulator until interrupted:
-// `serve [--addr 127.0.0.1:2197] [--env sandbox|production] [--dir DIR] [--unregistered TOKEN]…`.
+// `serve [--addr 127.0.0.1:2197] [--env sandbox|production] [--dir DIR] [--fresh]
+// [--fault RULE]… [--latency D] [--seed N] [--json] [--keep N] [--idle-timeout D]
+// [--max-conns N] [--unregistered TOKEN]… [--binary …]`.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -7,9 +7,16 @@
 // Requests are checked in this order, the first failure giving the reason:
 // apns-id, method, path, repeated apns- headers, collapse id, priority,
 // push type, expiration, device token format, authentication with its
-// topic rules, the topic's push-type suffix, what the server was told
-// about the token (Fail, OtherEnvironment, RegisterToken, Expire,
-// Unregister), then the payload size.
+// topic rules, the topic's push-type suffix, the fault rules (AddFault),
+// what the server was told about the token (Fail, OtherEnvironment,
+// RegisterToken, Expire, Unregister), then the payload size. Apple's
+// tables (reasons, push types, limits) are the simulator's own copy
+// (apple.go), not package sender's.
+//
+// It is built to run for hours under load: it keeps the last Keep records
+// and running Counts, closes connections that stall (StallTimeout) or idle
+// (IdleTimeout), caps them (MaxConns), and verifies a provider token's
+// signature once per connection.
 //
 // Where APNs' behaviour is undocumented (APNS-REFERENCE §10) the server
 // chooses:
