@@ -92,8 +92,8 @@ type GatewayRecord struct {
 	Expiration *time.Time    // enhanced: always; frame: when item 4 was sent
 	Priority   int           // frame item 5; 0 when absent
 	Token      string        // lowercase hex
-	Payload    []byte
-	Frame      []byte // the notification's bytes as received (up to the fault, for refused ones)
+	Payload    []byte        // (at most its first 4 KB, for a refused one)
+	Frame      []byte        // the notification's bytes as received (up to the fault, for refused ones; at most 4 KB)
 	// Status is 0 when the gateway took the notification, else the status
 	// of its error response (with the simple format, the status it would
 	// have had: the gateway closes without a response).

@@ -45,10 +45,22 @@ func (f *receivedFrame) record(conn uint64, now time.Time, status uint8) Gateway
 		Expiration: f.expiration,
 		Priority:   f.priority,
 		Token:      hex.EncodeToString(f.token),
-		Payload:    f.payload,
-		Frame:      f.raw,
+		Payload:    keptBytes(f.payload),
+		Frame:      keptBytes(f.raw),
 		Status:     status,
 	}
+}
+
+// gatewayKeep is the most of a notification's bytes a record keeps: a
+// valid frame is about 2 KB, but a refused one may announce up to
+// gatewayMaxFrame, and Keep records of those would hold over a gigabyte.
+const gatewayKeep = 4096
+
+func keptBytes(b []byte) []byte {
+	if len(b) > gatewayKeep {
+		return append([]byte(nil), b[:gatewayKeep]...) // a copy: the rest is freed
+	}
+	return b
 }
 
 // frameReader reads a notification's fields, keeping its raw bytes.
