@@ -266,6 +266,9 @@ func (s *Server) listen(addr string) error {
 	s.base = &http.Server{
 		ErrorLog:    log.New(io.Discard, "", 0),
 		ReadTimeout: s.StallTimeout, // per stream: a request's headers and body
+		// MAX_HEADER_LIST_SIZE as api.push.apple.com advertised it (APNS-
+		// REFERENCE §1.2); it also bounds what Keep records hold.
+		MaxHeaderBytes: 8000,
 	}
 	if err := http2.ConfigureServer(s.base, s.h2); err != nil {
 		return fmt.Errorf("apnstest: %w", err)

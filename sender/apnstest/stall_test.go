@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,5 +136,21 @@ func TestMaxConns(t *testing.T) {
 	cc := dial(t, s, f.demo.Cert)
 	if ans := send(t, s, cc, push{header: hdr("apns-topic", DemoBundleID)}); ans.Status != 200 {
 		t.Errorf("after one closed: %d %s", ans.Status, ans.Body)
+	}
+}
+
+// TestHugeHeadersAreRefused: headers beyond APNs' 8000-byte list are
+// refused (431, or for one huge field the connection closes with
+// COMPRESSION_ERROR) rather than kept in the records.
+func TestHugeHeadersAreRefused(t *testing.T) {
+	f := getFixture(t)
+	s, _ := startServer(t, f, nil)
+	cc := dial(t, s, f.demo.Cert)
+	a, err := trySend(s, cc, push{header: hdr("apns-topic", DemoBundleID, "x-big", strings.Repeat("b", 100000))})
+	if err == nil && a.Status != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("100 KB of headers: %d %s, want 431", a.Status, a.Body)
+	}
+	if n := len(s.Records()); n != 0 {
+		t.Errorf("%d records of a refused request", n)
 	}
 }
