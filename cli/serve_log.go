@@ -142,7 +142,7 @@ func serveLogLine(r apnstest.Record) string {
 	if r.PushType != "" {
 		b.WriteString(" type=" + logSafe(string(r.PushType)))
 	}
-	fmt.Fprintf(&b, " %dB → %d", r.PayloadSize, r.Status)
+	b.WriteString(" " + strconv.Itoa(r.PayloadSize) + "B → " + strconv.Itoa(r.Status))
 	if r.Reason != "" {
 		b.WriteString(" " + logSafe(r.Reason))
 	}

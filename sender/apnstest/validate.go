@@ -50,7 +50,7 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 	if s.draining.Load() {
 		return reject("Shutdown")
 	}
-	for i, id := range r.Header.Values("apns-id") {
+	for i, id := range r.Header["Apns-Id"] {
 		if !isCanonicalUUID(id) {
 			return reject("BadMessageId")
 		}
@@ -75,11 +75,11 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 		}
 	}
 	h := r.Header
-	req.collapseID = h.Get("apns-collapse-id")
+	req.collapseID = first(h, "Apns-Collapse-Id")
 	if len(req.collapseID) > maxCollapseID {
 		return reject("BadCollapseId")
 	}
-	req.pushType = sender.PushType(h.Get("apns-push-type"))
+	req.pushType = sender.PushType(first(h, "Apns-Push-Type"))
 	if v, ok := h["Apns-Priority"]; ok {
 		p, err := strconv.Atoi(v[0])
 		if err != nil || p != 10 && p != 5 && p != 1 || p == 10 && req.pushType == "background" {
@@ -102,7 +102,7 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 		return reject("BadDeviceToken")
 	}
 
-	req.topic = h.Get("apns-topic")
+	req.topic = first(h, "Apns-Topic")
 	if v := s.authenticate(c, r, req, now); v != nil {
 		return v
 	}
@@ -154,7 +154,7 @@ func (s *Server) authenticate(c *conn, r *http.Request, req *request, now time.T
 		}
 		return nil
 	}
-	teamID, keyID, reason := s.authenticateToken(c, r.Header.Get("authorization"), now)
+	teamID, keyID, reason := s.authenticateToken(c, first(r.Header, "Authorization"), now)
 	if reason != "" {
 		return reject(reason)
 	}
@@ -231,4 +231,13 @@ func pushTypeOfSuffix(suffix string) sender.PushType {
 // push-type suffix.
 func bundleOf(topic string) string {
 	return strings.TrimSuffix(topic, topicSuffix(topic))
+}
+
+// first is the first value of a header by its canonical name (what
+// Header.Get does, without canonicalising the name on every request).
+func first(h http.Header, canonical string) string {
+	if v := h[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
