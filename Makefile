@@ -57,7 +57,8 @@ test: deps-test vet
 # bench runs the Go benchmarks, then servebench: h2load (Debian package
 # nghttp2-client, installed here; macOS: brew install nghttp2) against
 # `serve` and against a bare x/net/http2 responder in the same run, printing
-# the ratio (target >= 0.7x) and serve's RSS after 100k and 300k requests.
+# the median ratio of several rounds (target >= 0.7x) and serve's RSS after
+# 100k and 300k requests.
 DEB_BENCH := nghttp2-client
 
 bench: deps
