@@ -54,8 +54,17 @@ vet: deps
 test: deps-test vet
 	$(GO) test -count=1 $(PKGS)
 
+# bench runs the Go benchmarks, then servebench: h2load (Debian package
+# nghttp2-client, installed here; macOS: brew install nghttp2) against
+# `serve` and against a bare x/net/http2 responder in the same run, printing
+# the median ratio of several rounds (target >= 0.7x) and serve's RSS after
+# 100k and 300k requests.
+DEB_BENCH := nghttp2-client
+
 bench: deps
+	$(call install_deb,$(DEB_BENCH))
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) run ./cli/internal/servebench
 
 # fuzz runs every fuzz target (func FuzzXxx in the packages that read
 # outside input) for FUZZTIME each, one after another: go test fuzzes one

@@ -2,29 +2,45 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
-	"apnsconsole/sender/legacy"
 )
 
+// shutdownGrace is how long a stopping serve lets requests in flight
+// finish after its GOAWAY.
+const shutdownGrace = 5 * time.Second
+
 // runServe runs the local APNs simulator until interrupted:
-// `serve [--addr 127.0.0.1:2197] [--env sandbox|production] [--dir DIR] [--unregistered TOKEN]…`.
+// `serve [--addr 127.0.0.1:2197] [--env sandbox|production] [--dir DIR] [--fresh]
+// [--fault RULE]… [--latency D] [--seed N] [--json] [--keep N] [--idle-timeout D]
+// [--max-conns N] [--unregistered TOKEN]… [--binary …]`.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:2197", "`HOST:PORT` to listen on")
 	envName := fs.String("env", "sandbox", "the environment to act as: sandbox or production (certificates are checked against it)")
-	dir := fs.String("dir", filepath.Join(os.TempDir(), "apns-console-simulator"), "`DIR` to write the CA and the demo credentials to")
+	dir := fs.String("dir", defaultServeDir(), "`DIR` for the CA and the demo credentials: those already there are reused, so clients keep trusting a restarted simulator")
+	fresh := fs.Bool("fresh", false, "make a new CA and demo credentials, replacing those in --dir (clients must then trust the new ca.pem)")
+	asJSON := fs.Bool("json", false, "log one JSON object per request (time, connection, auth, token, topic, push type, priority, status, reason, apns-id, payload) instead of a line of text")
+	keep := fs.Int("keep", apnstest.DefaultKeep, "how many of the last requests the simulator keeps in memory (counts cover all)")
 	binary := fs.Bool("binary", false, "also run the legacy binary gateway and its feedback service (on --binary-addr and --feedback-addr)")
 	binaryAddr := fs.String("binary-addr", "127.0.0.1:2195", "`HOST:PORT` of the binary gateway, with --binary")
 	feedbackAddr := fs.String("feedback-addr", "127.0.0.1:2196", "`HOST:PORT` of the feedback service, with --binary")
+	idle := fs.Duration("idle-timeout", apnstest.DefaultIdleTimeout, "close a connection after this long without a request (APNs keeps them for hours)")
+	maxConns := fs.Int("max-conns", apnstest.DefaultMaxConns, "most connections open at once; more are closed on arrival")
+	var faults stringList
+	fs.Var(&faults, "fault", "a `RULE` for failing requests on purpose (repeatable): status=N[,reason=R] or goaway=REASON, with every=N, first=N, rate=P, token=HEX; e.g. status=503,every=10")
+	latency := fs.String("latency", "", "`DELAY` added to every answer: 20ms, or 20ms±5ms")
+	seed := fs.Int64("seed", 0, "seed for rate= faults and the latency's spread, for repeatable runs (0: from the clock)")
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
 	fs.Usage = func() {
@@ -40,14 +56,56 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 
-	s := apnstest.NewUnstartedServer()
-	s.Environment = env
-	s.OnRequest = func(r apnstest.Record) { fmt.Fprintln(stdout, serveLogLine(r)) }
+	if *dir == "" {
+		fmt.Fprintln(stderr, "error: no user cache directory (is $HOME set?): give --dir")
+		return exitFailure
+	}
+	if *keep <= 0 || *maxConns <= 0 || *idle <= 0 {
+		fmt.Fprintln(stderr, "error: --keep, --max-conns and --idle-timeout must be more than 0")
+		return exitFailure
+	}
+	var rules []apnstest.Fault
+	for _, r := range faults {
+		f, err := apnstest.ParseFault(r)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: --fault: %v\n", err)
+			return exitFailure
+		}
+		rules = append(rules, f)
+	}
+	var delay, jitter time.Duration
+	if *latency != "" {
+		if delay, jitter, err = apnstest.ParseLatency(*latency); err != nil {
+			fmt.Fprintf(stderr, "error: --latency: %v\n", err)
+			return exitFailure
+		}
+	}
+	authority, demo, origin, err := serveCredentials(*dir, *fresh)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v: fix or remove the files, or run with --fresh to make new ones (clients must then trust the new %s)\n", err, apnstest.FileCA)
+		return exitFailure
+	}
+
+	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
+		IdleTimeout: *idle, MaxConns: *maxConns, Latency: delay, LatencyJitter: jitter, Seed: *seed}
+	for _, f := range rules {
+		s.AddFaultRule(f)
+	}
+	// The log goes to stdout; with --json everything else goes to stderr,
+	// so that stdout is only JSON objects.
+	out := stdout
+	if *asJSON {
+		out = stderr
+	}
+	reqLog := newServeLog(stdout, *asJSON)
+	defer reqLog.close() // after the servers' Close (defers run last first)
+	s.OnRequest = reqLog.request
 	var g *apnstest.Gateway
 	if *binary {
 		g = apnstest.NewUnstartedGateway(s.Authority, s.Demo)
 		g.Environment = env
-		g.OnFrame = func(r apnstest.GatewayRecord) { fmt.Fprintln(stdout, gatewayLogLine(r)) }
+		g.Keep, g.IdleTimeout, g.MaxConns = *keep, *idle, *maxConns
+		g.OnFrame = reqLog.frame
 	}
 	for _, raw := range unregistered {
 		tok, err := sender.ParseToken(raw)
@@ -60,10 +118,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			g.Unregister(tok.String(), time.Now())
 		}
 	}
-	if err := s.Demo.WriteFiles(*dir, s.Authority); err != nil {
-		fmt.Fprintf(stderr, "error: cannot write the CA and demo credentials to %s: %v\n", *dir, err)
-		return exitFailure
-	}
+	// Bind first, write after: a serve that cannot listen (the address is
+	// in use, say by another serve of the same directory) changes no file.
 	if err := s.Listen(*addr); err != nil {
 		fmt.Fprintf(stderr, "error: cannot listen on %s: %v: choose another --addr\n", *addr, err)
 		return exitFailure
@@ -76,67 +132,109 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer g.Close()
 	}
+	if origin != credsReused {
+		if err := s.Demo.WriteFiles(*dir, s.Authority); err != nil {
+			fmt.Fprintf(stderr, "error: cannot write the CA and demo credentials to %s: %v\n", *dir, err)
+			return exitFailure
+		}
+	}
 
 	p := func(name string) string { return filepath.Join(*dir, name) }
-	fmt.Fprintf(stdout, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)
-	fmt.Fprintf(stdout, "CA and demo credentials in %s:\n", *dir)
-	fmt.Fprintf(stdout, "  %-22s the CA to trust (only for this simulator)\n", apnstest.FileCA)
-	fmt.Fprintf(stdout, "  %-22s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
-	fmt.Fprintf(stdout, "  %-22s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
-	fmt.Fprintf(stdout, "  %-22s token key: Key ID %s, Team ID %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
-	fmt.Fprintln(stdout, "\nSend to it (token key):")
-	fmt.Fprintf(stdout, "  apns-console send --env %s --host %s --ca %s --p8 %s --key-id %s --team-id %s --topic %s --token %s --alert 'Hello' -v\n",
+	fmt.Fprintf(out, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)
+	switch origin {
+	case credsNew:
+		fmt.Fprintf(out, "New CA and demo credentials in %s:\n", *dir)
+	case credsRenewed:
+		fmt.Fprintf(out, "CA and demo credentials reused from %s, the demo certificate renewed (it expired), same CA:\n", *dir)
+	default:
+		fmt.Fprintf(out, "CA and demo credentials reused from %s (--fresh makes new ones):\n", *dir)
+	}
+	fmt.Fprintf(out, "  %-22s the CA to trust (only for this simulator)\n", apnstest.FileCA)
+	fmt.Fprintf(out, "  %-22s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
+	fmt.Fprintf(out, "  %-22s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
+	fmt.Fprintf(out, "  %-22s token key: Key ID %s, Team ID %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	fmt.Fprintln(out, "\nSend to it (token key):")
+	fmt.Fprintf(out, "  apns-console send --env %s --host %s --ca %s --p8 %s --key-id %s --team-id %s --topic %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoP8), apnstest.DemoKeyID, apnstest.DemoTeamID, apnstest.DemoBundleID, apnstest.DemoToken)
-	fmt.Fprintln(stdout, "or (certificate):")
-	fmt.Fprintf(stdout, "  apns-console send --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
+	fmt.Fprintln(out, "or (certificate):")
+	fmt.Fprintf(out, "  apns-console send --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey), apnstest.DemoToken)
 	if g != nil {
-		fmt.Fprintf(stdout, "Binary gateway (legacy) on %s, feedback service on %s:\n", g.Addr, g.FeedbackAddr)
-		fmt.Fprintf(stdout, "  apns-console send --protocol binary --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
+		fmt.Fprintf(out, "Binary gateway (legacy) on %s, feedback service on %s:\n", g.Addr, g.FeedbackAddr)
+		fmt.Fprintf(out, "  apns-console send --protocol binary --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
 			env, g.Addr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey), apnstest.DemoToken)
-		fmt.Fprintf(stdout, "  apns-console feedback --env %s --host %s --ca %s --cert %s --key %s\n",
+		fmt.Fprintf(out, "  apns-console feedback --env %s --host %s --ca %s --cert %s --key %s\n",
 			env, g.FeedbackAddr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey))
 	}
 	for _, t := range unregistered {
-		fmt.Fprintf(stdout, "Answering 410 Unregistered for %s\n", t)
+		fmt.Fprintf(out, "Answering 410 Unregistered for %s\n", t)
 	}
-	fmt.Fprintln(stdout, "\nPress Ctrl+C to stop. Requests:")
+	for _, f := range rules {
+		fmt.Fprintf(out, "Fault: %s\n", f)
+	}
+	if delay > 0 {
+		fmt.Fprintf(out, "Latency: %s added to every answer\n", *latency)
+	}
+	fmt.Fprintln(out, "\nPress Ctrl+C to stop. Requests:")
 
 	<-ctx.Done()
-	fmt.Fprintln(stdout, "Stopping the simulator.")
+	fmt.Fprintf(out, "Stopping the simulator: GOAWAY to every connection, up to %s for the requests in flight.\n", shutdownGrace)
+	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := s.Shutdown(stopCtx); err != nil {
+		fmt.Fprintf(out, "Closed the connections still open after %s.\n", shutdownGrace)
+	}
+	if g != nil {
+		g.Shutdown(stopCtx)
+	}
+	reqLog.close()
+	c := s.Counts()
+	fmt.Fprintf(out, "Answered %d requests (%d accepted, %d rejected).\n", c.Requests, c.Accepted, c.Rejected)
+	if n := s.RefusedConns(); n > 0 {
+		fmt.Fprintf(out, "Refused %d connections beyond --max-conns %d.\n", n, *maxConns)
+	}
 	return exitOK
 }
 
-// serveLogLine is one request of `serve`'s log: time, connection, auth,
-// request, and the answer.
-func serveLogLine(r apnstest.Record) string {
-	at := r.Time.Format("15:04:05.000")
-	if r.GoAway {
-		return fmt.Sprintf("%s conn %d %s: GOAWAY %s (connection refused)", at, r.Conn, r.Remote, r.Reason)
+// defaultServeDir is where serve keeps its CA and demo credentials unless
+// told otherwise: a directory of the user's own cache, not a shared one.
+func defaultServeDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
 	}
-	line := fmt.Sprintf("%s conn %d %s %s %s", at, r.Conn, r.Auth, r.Method, r.Path)
-	if r.Topic != "" {
-		line += " topic=" + r.Topic
-	}
-	if r.PushType != "" {
-		line += " type=" + string(r.PushType)
-	}
-	line += fmt.Sprintf(" %dB → %d", r.PayloadSize, r.Status)
-	if r.Reason != "" {
-		line += " " + r.Reason
-	}
-	if r.ApnsID != "" {
-		line += " apns-id " + r.ApnsID
-	}
-	return line
+	return filepath.Join(d, "apns-console", "simulator")
 }
 
-// gatewayLogLine is one notification of the binary gateway's log.
-func gatewayLogLine(r apnstest.GatewayRecord) string {
-	line := fmt.Sprintf("%s conn %d binary %s id %d token %s %dB → ", r.Time.Format("15:04:05.000"), r.Conn, r.Format, r.Identifier, r.Token, len(r.Payload))
-	if r.Accepted() {
-		return line + "taken"
+// Where serve's credentials came from: all but credsReused must be
+// written (once serve listens).
+const (
+	credsReused  = iota // read from --dir
+	credsRenewed        // read from --dir, the expiring demo certificate issued again
+	credsNew            // made (--fresh, or none in --dir)
+)
+
+// serveCredentials reuses the CA and demo credentials in dir, or makes
+// new ones (fresh, or none there yet).
+func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstest.Demo, origin int, err error) {
+	if !fresh {
+		a, d, err = apnstest.LoadFiles(dir)
+		if err == nil {
+			renewed, err := d.RenewCert(a)
+			if renewed {
+				return a, d, credsRenewed, err
+			}
+			return a, d, credsReused, err
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, 0, err
+		}
 	}
-	st := legacy.LookupStatus(r.Status)
-	return line + fmt.Sprintf("status %d %s", st.Code, st.Name)
+	if a, err = apnstest.NewAuthority(); err != nil {
+		return nil, nil, 0, err
+	}
+	if d, err = a.NewDemo(); err != nil {
+		return nil, nil, 0, err
+	}
+	return a, d, credsNew, nil
 }

@@ -19,6 +19,7 @@ const handshakeTimeout = 10 * time.Second
 type conn struct {
 	id     uint64
 	remote string
+	h2     *h2Conn       // the TLS connection, which can send a GOAWAY of our own
 	auth   string        // AuthCertificate or AuthToken
 	cert   *certIdentity // certificate auth with an acceptable certificate
 	// certificate auth with an unacceptable certificate (wrong issuer,
@@ -30,13 +31,18 @@ type conn struct {
 	keyID       string     // fixed by the first authenticated push
 	jwtIssuedAt time.Time  // the iat of the JWT in use
 	jwtSince    time.Time  // when the JWT in use was first sent (zero: none yet)
+
+	verifiedJWT string         // the last JWT whose signature checked out
+	verifiedTok *providerToken // it, parsed
+	verifiedKey providerKey    // the key that signed it
 }
 
 // serveConn runs one accepted TCP connection: TLS handshake, the
 // certificate check, then HTTP/2 until the connection ends. A certificate
 // for the other environment is refused with a GOAWAY, as APNs does.
 func (s *Server) serveConn(raw net.Conn, id uint64) {
-	tc := tls.Server(raw, s.tlsConfig)
+	sc := newStallConn(raw, s.StallTimeout, s.IdleTimeout)
+	tc := tls.Server(sc, s.tlsConfig)
 	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
 	err := tc.HandshakeContext(ctx)
 	cancel()
@@ -58,5 +64,6 @@ func (s *Server) serveConn(raw net.Conn, id uint64) {
 			c.cert = ident
 		}
 	}
-	s.h2.ServeConn(tc, &http2.ServeConnOpts{BaseConfig: s.base, Handler: s.handler(c)})
+	c.h2 = newH2Conn(tc, sc)
+	s.h2.ServeConn(c.h2, &http2.ServeConnOpts{BaseConfig: s.base, Handler: s.handler(c)})
 }

@@ -18,6 +18,8 @@ type connGroup struct {
 	conns     map[net.Conn]struct{}
 	wg        sync.WaitGroup // accept loops and connection goroutines
 	accepted  atomic.Uint64  // connections accepted so far, across listeners
+	refused   atomic.Uint64  // connections closed on arrival, over maxConns
+	maxConns  int            // 0: no limit; set before serve
 }
 
 // serve accepts connections on ln in the background until ln closes. Each
@@ -46,9 +48,14 @@ func (g *connGroup) acceptLoop(ln net.Listener, handle func(net.Conn, uint64)) {
 			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors: try again
 			continue
 		}
-		if !g.track(raw) {
+		switch g.track(raw) {
+		case trackClosed:
 			raw.Close()
 			return
+		case trackFull:
+			g.refused.Add(1)
+			raw.Close()
+			continue
 		}
 		n := g.accepted.Add(1)
 		go func() {
@@ -58,20 +65,30 @@ func (g *connGroup) acceptLoop(ln net.Listener, handle func(net.Conn, uint64)) {
 	}
 }
 
+// What track did with a connection.
+const (
+	trackOK     = iota
+	trackClosed // the group is closed
+	trackFull   // maxConns are open
+)
+
 // track registers a connection (and its goroutine) unless the group is
-// closed.
-func (g *connGroup) track(c net.Conn) bool {
+// closed or full.
+func (g *connGroup) track(c net.Conn) int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.closed {
-		return false
+		return trackClosed
+	}
+	if g.maxConns > 0 && len(g.conns) >= g.maxConns {
+		return trackFull
 	}
 	if g.conns == nil {
 		g.conns = make(map[net.Conn]struct{})
 	}
 	g.conns[c] = struct{}{}
 	g.wg.Add(1)
-	return true
+	return trackOK
 }
 
 func (g *connGroup) untrack(c net.Conn) {

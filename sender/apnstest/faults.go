@@ -3,8 +3,6 @@ package apnstest
 import (
 	"strings"
 	"time"
-
-	"apnsconsole/sender"
 )
 
 // tokenMarks is what the server has been told about one device token.
@@ -19,8 +17,15 @@ type tokenMarks struct {
 // normalToken is the form tokens are looked up by: lowercase hex without
 // spaces or angle brackets.
 func normalToken(token string) string {
-	return strings.ToLower(strings.NewReplacer(" ", "", "<", "", ">", "").Replace(token))
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c == ' ' || c == '<' || c == '>' || 'A' <= c && c <= 'Z' {
+			return strings.ToLower(tokenSeparators.Replace(token))
+		}
+	}
+	return token // already normal: the common case, without allocating
 }
+
+var tokenSeparators = strings.NewReplacer(" ", "", "<", "", ">", "")
 
 func (s *Server) mark(token string, f func(*tokenMarks)) {
 	s.mu.Lock()
@@ -41,6 +46,9 @@ func (s *Server) mark(token string, f func(*tokenMarks)) {
 func (s *Server) marksOf(token string) tokenMarks {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.marks) == 0 {
+		return tokenMarks{}
+	}
 	if m := s.marks[normalToken(token)]; m != nil {
 		return *m
 	}
@@ -75,7 +83,7 @@ func (s *Server) OtherEnvironment(token string) {
 // authentication checks fail with reason, for reasons no validation
 // produces: IdleTimeout, TooManyRequests, Forbidden, InternalServerError,
 // ServiceUnavailable, Shutdown. The status is the reason's
-// (sender.LookupReason), 400 for a name not in sender.Reasons; Unregistered
+// (from Apple's table), 400 for a name not in it; Unregistered
 // carries the current time as its timestamp. An empty reason removes the
 // fault.
 func (s *Server) Fail(token, reason string) {
@@ -92,8 +100,8 @@ func (s *Server) Forget(token string) {
 
 // statusOf is the HTTP status answered with reason.
 func statusOf(reason string) int {
-	if r, ok := sender.LookupReason(reason); ok {
-		return r.Status
+	if st, ok := appleReasons[reason]; ok {
+		return st
 	}
 	return 400
 }

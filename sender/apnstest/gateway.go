@@ -54,11 +54,26 @@ type Gateway struct {
 	// Hosts are extra names or addresses for the server certificate, which
 	// always covers localhost, 127.0.0.1 and ::1.
 	Hosts []string
+	// Keep is how many records Records keeps, the latest; default
+	// DefaultKeep.
+	Keep int
+	// StallTimeout bounds how long a client may take to complete a
+	// notification once begun (or a TLS record); default
+	// DefaultStallTimeout.
+	StallTimeout time.Duration
+	// IdleTimeout is how long a connection may stay idle between
+	// notifications; default DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// MaxConns caps the connections open at once (gateway and feedback
+	// together); default DefaultMaxConns.
+	MaxConns int
 
 	net           connGroup // the gateway's and the feedback service's listeners and connections
 	mu            sync.Mutex
 	started       bool
-	records       []GatewayRecord
+	records       ring[GatewayRecord]
+	taken         uint64 // notifications accepted, all told
+	refusedFrames uint64 // notifications refused, all told
 	failing       map[string]uint8
 	unregistered  []legacy.FeedbackTuple
 	shutdownAfter int
@@ -77,8 +92,8 @@ type GatewayRecord struct {
 	Expiration *time.Time    // enhanced: always; frame: when item 4 was sent
 	Priority   int           // frame item 5; 0 when absent
 	Token      string        // lowercase hex
-	Payload    []byte
-	Frame      []byte // the notification's bytes as received (up to the fault, for refused ones)
+	Payload    []byte        // (at most its first 4 KB, for a refused one)
+	Frame      []byte        // the notification's bytes as received (up to the fault, for refused ones; at most 4 KB)
 	// Status is 0 when the gateway took the notification, else the status
 	// of its error response (with the simple format, the status it would
 	// have had: the gateway closes without a response).
@@ -141,6 +156,19 @@ func (g *Gateway) Listen(addr, feedbackAddr string) error {
 	}
 	if g.Now == nil {
 		g.Now = time.Now
+	}
+	if g.StallTimeout <= 0 {
+		g.StallTimeout = DefaultStallTimeout
+	}
+	if g.IdleTimeout <= 0 {
+		g.IdleTimeout = DefaultIdleTimeout
+	}
+	if g.MaxConns <= 0 {
+		g.MaxConns = DefaultMaxConns
+	}
+	g.net.maxConns = g.MaxConns
+	if g.records.limit == 0 {
+		g.records = newRing[GatewayRecord](g.Keep)
 	}
 	if err := fillIdentity(&g.Authority, &g.Demo); err != nil {
 		return err
@@ -206,28 +234,38 @@ func (g *Gateway) verifyClient(raw [][]byte, _ [][]*x509.Certificate) error {
 	return nil
 }
 
-// handshake completes the TLS handshake of an accepted connection.
-func (g *Gateway) handshake(raw net.Conn) (*tls.Conn, bool) {
-	tc := tls.Server(raw, g.tlsConfig)
+// handshake completes the TLS handshake of an accepted connection, on a
+// stallConn so that reads are bounded.
+func (g *Gateway) handshake(raw net.Conn) (*tls.Conn, *stallConn, bool) {
+	sc := newStallConn(raw, g.StallTimeout, g.IdleTimeout)
+	tc := tls.Server(sc, g.tlsConfig)
 	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
 	defer cancel()
 	if err := tc.HandshakeContext(ctx); err != nil {
 		tc.Close()
-		return nil, false
+		return nil, nil, false
 	}
-	return tc, true
+	return tc, sc, true
 }
 
 // serveGateway reads notifications until the client closes the connection
 // or one is refused.
 func (g *Gateway) serveGateway(raw net.Conn, id uint64) {
-	tc, ok := g.handshake(raw)
+	tc, sc, ok := g.handshake(raw)
 	if !ok {
 		return
 	}
 	r := bufio.NewReaderSize(tc, 64<<10)
 	var lastGood uint32
 	for {
+		// Between notifications the connection may idle; once one begins
+		// it must arrive whole within StallTimeout.
+		sc.end()
+		if _, err := r.Peek(1); err != nil {
+			tc.Close()
+			return
+		}
+		sc.begin(time.Now())
 		f, status, err := readNotification(r)
 		if err != nil { // the client closed the connection, or cut a notification short
 			tc.Close()
@@ -278,7 +316,12 @@ func (g *Gateway) judge(token []byte) uint8 {
 
 func (g *Gateway) record(r GatewayRecord) {
 	g.mu.Lock()
-	g.records = append(g.records, r)
+	g.records.add(r)
+	if r.Accepted() {
+		g.taken++
+	} else {
+		g.refusedFrames++
+	}
 	on := g.OnFrame
 	g.mu.Unlock()
 	if on != nil {
@@ -326,20 +369,29 @@ func (g *Gateway) ShutdownAfter(n int) {
 	g.shutdownAfter = max(n, 0)
 }
 
-// Records returns every notification the gateway read, in order, with its
-// outcome.
+// Records returns the last notifications the gateway read (at most Keep),
+// in order, with their outcome.
 func (g *Gateway) Records() []GatewayRecord {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return append([]GatewayRecord(nil), g.records...)
+	return g.records.all()
 }
 
-// Accepted returns the notifications the gateway took, in order.
+// Counts returns how many notifications the gateway took and refused
+// since the start (or the last Reset), beyond the Keep it records.
+func (g *Gateway) Counts() (taken, refused uint64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.taken, g.refusedFrames
+}
+
+// Accepted returns the notifications the gateway took among its records,
+// in order.
 func (g *Gateway) Accepted() []GatewayRecord {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var out []GatewayRecord
-	for _, r := range g.records {
+	for _, r := range g.records.all() {
 		if r.Accepted() {
 			out = append(out, r)
 		}
@@ -358,11 +410,13 @@ func (g *Gateway) RefusedHandshakes() int {
 	return g.refused
 }
 
-// Reset forgets the records (faults and the feedback list stay).
+// Reset forgets the records and zeroes the counts (faults and the
+// feedback list stay).
 func (g *Gateway) Reset() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.records = nil
+	g.records.reset()
+	g.taken, g.refusedFrames = 0, 0
 }
 
 // Close stops listening, closes every connection and waits for their

@@ -44,7 +44,7 @@ func (g *Gateway) Feedback() []legacy.FeedbackTuple {
 // serveFeedback sends the feedback list right after the handshake, with
 // no request, closes the connection, and forgets the list.
 func (g *Gateway) serveFeedback(raw net.Conn, _ uint64) {
-	tc, ok := g.handshake(raw)
+	tc, _, ok := g.handshake(raw)
 	if !ok {
 		return
 	}

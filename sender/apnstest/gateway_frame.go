@@ -14,8 +14,10 @@ import (
 // written out here rather than taken from package sender so that the
 // simulator does not share the client's mistakes.
 const (
-	gatewayLegacyToken   = 32   // commands 0 and 1 take 32-byte tokens only
-	gatewayMaxFrameToken = 100  // frame item 1: "up to 100 bytes"
+	// gatewayToken is the only token size taken, in every format (status
+	// 5 otherwise): Apple documented frame item 1 as "up to 100 bytes",
+	// but every token its binary gateway saw was 32 bytes.
+	gatewayToken         = 32
 	gatewayLegacyPayload = 256  // commands 0 and 1
 	gatewayFramePayload  = 2048 // command 2
 	// gatewayMaxFrame bounds the frame length the gateway reads before it
@@ -43,10 +45,22 @@ func (f *receivedFrame) record(conn uint64, now time.Time, status uint8) Gateway
 		Expiration: f.expiration,
 		Priority:   f.priority,
 		Token:      hex.EncodeToString(f.token),
-		Payload:    f.payload,
-		Frame:      f.raw,
+		Payload:    keptBytes(f.payload),
+		Frame:      keptBytes(f.raw),
 		Status:     status,
 	}
+}
+
+// gatewayKeep is the most of a notification's bytes a record keeps: a
+// valid frame is about 2 KB, but a refused one may announce up to
+// gatewayMaxFrame, and Keep records of those would hold over a gigabyte.
+const gatewayKeep = 4096
+
+func keptBytes(b []byte) []byte {
+	if len(b) > gatewayKeep {
+		return append([]byte(nil), b[:gatewayKeep]...) // a copy: the rest is freed
+	}
+	return b
 }
 
 // frameReader reads a notification's fields, keeping its raw bytes.
@@ -132,7 +146,7 @@ func readLegacy(fr *frameReader, f *receivedFrame) (uint8, error) {
 	switch {
 	case n == 0:
 		return legacy.StatusMissingDeviceToken, nil
-	case n != gatewayLegacyToken:
+	case n != gatewayToken:
 		return legacy.StatusInvalidTokenSize, nil
 	}
 	tok, err := fr.read(n)
@@ -211,7 +225,7 @@ func readFrame(fr *frameReader, f *receivedFrame) (uint8, error) {
 	switch {
 	case len(f.token) == 0:
 		return legacy.StatusMissingDeviceToken, nil
-	case len(f.token) > gatewayMaxFrameToken:
+	case len(f.token) != gatewayToken:
 		return legacy.StatusInvalidTokenSize, nil
 	case len(f.payload) == 0:
 		return legacy.StatusMissingPayload, nil

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -119,6 +120,8 @@ func TestGatewayAnswersAsAPNs(t *testing.T) {
 		{"frame without token", "02 00000014 03 0004 0000000b 02 000a" + payloadHex, "08 02 0000000b"},
 		{"frame without payload", "02 0000002a 01 0020" + token + " 03 0004 0000000c", "08 04 0000000c"},
 		{"frame with a 101-byte token", "02 0000007c 03 0004 0000000d 01 0065" + long + " 02 000a" + payloadHex, "08 05 0000000d"},
+		{"frame with a 2-byte token", "02 00000019 03 0004 00000015 01 0002 abcd 02 000a" + payloadHex, "08 05 00000015"},
+		{"frame with a 33-byte token", "02 00000038 03 0004 00000016 01 0021" + token + "ee 02 000a" + payloadHex, "08 05 00000016"},
 		{"frame with a 2049-byte payload", "02 0000082e 03 0004 0000000e 01 0020" + token + " 02 0801" + bigPayload, "08 07 0000000e"},
 		{"frame with an unknown item", "02 0000000b 03 0004 0000000f 09 0001 00", "08 80 0000000f"},
 		{"frame with an item past its end", "02 0000000a 03 0004 00000010 01 0020", "08 80 00000010"},
@@ -264,5 +267,39 @@ func TestFeedbackServiceListsUnregisteredTokensOnce(t *testing.T) {
 	}
 	if got := read(); len(got) != 0 {
 		t.Errorf("the list was not forgotten once read: % x", got)
+	}
+}
+
+// TestGatewayClosesStalledNotifications: a notification cut short is
+// given StallTimeout to finish, then the connection closes; a connection
+// idle between notifications stays open.
+func TestGatewayClosesStalledNotifications(t *testing.T) {
+	a, d := pki(t)
+	g := apnstest.NewUnstartedGateway(a, d)
+	g.StallTimeout = 200 * time.Millisecond
+	g.Start()
+	t.Cleanup(g.Close)
+
+	tc, err := dialGateway(t, g, g.Addr, g.Demo.Cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.Write(unhex(t, "00 0020 740f4707")) // a simple notification cut inside its token
+	tc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(tc); errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Error("a stalled notification kept the connection open")
+	}
+
+	idle, err := dialGateway(t, g, g.Addr, g.Demo.Cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(4 * g.StallTimeout)
+	idle.Write(unhex(t, "01 00000007 00000000 0020 "+demoTokenHex+" 000a "+payloadHex))
+	for deadline := time.Now().Add(5 * time.Second); len(g.Accepted()) == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if acc := g.Accepted(); len(acc) != 1 || acc[0].Identifier != 7 {
+		t.Errorf("after idling, accepted %+v, want notification 7", acc)
 	}
 }

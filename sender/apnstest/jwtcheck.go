@@ -160,13 +160,27 @@ func (s *Server) authenticateToken(c *conn, authorization string, now time.Time)
 	if raw == "" {
 		return "", "", "MissingProviderToken"
 	}
-	tok, err := parseProviderToken(raw)
-	if err != nil {
-		return "", "", "InvalidProviderToken"
+	// A provider reuses one JWT for many requests (up to an hour): its
+	// signature is checked once per connection, not per request.
+	c.mu.Lock()
+	tok, key := c.verifiedTok, c.verifiedKey
+	if c.verifiedJWT != raw {
+		tok = nil
 	}
-	key, ok := s.lookupKey(tok.keyID)
-	if !ok || key.teamID != tok.teamID || !tok.verify(key.pub) {
-		return "", "", "InvalidProviderToken"
+	c.mu.Unlock()
+	if tok == nil {
+		var err error
+		if tok, err = parseProviderToken(raw); err != nil {
+			return "", "", "InvalidProviderToken"
+		}
+		var ok bool
+		key, ok = s.lookupKey(tok.keyID)
+		if !ok || key.teamID != tok.teamID || !tok.verify(key.pub) {
+			return "", "", "InvalidProviderToken"
+		}
+		c.mu.Lock()
+		c.verifiedJWT, c.verifiedTok, c.verifiedKey = raw, tok, key
+		c.mu.Unlock()
 	}
 	if age := now.Sub(tok.issuedAt); age > TokenMaxAge || age < -TokenMaxAge {
 		return "", "", "ExpiredProviderToken"

@@ -92,6 +92,15 @@ var reasonCases = []reasonCase{
 	{"BadDeviceToken", "not hex", func(e *env) answer {
 		return e.viaToken(push{token: "zz" + DemoToken[2:], header: e.tokenHeader()})
 	}},
+	{"BadDeviceToken", "2 bytes (1234)", func(e *env) answer {
+		return e.viaToken(push{token: "1234", header: e.tokenHeader()})
+	}},
+	{"BadDeviceToken", "31 bytes", func(e *env) answer {
+		return e.viaToken(push{token: DemoToken[:62], header: e.tokenHeader()})
+	}},
+	{"BadDeviceToken", "8 bytes of a pasted description", func(e *env) answer {
+		return e.viaToken(push{token: "740f4707bebcf74f", header: e.tokenHeader()})
+	}},
 	{"BadDeviceToken", "101 bytes", func(e *env) answer {
 		return e.viaToken(push{token: strings.Repeat("ab", 101), header: e.tokenHeader()})
 	}},
@@ -338,12 +347,12 @@ func TestEveryReason(t *testing.T) {
 		t.Run(tc.reason+"/"+tc.name, func(t *testing.T) {
 			e := &env{t: t, f: f, s: s, clk: clk}
 			a := tc.run(e)
-			want, known := sender.LookupReason(tc.reason)
+			want, known := pinnedStatus[tc.reason] // Apple's table, not the client's
 			if !known {
-				t.Fatalf("%s is not in sender.Reasons", tc.reason)
+				t.Fatalf("%s is not a reason Apple documents", tc.reason)
 			}
-			if a.Reason != tc.reason || a.Status != want.Status {
-				t.Errorf("got %d %q, want %d %q (body %s)", a.Status, a.Reason, want.Status, tc.reason, a.Body)
+			if a.Reason != tc.reason || a.Status != want {
+				t.Errorf("got %d %q, want %d %q (body %s)", a.Status, a.Reason, want, tc.reason, a.Body)
 			}
 			if a.Header != nil {
 				checkErrorHeaders(t, a)

@@ -1,7 +1,9 @@
 package apnstest
 
 import (
+	"maps"
 	"net/http"
+	"sync"
 	"time"
 
 	"apnsconsole/sender"
@@ -32,7 +34,8 @@ type Accepted struct {
 }
 
 // Record is one thing the server answered: a request with its outcome, or
-// a connection it refused with a GOAWAY before reading any request.
+// a connection it refused with a GOAWAY before reading any request. A
+// record holds the payload, so Keep records take up to Keep × 5 KB.
 type Record struct {
 	Time        time.Time
 	Conn        uint64 // connection number, from 1, in the order they were accepted
@@ -43,6 +46,8 @@ type Record struct {
 	Token       string
 	Topic       string
 	PushType    sender.PushType
+	Priority    int       // apns-priority; 0 when omitted or invalid
+	Payload     []byte    // the body read (reading stops past the largest limit)
 	Status      int       // HTTP status answered
 	Reason      string    // "" when accepted
 	ApnsID      string    // the apns-id answered
@@ -57,50 +62,99 @@ type Record struct {
 	GoAway bool
 }
 
-// Accepted returns the accepted notifications in the order they were
-// accepted.
+// Counts are running totals of what a Server answered. Unlike the
+// records, which keep only the last Keep, they cover every request since
+// the start (or the last Reset).
+type Counts struct {
+	Requests uint64            // requests answered
+	Accepted uint64            // requests answered 200
+	Rejected uint64            // requests answered with an error status
+	GoAways  uint64            // connections closed with a GOAWAY carrying a reason
+	ByReason map[string]uint64 // rejected requests and GOAWAYs by reason
+}
+
+// recorder keeps a Server's last records and its running counts, under
+// its own lock so that recording does not contend with the token tables.
+type recorder struct {
+	mu       sync.Mutex
+	records  ring[Record]
+	accepted ring[Accepted]
+	counts   Counts
+}
+
+// Accepted returns the last accepted notifications (at most Keep), in the
+// order they were accepted.
 func (s *Server) Accepted() []Accepted {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Accepted(nil), s.accepted...)
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	return s.rec.accepted.all()
 }
 
-// Records returns everything the server answered, in order.
+// Records returns the last things the server answered (at most Keep), in
+// order.
 func (s *Server) Records() []Record {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Record(nil), s.records...)
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	return s.rec.records.all()
 }
 
-// Reset forgets the accepted notifications and records (token markings,
-// keys and bundles stay).
+// Counts returns the running totals.
+func (s *Server) Counts() Counts {
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	c := s.rec.counts
+	c.ByReason = maps.Clone(c.ByReason)
+	return c
+}
+
+// Reset forgets the accepted notifications and records and zeroes the
+// counts (token markings, faults, keys and bundles stay).
 func (s *Server) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.accepted, s.records = nil, nil
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	s.rec.records.reset()
+	s.rec.accepted.reset()
+	s.rec.counts = Counts{}
 }
 
-// record stores r (and a, when the request was accepted) and then calls
-// the OnRequest hook, outside the lock.
+// record stores r (and a, when the request was accepted), counts it, and
+// then calls the OnRequest hook, outside the lock.
 func (s *Server) record(r Record, a *Accepted) {
-	s.mu.Lock()
-	s.records = append(s.records, r)
+	s.rec.mu.Lock()
+	s.rec.records.add(r)
 	if a != nil {
-		s.accepted = append(s.accepted, *a)
+		s.rec.accepted.add(*a)
 	}
-	s.mu.Unlock()
+	c := &s.rec.counts
+	switch {
+	case r.GoAway:
+		c.GoAways++
+	case r.Status == http.StatusOK:
+		c.Requests++
+		c.Accepted++
+	default:
+		c.Requests++
+		c.Rejected++
+	}
+	if r.Reason != "" {
+		if c.ByReason == nil {
+			c.ByReason = make(map[string]uint64)
+		}
+		c.ByReason[r.Reason]++
+	}
+	s.rec.mu.Unlock()
 	if s.OnRequest != nil {
 		s.OnRequest(r)
 	}
 }
 
-// redactedHeader copies h without the authorization header (it holds the
-// JWT, a secret).
-func redactedHeader(h http.Header) http.Header {
-	c := h.Clone()
-	if c == nil {
-		c = http.Header{}
+// redacted removes the authorization header (it holds the JWT, a
+// secret) from h, a request's own header that nothing reads after the
+// checks, and returns it to be kept: no copy per request.
+func redacted(h http.Header) http.Header {
+	if h == nil {
+		return http.Header{}
 	}
-	c.Del("Authorization")
-	return c
+	delete(h, "Authorization")
+	return h
 }

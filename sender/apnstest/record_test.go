@@ -116,3 +116,32 @@ func TestProductionAnswersNoUniqueID(t *testing.T) {
 		t.Errorf("accepted %+v", acc)
 	}
 }
+
+// TestRecordsKeepTheLastN checks that the records are bounded by Keep
+// while the counts cover every request.
+func TestRecordsKeepTheLastN(t *testing.T) {
+	f := getFixture(t)
+	s, _ := startServer(t, f, func(s *Server) { s.Keep = 3 })
+	cc := dial(t, s, f.demo.Cert)
+	var ids []string
+	for i := 0; i < 5; i++ {
+		a := send(t, s, cc, push{header: hdr("apns-topic", DemoBundleID)})
+		ids = append(ids, a.Header.Get("apns-id"))
+	}
+	send(t, s, cc, push{body: noBody, header: hdr("apns-topic", DemoBundleID)})
+	recs := s.Records()
+	if len(recs) != 3 || recs[0].ApnsID != ids[3] || recs[1].ApnsID != ids[4] || recs[2].Reason != "PayloadEmpty" {
+		t.Errorf("records %+v, want the last three answers", recs)
+	}
+	if acc := s.Accepted(); len(acc) != 3 || acc[0].ApnsID != ids[2] || acc[2].ApnsID != ids[4] {
+		t.Errorf("accepted %d, want the last three", len(acc))
+	}
+	c := s.Counts()
+	if c.Requests != 6 || c.Accepted != 5 || c.Rejected != 1 || c.ByReason["PayloadEmpty"] != 1 {
+		t.Errorf("counts %+v, want 6 requests, 5 accepted, 1 PayloadEmpty", c)
+	}
+	s.Reset()
+	if len(s.Records()) != 0 || s.Counts().Requests != 0 {
+		t.Error("Reset kept records or counts")
+	}
+}

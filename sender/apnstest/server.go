@@ -7,9 +7,16 @@
 // Requests are checked in this order, the first failure giving the reason:
 // apns-id, method, path, repeated apns- headers, collapse id, priority,
 // push type, expiration, device token format, authentication with its
-// topic rules, the topic's push-type suffix, what the server was told
-// about the token (Fail, OtherEnvironment, RegisterToken, Expire,
-// Unregister), then the payload size.
+// topic rules, the topic's push-type suffix, the fault rules (AddFault),
+// what the server was told about the token (Fail, OtherEnvironment,
+// RegisterToken, Expire, Unregister), then the payload size. Apple's
+// tables (reasons, push types, limits) are the simulator's own copy
+// (apple.go), not package sender's.
+//
+// It is built to run for hours under load: it keeps the last Keep records
+// and running Counts, closes connections that stall (StallTimeout) or idle
+// (IdleTimeout), caps them (MaxConns), and verifies a provider token's
+// signature once per connection.
 //
 // Where APNs' behaviour is undocumented (APNS-REFERENCE §10) the server
 // chooses:
@@ -38,6 +45,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -93,14 +101,38 @@ type Server struct {
 	// always covers localhost, 127.0.0.1 and ::1.
 	Hosts []string
 
-	net      connGroup
-	mu       sync.Mutex
-	started  bool
-	accepted []Accepted
-	records  []Record
-	marks    map[string]*tokenMarks
-	keys     map[string]providerKey
-	bundles  map[string]map[string]bool
+	// StallTimeout bounds how long a client may take to complete the
+	// HTTP/2 preface, a frame or a request once begun; default
+	// DefaultStallTimeout.
+	StallTimeout time.Duration
+	// IdleTimeout is how long a connection may stay idle between
+	// requests; default DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// MaxConns caps the connections open at once; more are closed as soon
+	// as they are accepted. Default DefaultMaxConns.
+	MaxConns int
+	// Latency is added to every answer, spread evenly by ±LatencyJitter
+	// (see ParseLatency).
+	Latency, LatencyJitter time.Duration
+	// Seed seeds the random choices of fault rules with a rate and of the
+	// latency's spread, for repeatable runs; 0 seeds from the clock.
+	Seed int64
+	// Keep is how many records (and accepted notifications) Records and
+	// Accepted keep, the latest; default DefaultKeep. Counts covers all.
+	Keep int
+
+	net     connGroup
+	rec     recorder
+	mu      sync.Mutex
+	started bool
+	marks   map[string]*tokenMarks
+
+	faultMu   sync.Mutex
+	faults    []*faultState
+	hasFaults atomic.Bool
+	rng       *rand.Rand
+	keys      map[string]providerKey
+	bundles   map[string]map[string]bool
 
 	draining  atomic.Bool // Shutdown began: every request is 503 Shutdown
 	tlsConfig *tls.Config
@@ -187,6 +219,20 @@ func (s *Server) prepare() error {
 	if s.MaxConcurrentStreams == 0 {
 		s.MaxConcurrentStreams = DefaultMaxConcurrentStreams
 	}
+	if s.StallTimeout <= 0 {
+		s.StallTimeout = DefaultStallTimeout
+	}
+	if s.IdleTimeout <= 0 {
+		s.IdleTimeout = DefaultIdleTimeout
+	}
+	if s.MaxConns <= 0 {
+		s.MaxConns = DefaultMaxConns
+	}
+	s.rec.mu.Lock()
+	if s.rec.records.limit == 0 {
+		s.rec.records, s.rec.accepted = newRing[Record](s.Keep), newRing[Accepted](s.Keep)
+	}
+	s.rec.mu.Unlock()
 	if err := fillIdentity(&s.Authority, &s.Demo); err != nil {
 		return err
 	}
@@ -212,8 +258,18 @@ func (s *Server) listen(addr string) error {
 		// none means token auth. It is verified by checkClientCert.
 		ClientAuth: tls.RequestClientCert,
 	}
-	s.h2 = &http2.Server{MaxConcurrentStreams: s.MaxConcurrentStreams}
-	s.base = &http.Server{ErrorLog: log.New(io.Discard, "", 0)}
+	s.h2 = &http2.Server{
+		MaxConcurrentStreams: s.MaxConcurrentStreams,
+		IdleTimeout:          s.IdleTimeout,  // no request for this long: GOAWAY and close
+		WriteByteTimeout:     s.StallTimeout, // a client that stops reading
+	}
+	s.base = &http.Server{
+		ErrorLog:    log.New(io.Discard, "", 0),
+		ReadTimeout: s.StallTimeout, // per stream: a request's headers and body
+		// MAX_HEADER_LIST_SIZE as api.push.apple.com advertised it (APNS-
+		// REFERENCE §1.2); it also bounds what Keep records hold.
+		MaxHeaderBytes: 8000,
+	}
 	if err := http2.ConfigureServer(s.base, s.h2); err != nil {
 		return fmt.Errorf("apnstest: %w", err)
 	}
@@ -225,9 +281,14 @@ func (s *Server) listen(addr string) error {
 	s.mu.Lock()
 	s.Addr = ln.Addr().String()
 	s.mu.Unlock()
+	s.net.maxConns = s.MaxConns
 	s.net.serve(ln, s.serveConn)
 	return nil
 }
+
+// RefusedConns is how many connections were closed on arrival because
+// MaxConns were open.
+func (s *Server) RefusedConns() uint64 { return s.net.refused.Load() }
 
 // settings are the SETTINGS the server advertises.
 func (s *Server) settings() []http2.Setting {

@@ -103,3 +103,50 @@ func TestShutdown(t *testing.T) {
 		t.Errorf("while draining: %d %s", a.Status, a.Body)
 	}
 }
+
+// TestShutdownLetsInFlightRequestsFinish: requests being answered when
+// Shutdown begins are answered normally after the GOAWAY, none lost.
+func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
+	f := getFixture(t)
+	const n = 20
+	arrived := make(chan struct{}, n)
+	release := make(chan struct{})
+	s, _ := startServer(t, f, func(s *Server) {
+		s.OnRequest = func(Record) {
+			arrived <- struct{}{}
+			<-release
+		}
+	})
+	cc := dial(t, s, f.demo.Cert)
+	results := make(chan answer, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			a, err := trySend(s, cc, push{header: hdr("apns-topic", DemoBundleID)})
+			if err != nil {
+				a.Reason = err.Error()
+			}
+			results <- a
+		}()
+	}
+	for i := 0; i < n; i++ {
+		<-arrived
+	}
+	stopped := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		stopped <- s.Shutdown(ctx)
+	}()
+	for st := cc.State(); !st.Closing && !st.Closed; st = cc.State() {
+		time.Sleep(time.Millisecond) // until the client has the GOAWAY
+	}
+	close(release)
+	for i := 0; i < n; i++ {
+		if a := <-results; a.Status != 200 {
+			t.Errorf("in-flight request: %d %s", a.Status, a.Reason)
+		}
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+}

@@ -2,8 +2,6 @@ package apnstest
 
 import (
 	"crypto/rand"
-	"fmt"
-	"strings"
 )
 
 // newUUID makes a random (version 4) UUID in canonical 8-4-4-4-12 form.
@@ -12,12 +10,33 @@ func newUUID() string {
 	rand.Read(b[:]) // never fails (crypto/rand panics rather than return an error)
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	return formatUUID(b, "0123456789abcdef")
+}
+
+// formatUUID writes b as 8-4-4-4-12 groups with the given hex digits.
+func formatUUID(b [16]byte, digits string) string {
+	var out [36]byte
+	j := 0
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out[j] = '-'
+			j++
+		}
+		out[j], out[j+1] = digits[c>>4], digits[c&15]
+		j += 2
+	}
+	return string(out[:])
 }
 
 // newApnsID is an apns-id as APNs makes them when the client sent none:
 // uppercase (APNS-REFERENCE §1.6).
-func newApnsID() string { return strings.ToUpper(newUUID()) }
+func newApnsID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return formatUUID(b, "0123456789ABCDEF")
+}
 
 // isCanonicalUUID reports whether s is 32 hexadecimal digits in groups of
 // 8-4-4-4-12. Either case is accepted: Apple documents lowercase but

@@ -14,8 +14,9 @@ import (
 const (
 	devicePath       = "/3/device/"
 	maxCollapseID    = 64  // bytes
+	minTokenBytes    = 32  // bytes: every token APNs issues has had at least 32
 	maxTokenBytes    = 100 // bytes, i.e. 200 hex digits
-	maxPayloadBuffer = 5120
+	maxPayloadBuffer = appleMaxVoIPPayload
 )
 
 // request is what the checks read from an HTTP/2 request.
@@ -36,6 +37,8 @@ type request struct {
 type verdict struct {
 	reason    string
 	timestamp time.Time
+	status    int  // a fault's status; 0: the reason's
+	goAway    bool // a fault: close the connection with a GOAWAY carrying reason
 }
 
 func reject(reason string) *verdict { return &verdict{reason: reason} }
@@ -47,7 +50,7 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 	if s.draining.Load() {
 		return reject("Shutdown")
 	}
-	for i, id := range r.Header.Values("apns-id") {
+	for i, id := range r.Header["Apns-Id"] {
 		if !isCanonicalUUID(id) {
 			return reject("BadMessageId")
 		}
@@ -72,19 +75,19 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 		}
 	}
 	h := r.Header
-	req.collapseID = h.Get("apns-collapse-id")
+	req.collapseID = first(h, "Apns-Collapse-Id")
 	if len(req.collapseID) > maxCollapseID {
 		return reject("BadCollapseId")
 	}
-	req.pushType = sender.PushType(h.Get("apns-push-type"))
+	req.pushType = sender.PushType(first(h, "Apns-Push-Type"))
 	if v, ok := h["Apns-Priority"]; ok {
 		p, err := strconv.Atoi(v[0])
-		if err != nil || p != 10 && p != 5 && p != 1 || p == 10 && req.pushType == sender.PushBackground {
+		if err != nil || p != 10 && p != 5 && p != 1 || p == 10 && req.pushType == "background" {
 			return reject("BadPriority")
 		}
 		req.priority = p
 	}
-	if _, ok := h["Apns-Push-Type"]; ok && !req.pushType.Known() {
+	if _, ok := h["Apns-Push-Type"]; ok && !knownPushType(string(req.pushType)) {
 		return reject("InvalidPushType")
 	}
 	if v, ok := h["Apns-Expiration"]; ok {
@@ -99,12 +102,12 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 		return reject("BadDeviceToken")
 	}
 
-	req.topic = h.Get("apns-topic")
+	req.topic = first(h, "Apns-Topic")
 	if v := s.authenticate(c, r, req, now); v != nil {
 		return v
 	}
 	suffix := topicSuffix(req.topic)
-	if req.pushType != "" && suffix != req.pushType.TopicSuffix() {
+	if req.pushType != "" && suffix != suffixOf(string(req.pushType)) {
 		return reject("BadTopic")
 	}
 	req.effective = req.pushType
@@ -112,13 +115,22 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 		req.effective = pushTypeOfSuffix(suffix)
 	}
 
+	if f := s.injectedFault(req.token); f != nil {
+		switch {
+		case f.GoAway != "":
+			return &verdict{reason: f.GoAway, goAway: true}
+		case f.Reason == "Unregistered":
+			return &verdict{reason: f.Reason, status: f.Status, timestamp: now}
+		}
+		return &verdict{reason: f.Reason, status: f.Status}
+	}
 	if v := s.checkMarks(req, now); v != nil {
 		return v
 	}
 	if len(body) == 0 {
 		return reject("PayloadEmpty")
 	}
-	if len(body) > req.effective.MaxPayload() {
+	if len(body) > maxPayloadOf(string(req.effective)) {
 		return reject("PayloadTooLarge")
 	}
 	return nil
@@ -142,7 +154,7 @@ func (s *Server) authenticate(c *conn, r *http.Request, req *request, now time.T
 		}
 		return nil
 	}
-	teamID, keyID, reason := s.authenticateToken(c, r.Header.Get("authorization"), now)
+	teamID, keyID, reason := s.authenticateToken(c, first(r.Header, "Authorization"), now)
 	if reason != "" {
 		return reject(reason)
 	}
@@ -177,10 +189,12 @@ func (s *Server) checkMarks(req *request, now time.Time) *verdict {
 	return nil
 }
 
-// isDeviceToken reports whether t is an even number of hex digits of at
-// most maxTokenBytes bytes (APNs doesn't promise 32 bytes: §1.2, §5).
+// isDeviceToken reports whether t is an even number of hex digits of
+// minTokenBytes to maxTokenBytes bytes: APNs answers BadDeviceToken to a
+// token cut short (1234, or half a <740f4707 bebcf74f …> description), and
+// doesn't promise 32 bytes, so longer ones (up to 100) pass (§1.2, §5).
 func isDeviceToken(t string) bool {
-	if len(t)%2 != 0 || len(t)/2 > maxTokenBytes {
+	if len(t)%2 != 0 || len(t)/2 < minTokenBytes || len(t)/2 > maxTokenBytes {
 		return false
 	}
 	for i := 0; i < len(t); i++ {
@@ -194,9 +208,9 @@ func isDeviceToken(t string) bool {
 // topicSuffix is the push-type suffix topic ends with ("" for none).
 func topicSuffix(topic string) string {
 	best := ""
-	for _, p := range sender.PushTypes {
-		if s := p.TopicSuffix(); s != "" && len(s) > len(best) && strings.HasSuffix(topic, s) {
-			best = s
+	for _, p := range applePushTypes {
+		if p.suffix != "" && len(p.suffix) > len(best) && strings.HasSuffix(topic, p.suffix) {
+			best = p.suffix
 		}
 	}
 	return best
@@ -205,16 +219,25 @@ func topicSuffix(topic string) string {
 // pushTypeOfSuffix is the push type a topic suffix names (alert for none),
 // used when the client sent no apns-push-type.
 func pushTypeOfSuffix(suffix string) sender.PushType {
-	for _, p := range sender.PushTypes {
-		if p.TopicSuffix() == suffix {
-			return p
+	for _, p := range applePushTypes {
+		if p.suffix == suffix {
+			return sender.PushType(p.name)
 		}
 	}
-	return sender.PushAlert
+	return "alert"
 }
 
 // bundleOf is the bundle id a topic belongs to: the topic without its
 // push-type suffix.
 func bundleOf(topic string) string {
 	return strings.TrimSuffix(topic, topicSuffix(topic))
+}
+
+// first is the first value of a header by its canonical name (what
+// Header.Get does, without canonicalising the name on every request).
+func first(h http.Header, canonical string) string {
+	if v := h[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
