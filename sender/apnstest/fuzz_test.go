@@ -91,12 +91,11 @@ func FuzzReadNotification(f *testing.F) {
 func checkTaken(t *testing.T, frame *receivedFrame) {
 	t.Helper()
 	raw := frame.raw
-	limit, maxToken := gatewayLegacyPayload, gatewayLegacyToken
+	limit := gatewayLegacyPayload
 	if frame.format == legacy.FormatFrame {
-		limit, maxToken = gatewayFramePayload, gatewayMaxFrameToken
+		limit = gatewayFramePayload
 	}
-	if len(frame.token) == 0 || len(frame.token) > maxToken || len(frame.payload) == 0 || len(frame.payload) > limit ||
-		frame.format != legacy.FormatFrame && len(frame.token) != gatewayLegacyToken {
+	if len(frame.token) != gatewayToken || len(frame.payload) == 0 || len(frame.payload) > limit {
 		t.Fatalf("gateway took %x: a %d-byte token and %d-byte payload in the %s format", raw, len(frame.token), len(frame.payload), frame.format)
 	}
 	if raw[0] != frame.format.Command() {
@@ -122,8 +121,7 @@ func checkTaken(t *testing.T, frame *receivedFrame) {
 // FuzzGatewayRoundTrip packs a notification as the console's binary client
 // does and reads it as the gateway does: whatever the client packs, the
 // gateway reads whole, with the same fields, and refuses only what APNs
-// refused (a token that is not 32 bytes in the simple and enhanced
-// formats).
+// refused (a token that is not 32 bytes, in every format).
 func FuzzGatewayRoundTrip(f *testing.F) {
 	tok, _ := hex.DecodeString(fuzzTokenHex)
 	for fm := range uint8(3) {
@@ -147,7 +145,7 @@ func FuzzGatewayRoundTrip(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%s %x: %v", fm, packed, err)
 		}
-		if fm != legacy.FormatFrame && len(token) != gatewayLegacyToken {
+		if len(token) != gatewayToken {
 			if status != legacy.StatusInvalidTokenSize {
 				t.Fatalf("%s with a %d-byte token: status %d", fm, len(token), status)
 			}
