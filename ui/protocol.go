@@ -53,23 +53,22 @@ func (c *Console) binaryFormat() legacy.Format {
 }
 
 func (c *Console) protocolChanged() {
-	if c.format == nil || c.env == nil {
+	if c.format == nil || c.bar == nil {
 		return // still building
 	}
 	if c.binary() {
 		c.format.Show()
-		if c.restored && c.environment() != sender.Local {
+		if c.restored && !c.bar.local() {
 			c.log.Add(sender.EventWarning, toneWarning, legacy.RetiredNotice)
 		}
 	} else {
 		c.format.Hide()
 	}
 	c.dropClient()
-	if c.binary() && c.environment() == sender.Local {
+	if c.binary() && c.bar.local() {
 		c.startGateway()
 	}
-	c.validate()
-	c.saveSoon()
+	c.changed()
 }
 
 // payloadLimit is the largest payload the chosen protocol takes: the
@@ -78,13 +77,13 @@ func (c *Console) payloadLimit() int {
 	if c.binary() {
 		return c.binaryFormat().PayloadLimit()
 	}
-	return c.selectedPushType().MaxPayload()
+	return c.note.selectedPushType().MaxPayload()
 }
 
 // binaryProblem says why the chosen credential can't use the binary
 // protocol: it authenticates with a TLS client certificate only.
 func (c *Console) binaryProblem() error {
-	if c.binary() && c.credentialKind() == credential.KindP8 {
+	if c.binary() && c.cred.chosen() == credential.KindP8 {
 		return errors.New("the binary protocol needs a certificate (.p12 or PEM pair): token keys (.p8) only work with HTTP/2")
 	}
 	return nil
