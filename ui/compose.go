@@ -73,6 +73,7 @@ func (c *Console) payload() ([]byte, error) {
 type shownIn struct {
 	err     error
 	section string
+	short   string // the problem in a few words; "" for the error's first clause
 }
 
 func (s shownIn) Error() string { return s.err.Error() }
@@ -82,18 +83,18 @@ func (s shownIn) Unwrap() error { return s.err }
 // what is wrong with it and how to fix it.
 func (c *Console) compose() ([]*sender.Notification, error) {
 	if err := c.dev.problem(); err != nil {
-		return nil, shownIn{err, "Device"}
+		return nil, shownIn{err, "Device", "a device token can't be used"}
 	}
 	p, err := c.payload()
 	if err != nil {
 		if strings.HasPrefix(err.Error(), "badge") {
 			return nil, err
 		}
-		return nil, shownIn{fmt.Errorf("payload: %w", err), "Payload"}
+		return nil, shownIn{fmt.Errorf("payload: %w", err), "Payload", "the payload is not valid"}
 	}
 	exp, err := parseExpiration(c.adv.expiration.Text, c.now())
 	if err != nil {
-		return nil, shownIn{err, "Advanced"}
+		return nil, shownIn{err, "Advanced", "the expiration is not understood"}
 	}
 	tmpl := sender.Notification{
 		Topic:      strings.TrimSpace(c.note.topic.Text),
@@ -143,7 +144,7 @@ func (c *Console) validate() {
 	_, err := c.compose()
 	if err == nil {
 		if err = c.cred.problem(); err != nil {
-			err = shownIn{err, "Credential"}
+			err = shownIn{err, "Credential", ""}
 		}
 	}
 	if err == nil && c.bar.custom() {
@@ -155,7 +156,7 @@ func (c *Console) validate() {
 	case err == nil:
 		c.bar.showProblem("")
 	case errors.As(err, &si):
-		c.bar.showProblem("Send is off: " + firstClause(si.err.Error()) + " (see " + si.section + ")")
+		c.bar.showProblem("Send is off: " + orDefault(si.short, firstClause(si.err.Error())) + " (see " + si.section + ")")
 	default:
 		c.bar.showProblem(sentence(err.Error()))
 	}

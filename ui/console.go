@@ -263,7 +263,7 @@ func (c *Console) browseCA(e *widget.Entry) {
 func (c *Console) Close() {
 	c.closeOnce.Do(func() {
 		c.save()
-		c.log.saveHistory()
+		c.log.closeHistory()
 		c.cancel()
 		c.mu.Lock()
 		c.closed = true

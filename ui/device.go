@@ -37,6 +37,8 @@ func newDeviceSection() *deviceSection {
 	s := &deviceSection{changed: func() {}}
 	s.tokens = newFormEntry("paste tokens, one per line: hex, <…> from Xcode's console, with spaces or colons", 2)
 	s.tokens.TextStyle.Monospace = true
+	s.tokens.Wrapping = fyne.TextWrapOff // a token is one line; the field scrolls sideways
+	s.tokens.SetMinRowsVisible(3)
 	s.tokens.OnChanged = func(string) { s.read(); s.changed() }
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord

@@ -101,7 +101,27 @@ func (p *LogPane) loadHistory() {
 }
 
 // saveHistory keeps the last sends (finished ones) for the next launch.
+// Saves run one at a time; the last one written has the newest rows.
 func (p *LogPane) saveHistory() {
+	p.saving.Lock()
+	defer p.saving.Unlock()
+	if p.historyClosed {
+		return // the window's last save is written
+	}
+	p.writeHistory()
+}
+
+// closeHistory writes the history a last time; later saves do nothing.
+func (p *LogPane) closeHistory() {
+	p.saving.Lock()
+	defer p.saving.Unlock()
+	if !p.historyClosed {
+		p.writeHistory()
+		p.historyClosed = true
+	}
+}
+
+func (p *LogPane) writeHistory() {
 	p.mu.Lock()
 	var rows []*logEntry
 	for i := 0; i < p.rows.len(); i++ {

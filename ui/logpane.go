@@ -116,7 +116,9 @@ type LogPane struct {
 	split   *container.Split
 	content fyne.CanvasObject
 
-	history historyStore
+	history       historyStore
+	saving        sync.Mutex // held while the history is written
+	historyClosed bool       // the window closed: its last save is written
 }
 
 // NewLogPane makes an empty log pane; a is used for the clipboard and the
@@ -236,7 +238,7 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 			e.Status, e.Tone = fmt.Sprintf("%d %s", resp.Status, orDefault(resp.Reason, "?")), toneFailure
 		}
 		desc, hint := resp.Explanation()
-		e.Story = append(e.Story, "outcome: "+resp.Summary())
+		e.Story = append(e.Story, "outcome: "+e.Status)
 		if !resp.Accepted() {
 			e.Story = append(e.Story, "    "+desc)
 			if hint != "" {
