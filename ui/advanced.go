@@ -23,6 +23,7 @@ type advancedSection struct {
 	collapseID     *widget.Entry
 	apnsID         *widget.Entry
 	custom         *formEntry
+	form           *widget.Form
 	content        fyne.CanvasObject
 
 	changed func()
@@ -47,13 +48,14 @@ func newAdvancedSection() *advancedSection {
 	s.custom.Wrapping = fyne.TextWrapBreak // JSON has few spaces: break long lines anywhere
 	s.custom.OnChanged = changed
 
-	s.content = widget.NewForm(
+	s.form = widget.NewForm(
 		widget.NewFormItem("Expiration", s.expiration),
 		widget.NewFormItem("", s.expirationHint),
 		widget.NewFormItem("Collapse ID", s.collapseID),
 		widget.NewFormItem("apns-id", container.NewBorder(nil, nil, nil, newID, s.apnsID)),
 		widget.NewFormItem("Custom JSON", s.custom),
 	)
+	s.content = s.form
 	return s
 }
 

@@ -173,7 +173,8 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.adv.changed = c.changed
 	c.pview = newPayloadView()
 
-	c.bar = newSendBar(c.buildProtocol(), c.browseCA)
+	c.adv.form.Append("Protocol", c.buildProtocol())
+	c.bar = newSendBar(c.browseCA)
 	c.bar.envChanged = c.environmentChanged
 	c.bar.customChanged = func() { c.dropClient(); c.changed() }
 	c.bar.send = c.Send

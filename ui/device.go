@@ -20,6 +20,7 @@ type deviceSection struct {
 	changed func()
 
 	parsed []tokenLine // the field as last read
+	rows   int         // lines the field shows
 }
 
 // tokenLine is one token the user gave: where it was, what it was, and
@@ -39,7 +40,15 @@ func newDeviceSection() *deviceSection {
 	s.tokens.TextStyle.Monospace = true
 	s.tokens.Wrapping = fyne.TextWrapOff // a token is one line; the field scrolls sideways
 	s.tokens.SetMinRowsVisible(3)
-	s.tokens.OnChanged = func(string) { s.read(); s.changed() }
+	s.tokens.OnChanged = func(text string) {
+		// The field grows with the list, up to 8 lines; past that it scrolls.
+		if rows := min(max(strings.Count(text, "\n")+1, 3), 8); rows != s.rows {
+			s.rows = rows
+			s.tokens.SetMinRowsVisible(rows)
+		}
+		s.read()
+		s.changed()
+	}
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.content = widget.NewForm(
@@ -145,7 +154,7 @@ func diagnose(ts []tokenLine) (widget.Importance, string) {
 		switch {
 		case t.Err != nil:
 			notes = append(notes, fmt.Sprintf("line %d: %s", t.Line, t.Err))
-			imp = widget.DangerImportance
+			imp = widget.WarningImportance
 		case t.Dup != 0:
 			notes = append(notes, fmt.Sprintf("line %d: same token as line %d, sent once", t.Line, t.Dup))
 		default:
@@ -159,7 +168,10 @@ func diagnose(ts []tokenLine) (widget.Importance, string) {
 		}
 	}
 	head := fmt.Sprintf("%d tokens ✓", good)
-	if good == 1 {
+	switch good {
+	case 0:
+		head, imp = "no token can be used", widget.DangerImportance
+	case 1:
 		head = "1 token ✓"
 	}
 	return imp, strings.Join(append([]string{head}, notes...), " · ")

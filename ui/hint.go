@@ -17,6 +17,7 @@ type hint struct {
 
 func newHint(text string) *hint {
 	h := &hint{}
+	h.Scroll = fyne.ScrollNone
 	h.Wrapping = fyne.TextWrapWord
 	h.ExtendBaseWidget(h)
 	h.SetText(text)

@@ -27,7 +27,7 @@ var formatChoices = []string{
 	string(legacy.FormatSimple),
 }
 
-// buildProtocol makes the protocol choice shown under the environment,
+// buildProtocol makes the protocol choice shown in Advanced,
 // with the binary format beside it when the binary protocol is chosen.
 func (c *Console) buildProtocol() fyne.CanvasObject {
 	c.format = widget.NewSelect(formatChoices, func(string) { c.protocolChanged() })
@@ -37,7 +37,7 @@ func (c *Console) buildProtocol() fyne.CanvasObject {
 	c.protocol.Required = true
 	c.protocol.SetSelected(protoHTTP2)
 	c.format.Hide()
-	return container.NewHBox(widget.NewLabel("Protocol"), c.protocol, c.format)
+	return container.NewHBox(c.protocol, c.format)
 }
 
 // binary reports whether the legacy binary protocol is chosen.

@@ -153,8 +153,8 @@ func TestSendToThreeTokensGivesOneRowEachOverOneConnection(t *testing.T) {
 	if handshakes != 1 {
 		t.Errorf("%d TLS handshakes for 3 tokens, want 1", handshakes)
 	}
-	if c.bar.progress.Value != 3 || c.bar.progress.Max != 3 {
-		t.Errorf("progress %v of %v after the send, want 3 of 3", c.bar.progress.Value, c.bar.progress.Max)
+	if c.bar.progress.Visible() || c.bar.progress.Max != 3 {
+		t.Errorf("progress bar visible %v, max %v after the send; want hidden, 3", c.bar.progress.Visible(), c.bar.progress.Max)
 	}
 }
 
@@ -375,7 +375,7 @@ func TestSecondaryTextReadsInBothThemes(t *testing.T) {
 		theme fyne.Theme
 	}{{"dark", theme.DarkTheme()}, {"light", theme.LightTheme()}} {
 		a.Settings().SetTheme(th.theme)
-		b := newSendBar(widget.NewLabel("Protocol"), func(*widget.Entry) {})
+		b := newSendBar(func(*widget.Entry) {})
 		b.env.SetSelected(envLocal)
 		b.target.SetText("→ 127.0.0.1:2197 (local simulator)")
 		b.showMismatch("The simulator uses its demo credential; the Certificate (.p12) you loaded is for Apple's sandbox.", sender.Sandbox)

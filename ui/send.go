@@ -184,6 +184,7 @@ func (c *Console) heading(job sendJob, client sender.Sender, n *sender.Notificat
 // sent runs on the UI goroutine when a send is over.
 func (c *Console) sent() {
 	c.sending = false
+	c.bar.showProgress(0, 0)
 	c.validate()
 	go c.log.saveHistory()
 }

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,10 +28,12 @@ var envChoices = []string{envSandbox, envProduction, envLocal, envCustom}
 
 // Local outcomes: how the simulator answers the next send.
 const (
-	outcomeNormal = "Answer normally"
+	outcomeNormal = "Next: normal answer"
 )
 
-var outcomeChoices = []string{outcomeNormal, "Unregistered", "BadDeviceToken", "TooManyRequests", "InternalServerError"}
+// Until the simulator's fault injection (#10) lands, a GOAWAY is not
+// offered: apnstest has no per-request GOAWAY yet.
+var outcomeChoices = []string{outcomeNormal, "Next: Unregistered", "Next: BadDeviceToken", "Next: TooManyRequests", "Next: InternalServerError"}
 
 // sendBar is the bottom of the form: where the send goes (environment,
 // custom host, protocol), what is wrong if anything, a mismatch between
@@ -60,7 +63,7 @@ type sendBar struct {
 	send          func()
 }
 
-func newSendBar(protocolRow fyne.CanvasObject, browseCA func(*widget.Entry)) *sendBar {
+func newSendBar(browseCA func(*widget.Entry)) *sendBar {
 	b := &sendBar{envChanged: func() {}, customChanged: func() {}, send: func() {}}
 	b.env = widget.NewRadioGroup(envChoices, func(string) { b.showRows(); b.envChanged() })
 	b.env.Horizontal = true
@@ -78,9 +81,10 @@ func newSendBar(protocolRow fyne.CanvasObject, browseCA func(*widget.Entry)) *se
 		container.NewBorder(nil, nil, widget.NewLabel("CA"), browse, b.customCA))
 	b.customRow.Hide()
 
+	// The simulator's answer to the next send, beside Send in Local.
 	b.outcome = widget.NewSelect(outcomeChoices, nil)
 	b.outcome.SetSelected(outcomeNormal)
-	b.outcomeRow = container.NewBorder(nil, nil, widget.NewLabel("Simulator answers the next send with"), nil, b.outcome)
+	b.outcomeRow = container.NewGridWrap(fyne.NewSize(215, b.outcome.MinSize().Height), b.outcome)
 	b.outcomeRow.Hide()
 
 	b.mismatch = widget.NewLabel("")
@@ -94,28 +98,29 @@ func newSendBar(protocolRow fyne.CanvasObject, browseCA func(*widget.Entry)) *se
 	b.mismatchRow = container.NewBorder(nil, nil, nil, container.NewCenter(b.switchBtn), b.mismatch)
 	b.mismatchRow.Hide()
 
-	// One line, always there: an error coming or going does not move the
-	// form. The field at fault shows the whole explanation.
-	b.problem = widget.NewLabel(" ")
+	// One line next to Send, always there, so nothing moves: why Send is
+	// off, or else where the send goes. The field at fault shows the
+	// whole explanation.
+	b.problem = widget.NewLabel("")
 	b.problem.Importance = widget.DangerImportance
 	b.problem.Truncation = fyne.TextTruncateEllipsis
-
+	b.problem.Hide()
 	b.target = newHint("")
+	b.target.Wrapping = fyne.TextWrapOff
+	b.target.Truncation = fyne.TextTruncateEllipsis
 	b.progress = widget.NewProgressBar()
 	b.progress.Hide()
 	b.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), func() { b.send() })
 	b.sendBtn.Importance = widget.HighImportance
 
-	right := container.NewHBox(b.sendBtn)
-	bottom := container.NewBorder(nil, nil, nil, right, container.NewVBox(b.target, b.progress))
+	right := container.NewHBox(b.outcomeRow, b.sendBtn)
+	status := container.NewStack(b.problem, container.NewVBox(layout.NewSpacer(), b.target, layout.NewSpacer()))
+	bottom := container.NewBorder(nil, b.progress, nil, right, status)
 	b.content = container.NewVBox(
 		widget.NewSeparator(),
 		b.env,
 		b.customRow,
-		protocolRow,
-		b.outcomeRow,
 		b.mismatchRow,
-		b.problem,
 		bottom,
 	)
 	return b
@@ -208,12 +213,14 @@ func (b *sendBar) showMismatch(text string, to sender.Environment) {
 	b.mismatchRow.Show()
 }
 
-// showProblem says in one line why Send is off ("" when it is on).
+// showProblem says in one line why Send is off, in place of the target
+// line ("" when it is on: the target shows again).
 func (b *sendBar) showProblem(text string) {
-	if text == "" {
-		text = " "
-	}
 	b.problem.SetText(text)
+	b.problem.Hidden = text == ""
+	b.target.Hidden = text != ""
+	b.problem.Refresh()
+	b.target.Refresh()
 }
 
 // showProgress shows done of total sent; total 0 hides the bar.
@@ -233,5 +240,5 @@ func (b *sendBar) nextOutcome() string {
 	if !b.local() || b.outcome.Selected == outcomeNormal {
 		return ""
 	}
-	return b.outcome.Selected
+	return strings.TrimPrefix(b.outcome.Selected, "Next: ")
 }
