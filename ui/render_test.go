@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -405,5 +406,122 @@ func TestSmallThings(t *testing.T) {
 	h.waitFor("the row", func() bool { return c.log.count.Text != "· every send tells its story here" })
 	if c.log.count.Text != "· 1 row" {
 		t.Errorf("count = %q, want · 1 row", c.log.count.Text)
+	}
+}
+
+// Custom target: a `serve` elsewhere, by host:port and CA file, with the
+// credential the user loaded.
+func TestCustomTargetSendsToAServerByHostAndCA(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	dir, remote := demoFiles(t)
+	c.cred.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
+	c.cred.p12Password.SetText(apnstest.DemoP12Password)
+	test.Tap(c.cred.loadBtn)
+	h.waitFor("the .p12 to load", func() bool { return c.cred.creds[credential.KindP12] != nil })
+
+	c.bar.env.SetSelected(envCustom)
+	if !c.bar.customRow.Visible() || !c.bar.sendBtn.Disabled() || !strings.Contains(c.bar.problem.Text, "host:port") {
+		t.Errorf("Custom without a host: row visible %v, Send disabled %v, problem %q", c.bar.customRow.Visible(), c.bar.sendBtn.Disabled(), c.bar.problem.Text)
+	}
+	c.bar.customHost.SetText("192.168.1.20:2197")
+	c.bar.customCA.SetText("/etc/apns/ca.pem")
+	assertObjectMarkup(t, "custom_target.xml", c.bar.customRow, 80)
+	c.win.Resize(DefaultSize)
+
+	c.bar.customHost.SetText(remote.Addr)
+	c.bar.customCA.SetText(filepath.Join(dir, apnstest.FileCA))
+	if c.bar.sendBtn.Disabled() {
+		t.Fatalf("Send is off with a custom host and CA: %s", c.bar.problem.Text)
+	}
+	h.sendAndWait()
+	if n := len(remote.Accepted()); n != 1 {
+		t.Fatalf("the custom server accepted %d notifications, want 1\n%s", n, h.logText())
+	}
+	h.waitForLog("custom server", "200 OK")
+}
+
+// Local outcomes: the simulator answers the next send as chosen, then
+// normally again.
+func TestLocalOutcomesAnswerTheNextSend(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	want := map[string]string{
+		"Unregistered":        "410 Unregistered",
+		"BadDeviceToken":      "400 BadDeviceToken",
+		"TooManyRequests":     "429 TooManyRequests",
+		"InternalServerError": "500 InternalServerError",
+	}
+	for _, choice := range outcomeChoices[1:] {
+		reason := strings.TrimPrefix(choice, "Next: ")
+		c.bar.outcome.SetSelected(choice)
+		h.sendAndWait()
+		last := h.lastRow()
+		if last.Status != want[reason] || last.Tone != toneFailure {
+			t.Errorf("%s: last row %q (tone %d), want %q as a failure", reason, last.Status, last.Tone, want[reason])
+		}
+		if c.bar.outcome.Selected != outcomeNormal {
+			t.Errorf("after the send the outcome is %q, want it back to normal", c.bar.outcome.Selected)
+		}
+	}
+	h.sendAndWait()
+	if last := h.lastRow(); last.Status != "200 OK" {
+		t.Errorf("the send after the outcomes: %q, want 200 OK", last.Status)
+	}
+}
+
+// lastRow waits for the newest row to be finished and returns a copy.
+func (h *harness) lastRow() logEntry {
+	h.t.Helper()
+	var e logEntry
+	h.waitFor("the last row", func() bool {
+		h.c.log.mu.Lock()
+		defer h.c.log.mu.Unlock()
+		n := h.c.log.rows.len()
+		if n == 0 {
+			return false
+		}
+		e = *h.c.log.rows.at(n - 1)
+		return e.Status != ""
+	})
+	return e
+}
+
+// History: the last sends come back on the next launch, without secrets;
+// Clear history empties it.
+func TestHistoryComesBackAfterARestart(t *testing.T) {
+	a := newTestApp(t)
+	q := &uiQueue{}
+	c := New(a, "test", func(c *Console) { c.do = q.do })
+	h := &harness{t: t, c: c, q: q}
+	h.simulator()
+	c.cred.choose(credential.KindP8) // a JWT goes on the wire: it must not be kept
+	h.sendAndWait()
+	h.waitForLog("200 OK")
+	c.Close()
+
+	q2 := &uiQueue{}
+	c2 := New(a, "test", func(c *Console) { c.do = q2.do })
+	t.Cleanup(c2.Close)
+	h2 := &harness{t: t, c: c2, q: q2}
+	h2.waitForLog("200 OK", "POST /3/device/"+apnstest.DemoToken)
+	if log := h2.logText(); strings.Contains(strings.ToLower(log), "bearer ey") {
+		t.Errorf("the history holds a JWT:\n%s", log)
+	}
+	data, err := os.ReadFile(c2.log.history.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "eyJ") || strings.Contains(string(data), "PRIVATE KEY") {
+		t.Error("the history file holds a secret")
+	}
+	if fi, _ := os.Stat(c2.log.history.path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v, want 0600", fi.Mode().Perm())
+	}
+	c2.log.Clear()
+	if _, err := os.Stat(c2.log.history.path); !os.IsNotExist(err) {
+		t.Errorf("history file still there after Clear history: %v", err)
 	}
 }
