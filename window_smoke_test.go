@@ -19,8 +19,10 @@ import (
 
 // The window smoke test starts the real binary under Xvfb, waits for the
 // "APNs Console" window, checks that Ctrl+Enter sends from a focused text
-// field (a first launch sends to the local simulator), saves a screenshot
-// in test-artifacts/, and stops the app with SIGTERM, expecting exit 0.
+// field (a first launch sends to the local simulator), sends to three
+// tokens typed one per line, selects a log row, switches the credential
+// Kind, saves a screenshot of each state in test-artifacts/, and stops the
+// app with SIGTERM, expecting exit 0.
 //
 // It needs Xvfb, xdotool and ImageMagick's import (`make deps-test`
 // installs them). It skips only off Linux or when they are missing outside
@@ -123,6 +125,58 @@ func TestWindowSmoke(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(smokeArtifacts, "launch.txt"),
 		[]byte(fmt.Sprintf("mapped %v\ndrawn %v\n", mapped.Round(time.Millisecond), drawn.Round(time.Millisecond))), 0o644)
+
+	// Three tokens, one per line, sent with Ctrl+Enter: three green rows.
+	// (The window is at its default size, so the log and the form are
+	// where the layout puts them.)
+	perRow := greenInLog(shot) - before // the green of one accepted row
+	before = greenInLog(shot)
+	xdo(t, display, "key", "--window", win, "ctrl+a")
+	for i, tok := range []string{"740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad", strings.Repeat("ab", 32), strings.Repeat("cd", 32)} {
+		if i > 0 {
+			xdo(t, display, "key", "--window", win, "Return")
+		}
+		xdo(t, display, "type", "--window", win, "--delay", "2", tok)
+	}
+	xdo(t, display, "key", "--window", win, "ctrl+Return")
+	waitUntil(t, 15*time.Second, "three more green rows in the log", func() bool {
+		shot = capture(t, display, win)
+		return shot != nil && greenInLog(shot) > before+perRow*5/2
+	}, exited, &stderr)
+	time.Sleep(300 * time.Millisecond)
+	shot = capture(t, display, win)
+	savePNG(t, filepath.Join(smokeArtifacts, "three-tokens.png"), shot)
+
+	// Selecting a row shows its story in the pane below the rows.
+	story := image.Rect(560, 490, 1090, 710)
+	xdo(t, display, "mousemove", "--window", win, "760", "156", "click", "1")
+	waitUntil(t, 5*time.Second, "the row's story", func() bool {
+		next := capture(t, display, win)
+		if next == nil || !regionDiffers(shot, next, story) {
+			return false
+		}
+		shot = next
+		return true
+	}, exited, &stderr)
+	time.Sleep(200 * time.Millisecond)
+	shot = capture(t, display, win)
+	savePNG(t, filepath.Join(smokeArtifacts, "row-selected.png"), shot)
+
+	// Kind → PEM: the form shows the PEM fields instead.
+	form := image.Rect(0, 100, 540, 240)
+	xdo(t, display, "mousemove", "--window", win, "320", "88", "click", "1")
+	time.Sleep(400 * time.Millisecond)
+	xdo(t, display, "mousemove", "--window", win, "200", "161", "click", "1")
+	waitUntil(t, 5*time.Second, "the PEM form", func() bool {
+		next := capture(t, display, win)
+		if next == nil || !regionDiffers(shot, next, form) {
+			return false
+		}
+		shot = next
+		return true
+	}, exited, &stderr)
+	time.Sleep(200 * time.Millisecond)
+	savePNG(t, filepath.Join(smokeArtifacts, "kind-pem.png"), capture(t, display, win))
 
 	// SIGTERM closes the window cleanly: exit status 0, within seconds.
 	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
@@ -232,6 +286,21 @@ func savePNG(t *testing.T, path string, img image.Image) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// regionDiffers reports whether more than 1% of the pixels of r differ
+// between a and b.
+func regionDiffers(a, b image.Image, r image.Rectangle) bool {
+	r = r.Intersect(a.Bounds()).Intersect(b.Bounds())
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				n++
+			}
+		}
+	}
+	return n*100 > r.Dx()*r.Dy()
 }
 
 // distinctColours counts the colours in img, stopping at limit.
