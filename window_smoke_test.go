@@ -335,3 +335,80 @@ func greenInLog(img image.Image) int {
 	}
 	return n
 }
+
+// TestWindowMemory measures the console's resident memory as a ratio
+// against a bare Fyne window (ui/testdata/baseline: a form and a 5,000-row
+// widget.List) started the same way under Xvfb: at launch, and after 300
+// sends to the local simulator with Ctrl+Enter at 20 per second. It runs
+// only with APNS_MEMORY=1 (`make memory`), and reports; it asserts nothing
+// about time or size (numbers are measured, not assumed).
+func TestWindowMemory(t *testing.T) {
+	if os.Getenv("APNS_MEMORY") != "1" {
+		t.Skip("set APNS_MEMORY=1 (make memory) to measure the window's memory")
+	}
+	dir := t.TempDir()
+	bin, base := filepath.Join(dir, "apns-console"), filepath.Join(dir, "baseline")
+	for out, pkg := range map[string]string{bin: ".", base: "./ui/testdata/baseline"} {
+		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+		}
+	}
+	display := startXvfb(t)
+	start := func(path, title string) (*exec.Cmd, string) {
+		home := t.TempDir()
+		cmd := exec.Command(path)
+		cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		t.Cleanup(func() { cmd.Process.Kill(); <-exited })
+		var win string
+		waitUntil(t, 30*time.Second, title, func() bool {
+			search := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^"+title+"$")
+			search.Env = append(os.Environ(), "DISPLAY="+display)
+			out, err := search.Output()
+			if err != nil || len(strings.Fields(string(out))) == 0 {
+				return false
+			}
+			win = strings.Fields(string(out))[0]
+			shot := capture(t, display, win)
+			return shot != nil && distinctColours(shot, 32) >= 32
+		}, exited, &stderr)
+		time.Sleep(2 * time.Second) // settle: fonts, textures, the simulator
+		return cmd, win
+	}
+	baseCmd, _ := start(base, "Baseline")
+	appCmd, win := start(bin, "APNs Console")
+	baseRSS, appRSS := residentKB(t, baseCmd.Process.Pid), residentKB(t, appCmd.Process.Pid)
+	t.Logf("at launch: console %d KB, bare window %d KB: ratio %.2f×", appRSS, baseRSS, float64(appRSS)/float64(baseRSS))
+
+	for i := 0; i < 300; i++ {
+		xdo(t, display, "key", "--window", win, "ctrl+Return")
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
+	baseRSS, appRSS = residentKB(t, baseCmd.Process.Pid), residentKB(t, appCmd.Process.Pid)
+	t.Logf("after 300 sends: console %d KB, bare window %d KB: ratio %.2f×", appRSS, baseRSS, float64(appRSS)/float64(baseRSS))
+}
+
+// residentKB reads a process's resident memory (VmRSS) in KB.
+func residentKB(t *testing.T, pid int) int {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			var kb int
+			fmt.Sscan(f[1], &kb)
+			return kb
+		}
+	}
+	t.Fatal("no VmRSS")
+	return 0
+}
