@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 )
@@ -110,6 +111,26 @@ func (p *LogPane) saveHistory() {
 	}
 	p.writeHistory()
 }
+
+// saveHistorySoon saves within a few seconds: a burst of sends writes the
+// file once.
+func (p *LogPane) saveHistorySoon() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.savePending {
+		return
+	}
+	p.savePending = true
+	time.AfterFunc(historyDelay, func() {
+		p.mu.Lock()
+		p.savePending = false
+		p.mu.Unlock()
+		p.saveHistory()
+	})
+}
+
+// historyDelay is how long saveHistorySoon waits.
+const historyDelay = 3 * time.Second
 
 // closeHistory writes the history a last time; later saves do nothing.
 func (p *LogPane) closeHistory() {

@@ -119,6 +119,7 @@ type LogPane struct {
 	history       historyStore
 	saving        sync.Mutex // held while the history is written
 	historyClosed bool       // the window closed: its last save is written
+	savePending   bool       // a save is queued (guarded by mu)
 }
 
 // NewLogPane makes an empty log pane; a is used for the clipboard and the
@@ -461,10 +462,7 @@ func (p *LogPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		r.token.Show()
 		r.env.Show()
 		r.status.SetText(orDefault(e.Status, "sending…"))
-		r.latency.SetText("")
-		if e.Latency > 0 {
-			r.latency.SetText(sender.FormatDuration(e.Latency))
-		}
+		r.latency.SetText(screenLatency(e.Latency))
 	} else {
 		r.env.Hide()
 		r.token.Hide()
@@ -474,6 +472,21 @@ func (p *LogPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.status.TextStyle.Bold = e.isSend()
 	r.status.Importance = importanceFor(e.Tone)
 	r.status.Refresh()
+}
+
+// screenLatency is a row's latency on screen in whole milliseconds: few
+// distinct strings, so few text textures for Fyne to draw and cache; the
+// story and copies keep the precise value.
+func screenLatency(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return ""
+	case d < time.Millisecond:
+		return "<1ms"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Round(time.Millisecond).Milliseconds())
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
 func eventTone(e sender.Event) tone {

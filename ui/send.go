@@ -186,7 +186,7 @@ func (c *Console) sent() {
 	c.sending = false
 	c.bar.showProgress(0, 0)
 	c.validate()
-	go c.log.saveHistory()
+	c.log.saveHistorySoon()
 }
 
 // clientFor returns the client for the job's credential and target,
