@@ -118,11 +118,6 @@ func TestWindowSmoke(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	shot = capture(t, display, win)
 	savePNG(t, filepath.Join(smokeArtifacts, "window.png"), shot)
-	if path := os.Getenv("APNS_SCREENSHOT"); path != "" {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		savePNG(t, path, shot)
-		t.Logf("screenshot written to %s", path)
-	}
 	os.WriteFile(filepath.Join(smokeArtifacts, "launch.txt"),
 		[]byte(fmt.Sprintf("mapped %v\ndrawn %v\n", mapped.Round(time.Millisecond), drawn.Round(time.Millisecond))), 0o644)
 
@@ -161,6 +156,11 @@ func TestWindowSmoke(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	shot = capture(t, display, win)
 	savePNG(t, filepath.Join(smokeArtifacts, "row-selected.png"), shot)
+	if path := os.Getenv("APNS_SCREENSHOT"); path != "" {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		savePNG(t, path, shot)
+		t.Logf("screenshot written to %s", path)
+	}
 
 	// Kind → PEM: the form shows the PEM fields instead.
 	form := image.Rect(0, 100, 540, 240)
