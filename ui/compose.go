@@ -144,7 +144,11 @@ func (c *Console) validate() {
 	_, err := c.compose()
 	if err == nil {
 		if err = c.cred.problem(); err != nil {
-			err = shownIn{err, "Credential", ""}
+			short := ""
+			if c.cred.userCredential() == nil && !c.bar.local() {
+				short = "no credential loaded"
+			}
+			err = shownIn{err, "Credential", short}
 		}
 	}
 	if err == nil && c.bar.custom() {

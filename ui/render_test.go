@@ -382,6 +382,9 @@ func TestSecondaryTextReadsInBothThemes(t *testing.T) {
 		b.showMismatch("The simulator uses its demo credential; the Certificate (.p12) you loaded is for Apple's sandbox.", sender.Sandbox)
 		w := sectionWindow(t, b.content, 360)
 		test.AssertRendersToMarkup(t, "sendbar_"+th.name+".xml", w.Canvas())
+		// The pixels too: an unselected radio's outline and the hint
+		// colours, which markup names but does not show.
+		test.AssertImageMatches(t, "sendbar_"+th.name+".png", w.Canvas().Capture())
 	}
 }
 

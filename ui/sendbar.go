@@ -76,9 +76,9 @@ func newSendBar(browseCA func(*widget.Entry)) *sendBar {
 	b.customCA.SetPlaceHolder("CA file (ca.pem from serve); empty: the system's roots")
 	b.customCA.OnChanged = func(string) { b.customChanged() }
 	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() { browseCA(b.customCA) })
-	b.customRow = container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel("Host"), nil, b.customHost),
-		container.NewBorder(nil, nil, widget.NewLabel("CA"), browse, b.customCA))
+	b.customRow = container.NewStack(widget.NewForm(
+		widget.NewFormItem("Host", b.customHost),
+		widget.NewFormItem("CA file", container.NewBorder(nil, nil, nil, browse, b.customCA))))
 	b.customRow.Hide()
 
 	// The simulator's answer to the next send, beside Send in Local.
@@ -118,7 +118,7 @@ func newSendBar(browseCA func(*widget.Entry)) *sendBar {
 	bottom := container.NewBorder(nil, b.progress, nil, right, status)
 	b.content = container.NewVBox(
 		widget.NewSeparator(),
-		b.env,
+		container.NewThemeOverride(b.env, outlineTheme{}),
 		b.customRow,
 		b.mismatchRow,
 		bottom,
