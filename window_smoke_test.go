@@ -177,6 +177,10 @@ func TestWindowSmoke(t *testing.T) {
 	}, exited, &stderr)
 	time.Sleep(200 * time.Millisecond)
 	savePNG(t, filepath.Join(smokeArtifacts, "kind-pem.png"), capture(t, display, win))
+	// A second for the preferences to settle: Fyne's file watcher reads the
+	// file back after each write, and a read racing the write at exit is
+	// logged as "Preferences load error: EOF" (Fyne's race, not the app's).
+	time.Sleep(time.Second)
 
 	// SIGTERM closes the window cleanly: exit status 0, within seconds.
 	if err := app.Process.Signal(syscall.SIGTERM); err != nil {

@@ -80,10 +80,11 @@ type Console struct {
 	split    *container.Split
 
 	// State used on the UI goroutine only.
-	sending  bool
-	sends    int
-	ready    bool
-	restored bool // preferences are applied; changes are saved from now on
+	sending     bool
+	sends       int
+	ready       bool
+	restored    bool // preferences are applied; changes are saved from now on
+	savePending bool // saveSoon has a save queued
 
 	simMu     sync.Mutex // held while the simulator starts
 	mu        sync.Mutex // guards what background goroutines touch below

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 
 	"apnsconsole/sender"
@@ -141,8 +143,29 @@ func (c *Console) save() {
 	p.SetString(prefFormat, c.format.Selected)
 }
 
-// saveSoon saves after a change (Fyne batches the writes to disk).
-func (c *Console) saveSoon() { c.save() }
+// saveSoon saves half a second after the last of a burst of changes (a
+// word typed is one write, not one per key: Fyne rewrites the whole file,
+// and its file watcher reads it back, on every change).
+func (c *Console) saveSoon() {
+	if !c.restored || c.savePending {
+		return
+	}
+	c.savePending = true
+	time.AfterFunc(saveDelay, func() {
+		c.do(func() {
+			c.savePending = false
+			c.mu.Lock()
+			closed := c.closed
+			c.mu.Unlock()
+			if !closed {
+				c.save()
+			}
+		})
+	})
+}
+
+// saveDelay is how long saveSoon waits.
+const saveDelay = 500 * time.Millisecond
 
 // changesOnly writes a preference only when its value changes. Each write
 // makes Fyne rewrite the preferences file (and its file watcher read it
