@@ -168,6 +168,11 @@ func diagnose(ts []tokenLine) (widget.Importance, string) {
 			}
 		}
 	}
+	// A long paste gets the first few problems and a count of the rest,
+	// not a label taller than the window.
+	if len(notes) > maxNotes {
+		notes = append(notes[:maxNotes], fmt.Sprintf("and %d more lines (each gets its row in the log when you send)", len(notes)-maxNotes))
+	}
 	head := fmt.Sprintf("%d tokens ✓", good)
 	switch good {
 	case 0:
@@ -177,6 +182,9 @@ func diagnose(ts []tokenLine) (widget.Importance, string) {
 	}
 	return imp, strings.Join(append([]string{head}, notes...), " · ")
 }
+
+// maxNotes is how many problem lines the diagnosis lists.
+const maxNotes = 5
 
 // valid is every token to send to, once each, in the order given.
 func (s *deviceSection) valid() []tokenLine {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,6 +111,24 @@ func TestTokensAreReadOnePerLineAndDiagnosed(t *testing.T) {
 		}
 		test.AssertRendersToMarkup(t, c.name, w.Canvas())
 	}
+	// A thousand lines, a third of them bad: every good one counted, the
+	// first problems listed and the rest counted.
+	var b strings.Builder
+	for i := range 1000 {
+		if i%3 == 1 {
+			fmt.Fprintf(&b, "bad line %d\n", i)
+		} else {
+			fmt.Fprintf(&b, "%064x\n", i)
+		}
+	}
+	s.tokens.SetText(b.String())
+	if got := len(s.valid()); got != 667 {
+		t.Errorf("%d valid tokens of 1000 lines, want 667", got)
+	}
+	if !strings.HasPrefix(s.status.Text, "667 tokens ✓ · line 2: ") || !strings.Contains(s.status.Text, "and 328 more lines") {
+		t.Errorf("diagnosis of 1000 lines: %q", s.status.Text)
+	}
+
 	// The two-line paste is two 32-byte tokens, not one of 64 bytes.
 	s.tokens.SetText(apnstest.DemoToken + "\n" + tok2[:64])
 	for _, v := range s.valid() {
