@@ -27,7 +27,10 @@ func newHistoryStore(a fyne.App) historyStore {
 	if root == nil || root.Scheme() != "file" {
 		return historyStore{}
 	}
-	return historyStore{path: filepath.Join(root.Path(), historyFile)}
+	// In a folder of its own: Fyne watches the storage root for changes to
+	// its preferences file and reloads it on any write there, which races
+	// its own writes ("Preferences load error: EOF").
+	return historyStore{path: filepath.Join(root.Path(), "history", historyFile)}
 }
 
 // load reads the saved rows; a missing or damaged file gives none.
