@@ -205,7 +205,7 @@ func (c *Console) showMismatch() {
 // showHeaders names the loaded credential and the payload's size in the
 // section headers, so they say it when collapsed.
 func (c *Console) showHeaders() {
-	titles := map[int]string{secCredential: c.cred.headline(), secPayload: c.pview.header}
+	titles := map[int]string{secCredential: c.cred.headline(), secDevice: c.dev.headline(), secPayload: c.pview.header}
 	refresh := false
 	for i, t := range titles {
 		if c.sections.Items[i].Title != t {

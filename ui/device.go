@@ -39,7 +39,6 @@ func newDeviceSection() *deviceSection {
 	s.tokens = newFormEntry("paste tokens, one per line: hex, <…> from Xcode's console, with spaces or colons", 2)
 	s.tokens.TextStyle.Monospace = true
 	s.tokens.Wrapping = fyne.TextWrapOff // a token is one line; the field scrolls sideways
-	s.tokens.Scroll = fyne.ScrollBoth
 	s.tokens.SetMinRowsVisible(3)
 	s.tokens.OnChanged = func(text string) {
 		// The field grows with the list, up to 8 lines; past that it scrolls.
@@ -181,6 +180,19 @@ func diagnose(ts []tokenLine) (widget.Importance, string) {
 		head = "1 token ✓"
 	}
 	return imp, strings.Join(append([]string{head}, notes...), " · ")
+}
+
+// headline counts the tokens for the section's header, so it still says
+// it when collapsed.
+func (s *deviceSection) headline() string {
+	good, bad := len(s.valid()), len(s.refused())
+	switch {
+	case good == 0 && bad == 0:
+		return "Device"
+	case bad == 0:
+		return "Device · " + plural(good, "token") + " ✓"
+	}
+	return fmt.Sprintf("Device · %s ✓ · %d refused", plural(good, "token"), bad)
 }
 
 // maxNotes is how many problem lines the diagnosis lists.

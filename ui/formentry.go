@@ -7,16 +7,13 @@ import (
 
 // formEntry is a multi-line entry inside a form: Tab and Shift+Tab move
 // the focus to the next and previous field, as in every other field,
-// instead of typing a tab character into the text. It wraps and grows
-// with its text rather than scrolling inside, so the mouse wheel over it
-// scrolls the form.
+// instead of typing a tab character into the text.
 type formEntry struct{ widget.Entry }
 
 func newFormEntry(placeholder string, rows int) *formEntry {
 	e := &formEntry{}
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
-	e.Scroll = fyne.ScrollNone
 	e.ExtendBaseWidget(e)
 	e.SetPlaceHolder(placeholder)
 	e.SetMinRowsVisible(rows)
