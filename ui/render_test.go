@@ -492,6 +492,24 @@ func TestLocalOutcomesAnswerTheNextSend(t *testing.T) {
 	if last := h.lastRow(); last.Status != "200 OK" {
 		t.Errorf("the send after the outcomes: %q, want 200 OK", last.Status)
 	}
+
+	// The rows as drawn: the same rows in a pane of their own, with a
+	// fixed time and no latency (the only parts that vary between runs).
+	q := &uiQueue{}
+	p := newLogPane(c.app, q.do, 0)
+	w := test.NewTempWindow(t, p.Content())
+	w.Resize(fyne.NewSize(560, 400))
+	at := time.Date(2026, 1, 31, 18, 0, 0, 0, time.UTC)
+	c.log.mu.Lock()
+	for i := 0; i < c.log.rows.len(); i++ {
+		e := *c.log.rows.at(i)
+		e.Time, e.Latency, e.Story = at, 0, nil
+		p.push(&e)
+		at = at.Add(time.Second)
+	}
+	c.log.mu.Unlock()
+	q.drain()
+	test.AssertRendersToMarkup(t, "log_outcomes.xml", w.Canvas())
 }
 
 // lastRow waits for the newest row to be finished and returns a copy.
