@@ -97,6 +97,7 @@ type Console struct {
 	clientKey clientKey
 	closed    bool
 	closeOnce sync.Once
+	release   *time.Timer // gives memory back after a burst of sends
 
 	events *eventRouter // the client's events, to the row of the send under way
 	bulk   bulkRunner   // sends a batch over one client

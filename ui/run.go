@@ -5,6 +5,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -20,6 +21,9 @@ func Run(version string) {
 	// collecting sooner keeps its resident memory near what it uses
 	// (measured by make memory), for a little CPU during bursts.
 	debug.SetGCPercent(50)
+	// Starting up (fonts, the simulator's keys and certificates) makes
+	// garbage once; give its pages back when the window has settled.
+	time.AfterFunc(2*time.Second, debug.FreeOSMemory)
 	a := app.NewWithID(AppID)
 	a.SetIcon(assets.Icon)
 	c := New(a, version)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -185,9 +186,26 @@ func (c *Console) heading(job sendJob, client sender.Sender, n *sender.Notificat
 func (c *Console) sent() {
 	c.sending = false
 	c.bar.showProgress(0, 0)
+	c.releaseSoon()
 	c.validate()
 	c.log.saveHistorySoon()
 }
+
+// releaseSoon gives the garbage of a burst of sends (TLS records, JSON,
+// rows redrawn) back to the system a second after the last send of the
+// burst, so the window's resident memory comes back down between bursts.
+func (c *Console) releaseSoon() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.release != nil {
+		c.release.Reset(releaseDelay)
+		return
+	}
+	c.release = time.AfterFunc(releaseDelay, debug.FreeOSMemory)
+}
+
+// releaseDelay is how long releaseSoon waits after the last send.
+const releaseDelay = time.Second
 
 // clientFor returns the client for the job's credential and target,
 // reusing the one from the previous send when they are the same, and
