@@ -226,6 +226,18 @@ func (p *LogPane) addToRow(e *logEntry, ev sender.Event) {
 	p.mu.Unlock()
 }
 
+// addLines adds the console's own lines to a row's story (the payload,
+// pretty-printed); text may hold several lines.
+func (p *LogPane) addLines(e *logEntry, title, text string) {
+	p.mu.Lock()
+	e.Story = append(e.Story, title)
+	for _, l := range strings.Split(text, "\n") {
+		e.Story = append(e.Story, "    "+l)
+	}
+	p.scheduleLocked()
+	p.mu.Unlock()
+}
+
 // finishRow sets the row's outcome.
 func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration) {
 	p.mu.Lock()

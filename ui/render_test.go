@@ -173,6 +173,9 @@ func TestSendToThreeTokensGivesOneRowEachOverOneConnection(t *testing.T) {
 	if handshakes != 1 {
 		t.Errorf("%d TLS handshakes for 3 tokens, want 1", handshakes)
 	}
+	if log := h.logText(); !strings.Contains(log, "payload (61 bytes):") || !strings.Contains(log, `"alert": "Hello from APNs Console"`) {
+		t.Errorf("the rows' stories lack the pretty-printed payload:\n%s", log)
+	}
 	if c.bar.progress.Visible() || c.bar.progress.Max != 3 {
 		t.Errorf("progress bar visible %v, max %v after the send; want hidden, 3", c.bar.progress.Visible(), c.bar.progress.Max)
 	}

@@ -154,6 +154,7 @@ func (c *Console) run(job sendJob) {
 		func(i int) {
 			n := job.ns[i]
 			rows[i] = c.log.beginSend(job.envName, n.Token, c.heading(job, client, n, i))
+			c.log.addLines(rows[i], fmt.Sprintf("payload (%d bytes):", len(n.Payload)), prettyJSON(n.Payload))
 			c.events.set(rows[i])
 		},
 		func(i int, r sender.Result, latency time.Duration) {
