@@ -330,7 +330,8 @@ func (p *LogPane) rebuildView() bool {
 	return len(p.view) > 0 && p.view[len(p.view)-1] != last
 }
 
-// reselect keeps the chosen row selected when the rows shown change.
+// reselect keeps the chosen row selected when the rows shown change; when
+// the filter hides it, nothing is selected and its story goes.
 func (p *LogPane) reselect() {
 	if p.selected == nil {
 		return
@@ -341,6 +342,9 @@ func (p *LogPane) reselect() {
 			return
 		}
 	}
+	p.selected = nil
+	p.list.UnselectAll()
+	p.showDetail()
 }
 
 func (p *LogPane) showDetail() {

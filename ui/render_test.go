@@ -365,6 +365,13 @@ func TestLogRowSelectedShowsItsWholeStory(t *testing.T) {
 				t.Errorf("search kept %d rows", len(p.view))
 			}
 			test.AssertRendersToMarkup(t, "log_search.xml", w.Canvas())
+			// A filter that hides the selected row unselects it: no story
+			// of a row that is not shown.
+			p.search.SetText("cdcd")
+			if p.selected != nil || strings.Contains(p.detail.Text, "Unregistered") {
+				t.Errorf("the hidden row stays selected: %q", p.detail.Text)
+			}
+			p.search.SetText("")
 		}
 	}
 }
