@@ -33,7 +33,6 @@ const (
 	toneSuccess      // accepted
 	toneFailure      // rejected or failed
 	toneWarning      // a likely mistake
-	toneDetail       // unused for rows; kept for the story's lines
 )
 
 // logEntry is one row of the log: a send to one token (time, environment,

@@ -58,19 +58,19 @@ type notificationSection struct {
 	badge        *widget.Entry
 	sound        *widget.Entry
 	topic        *widget.SelectEntry
-	topicOptions []string // the certificate's topics, offered in topic
+	topicOptions []string
+	shownType    sender.PushType // the push type the topic was last made for // the certificate's topics, offered in topic
 	pushType     *widget.Select
 	priority     *widget.Select
 	template     *widget.Button // "Start a <type> payload", shown when the push type has one
 	content      fyne.CanvasObject
 
-	changed      func()
-	useTemplate  func(payloadTemplate)
-	settingTopic bool // the topic is being set by the section, not typed
+	changed     func()
+	useTemplate func(payloadTemplate)
 }
 
 func newNotificationSection() *notificationSection {
-	s := &notificationSection{changed: func() {}, useTemplate: func(payloadTemplate) {}}
+	s := &notificationSection{changed: func() {}, useTemplate: func(payloadTemplate) {}, shownType: sender.PushAlert}
 	changed := func(string) { s.changed() }
 	entry := func(placeholder string) *widget.Entry {
 		e := widget.NewEntry()
@@ -123,20 +123,22 @@ func (s *notificationSection) selectedPushType() sender.PushType {
 	return sender.PushType(s.pushType.Selected)
 }
 
-// pushTypeChanged gives a typed topic the new push type's suffix in place
-// of the previous one (com.example.app.voip → com.example.app.push-type.
-// liveactivity), and offers the push type's starting payload.
+// pushTypeChanged gives the topic the new push type's suffix in place of
+// the previous one (com.example.app.voip → com.example.app.push-type.
+// liveactivity), unless the user typed a suffix the previous push type
+// does not use; an empty topic follows by its placeholder. It offers the
+// push type's starting payload.
 func (s *notificationSection) pushTypeChanged() {
-	pt := s.selectedPushType()
-	if t := strings.TrimSpace(s.topic.Text); t != "" {
+	pt, prev := s.selectedPushType(), s.shownType
+	s.shownType = pt
+	if t := strings.TrimSpace(s.topic.Text); t != "" && t == prev.TopicFor(bundleOf(t)) {
 		if next := pt.TopicFor(bundleOf(t)); next != t {
 			s.topic.SetText(next)
 		}
 	}
-	if t, ok := templateFor(pt); ok {
+	if _, ok := templateFor(pt); ok {
 		s.template.SetText("Start a " + string(pt) + " payload")
 		s.template.Show()
-		_ = t
 	} else {
 		s.template.Hide()
 	}

@@ -282,6 +282,15 @@ func TestPushTypeAdjustsTheTopicAndOffersAPayload(t *testing.T) {
 			t.Errorf("push type %s: topic %q, want %q", want.pt, c.note.topic.Text, want.topic)
 		}
 	}
+	// A suffix the user typed, which the push type does not use, stays.
+	c.note.topic.SetText("com.example.demo.voip")
+	c.note.pushType.SetSelected(string(sender.PushLiveActivity))
+	if c.note.topic.Text != "com.example.demo.voip" {
+		t.Errorf("typed topic became %q, want it kept", c.note.topic.Text)
+	}
+	c.note.pushType.SetSelected(string(sender.PushAlert))
+	c.note.topic.SetText("com.example.demo")
+
 	// An empty topic follows too: its placeholder is the default.
 	c.note.topic.SetText("")
 	c.note.pushType.SetSelected(string(sender.PushBackground))
