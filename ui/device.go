@@ -41,8 +41,9 @@ func newDeviceSection() *deviceSection {
 	s.tokens.Wrapping = fyne.TextWrapOff // a token is one line; the field scrolls sideways
 	s.tokens.SetMinRowsVisible(3)
 	s.tokens.OnChanged = func(text string) {
-		// The field grows with the list, up to 8 lines; past that it scrolls.
-		if rows := min(max(strings.Count(text, "\n")+1, 3), 8); rows != s.rows {
+		// The field grows with the list, up to 8 lines, with a line to
+		// spare for the sideways scroll bar; past that it scrolls.
+		if rows := min(max(strings.Count(text, "\n")+2, 3), 8); rows != s.rows {
 			s.rows = rows
 			s.tokens.SetMinRowsVisible(rows)
 		}
