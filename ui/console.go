@@ -1,7 +1,13 @@
-// Package ui is the console window: pick a credential, paste a token, type
-// the alert, choose the environment, send, and read the log. It talks to
+// Package ui is the console window: pick a credential, paste tokens, type
+// the alert, choose where it goes, send, and read the log. It talks to
 // package sender only (and starts sender/apnstest's simulator for the Local
 // environment); it never touches the network itself.
+//
+// Each section of the form is its own small type in its own file
+// (credentialSection, deviceSection, notificationSection,
+// advancedSection, payloadView, sendBar, LogPane) with its widgets and
+// its validation; it tells the Console what changed through a callback,
+// and the Console wires them.
 package ui
 
 import (
@@ -14,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,14 +44,14 @@ var (
 	MinimumSize = fyne.NewSize(800, 600)
 )
 
-// Environment choices, in the order shown.
+// Section indexes in the accordion.
 const (
-	envSandbox    = "Sandbox"
-	envProduction = "Production"
-	envLocal      = "Local simulator"
+	secCredential = iota
+	secDevice
+	secNotification
+	secAdvanced
+	secPayload
 )
-
-var envChoices = []string{envSandbox, envProduction, envLocal}
 
 // Console is the console window. Make it with New; everything it shows is
 // built from the fyne.App it is given, so tests drive it with
@@ -59,68 +66,25 @@ type Console struct {
 	cancel  context.CancelFunc
 	do      func(func()) // hands work from background goroutines to the UI goroutine: fyne.Do
 
-	log *LogPane
+	log   *LogPane
+	cred  *credentialSection
+	dev   *deviceSection
+	note  *notificationSection
+	adv   *advancedSection
+	pview *payloadView
+	bar   *sendBar
 
-	// Credential section.
-	kind        *widget.Select
-	credForm    *widget.Form
-	p12Path     *widget.Entry
-	p12Password *widget.Entry
-	certPath    *widget.Entry
-	keyPath     *widget.Entry
-	keyPassword *widget.Entry
-	p8Path      *widget.Entry
-	keyID       *widget.Entry
-	teamID      *widget.Entry
-	loadBtn     *widget.Button
-	credIcon    *widget.Icon
-	credSummary *widget.Label
-	credWarning *widget.Label
-	localNote   *widget.Label
-
-	// Device section.
-	token       *widget.Entry
-	tokenStatus *widget.Label
-
-	// Notification section.
-	body         *widget.Entry
-	title        *widget.Entry
-	subtitle     *widget.Entry
-	badge        *widget.Entry
-	sound        *widget.Entry
-	topic        *widget.SelectEntry
-	topicOptions []string // the certificate's topics, offered in topic
-	pushType     *widget.Select
-	priority     *widget.Select
-
-	// Advanced section.
-	expiration     *widget.Entry
-	expirationHint *widget.Label
-	collapseID     *widget.Entry
-	apnsID         *widget.Entry
-	custom         *widget.Entry
-	payloadStatus  *widget.Label
-	sections       *widget.Accordion
-
-	// Send bar.
-	env      *widget.RadioGroup
 	protocol *widget.RadioGroup // HTTP/2 or the legacy binary protocol
 	format   *widget.Select     // the binary format
-	target   *widget.Label
-	problem  *widget.Label
-	sendBtn  *widget.Button
-	activity *widget.Activity
+	sections *widget.Accordion
 	split    *container.Split
 
 	// State used on the UI goroutine only.
-	creds    map[credential.Kind]*credential.Credential // loaded by the user, per kind
-	credErrs map[credential.Kind]string                 // why the last load of a kind failed
-	loading  map[credential.Kind]int                    // generation of the load in flight
-	loadGen  int
-	sending  bool
-	sends    int
-	ready    bool
-	restored bool // preferences are applied; changes are saved from now on
+	sending     bool
+	sends       int
+	ready       bool
+	restored    bool // preferences are applied; changes are saved from now on
+	savePending bool // saveSoon has a save queued
 
 	simMu     sync.Mutex // held while the simulator starts
 	mu        sync.Mutex // guards what background goroutines touch below
@@ -133,6 +97,10 @@ type Console struct {
 	clientKey clientKey
 	closed    bool
 	closeOnce sync.Once
+	release   *time.Timer // gives memory back after a burst of sends
+
+	events *eventRouter // the client's events, to the row of the send under way
+	bulk   bulkRunner   // sends a batch over one client
 }
 
 // Option adjusts a Console made by New.
@@ -146,15 +114,13 @@ func WithClock(now func() time.Time) Option { return func(c *Console) { c.now = 
 // Window().ShowAndRun(), or Show). Preferences come from a.Preferences().
 func New(a fyne.App, version string, opts ...Option) *Console {
 	c := &Console{
-		app:      a,
-		version:  version,
-		prefs:    a.Preferences(),
-		now:      time.Now,
-		do:       fyne.Do,
-		creds:    map[credential.Kind]*credential.Credential{},
-		credErrs: map[credential.Kind]string{},
-		loading:  map[credential.Kind]int{},
-		demo:     map[credential.Kind]*credential.Credential{},
+		app:     a,
+		version: version,
+		prefs:   a.Preferences(),
+		now:     time.Now,
+		do:      fyne.Do,
+		demo:    map[credential.Kind]*credential.Credential{},
+		bulk:    sequentialBulk{},
 	}
 	for _, o := range opts {
 		o(c)
@@ -162,15 +128,17 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.win = a.NewWindow(WindowTitle)
 	c.log = newLogPane(a, c.do, refreshDelay)
+	c.events = &eventRouter{log: c.log}
 	c.win.SetContent(c.buildUI())
 	c.win.SetMainMenu(c.buildMenu())
 	c.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.Drop(uris) })
 	c.win.SetOnClosed(c.Close)
 	c.win.Resize(DefaultSize)
+	c.log.loadHistory()
 	c.restore()
-	// The token is what people paste first; it also makes Ctrl/Cmd+Enter
+	// The tokens are what people paste first; it also makes Ctrl/Cmd+Enter
 	// start from a text field, which the menu shortcut handles.
-	c.win.Canvas().Focus(c.token)
+	c.win.Canvas().Focus(c.dev.tokens)
 	return c
 }
 
@@ -181,60 +149,56 @@ func (c *Console) Window() fyne.Window { return c.win }
 func (c *Console) Log() *LogPane { return c.log }
 
 func (c *Console) buildUI() fyne.CanvasObject {
+	c.cred = newCredentialSection(c.win, c.prefs, c.now, c.do)
+	c.cred.local = func() bool { return c.bar != nil && c.bar.local() }
+	c.cred.demo = func(k credential.Kind) *credential.Credential {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.demo[k]
+	}
+	c.cred.simOK = func() error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.simErr
+	}
+	c.cred.changed = c.credentialChanged
+	c.cred.loadedByUser = func(cred *credential.Credential) {
+		c.log.Add(sender.EventInfo, toneNormal, "Loaded "+cred.Kind.String()+": "+cred.Summary(c.now()))
+	}
+
+	c.dev = newDeviceSection()
+	c.dev.changed = c.changed
+	c.note = newNotificationSection()
+	c.note.changed = c.changed
+	c.note.useTemplate = c.useTemplate
+	c.adv = newAdvancedSection()
+	c.adv.changed = c.changed
+	c.pview = newPayloadView()
+
+	c.adv.form.Append("Protocol", c.buildProtocol())
+	c.bar = newSendBar(c.browseCA)
+	c.bar.envChanged = c.environmentChanged
+	c.bar.customChanged = func() { c.dropClient(); c.changed() }
+	c.bar.send = c.Send
+
 	c.sections = widget.NewAccordion(
-		widget.NewAccordionItem("Credential", c.buildCredential()),
-		widget.NewAccordionItem("Device", c.buildDevice()),
-		widget.NewAccordionItem("Notification", c.buildNotification()),
-		widget.NewAccordionItem("Advanced", c.buildAdvanced()),
+		widget.NewAccordionItem("Credential", c.cred.content),
+		widget.NewAccordionItem("Device", c.dev.content),
+		widget.NewAccordionItem("Notification", c.note.content),
+		widget.NewAccordionItem("Advanced", c.adv.content),
+		widget.NewAccordionItem("Payload", c.pview.content),
 	)
 	c.sections.MultiOpen = true
-	c.sections.Open(0)
-	c.sections.Open(1)
-	c.sections.Open(2)
+	c.sections.Open(secCredential)
+	c.sections.Open(secDevice)
+	c.sections.Open(secNotification)
 
 	// Room on the right for the scroll bar, which floats over the content.
 	inset := container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Size(theme.SizeNameScrollBar)+2), c.sections)
-	form := container.NewBorder(nil, c.buildSendBar(), nil, nil, container.NewVScroll(inset))
+	form := container.NewBorder(nil, c.bar.content, nil, nil, container.NewVScroll(inset))
 	c.split = container.NewHSplit(form, c.log.Content())
 	c.split.Offset = 0.5
 	return c.split
-}
-
-// buildSendBar is the bottom of the form: environment (and, with the
-// binary protocol, the protocol choice next to it), what is wrong if
-// anything, where the send goes, and Send.
-func (c *Console) buildSendBar() fyne.CanvasObject {
-	c.env = widget.NewRadioGroup(envChoices, func(string) { c.environmentChanged() })
-	c.env.Horizontal = true
-	c.env.Required = true
-
-	c.problem = widget.NewLabel("")
-	c.problem.Wrapping = fyne.TextWrapWord
-	c.problem.Importance = widget.DangerImportance
-	c.problem.Hide()
-
-	c.target = widget.NewLabel("")
-	c.target.Importance = widget.LowImportance
-	c.target.Truncation = fyne.TextTruncateEllipsis
-
-	c.activity = widget.NewActivity()
-	c.activity.Hide()
-	c.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.Send)
-	c.sendBtn.Importance = widget.HighImportance
-
-	return container.NewVBox(
-		widget.NewSeparator(),
-		c.connectionControls(),
-		c.problem,
-		container.NewBorder(nil, nil, nil, container.NewHBox(c.activity, c.sendBtn), c.target),
-	)
-}
-
-// connectionControls says where and how a send goes: the environment,
-// and under it the protocol (HTTP/2 or the legacy binary API), so the form
-// stays within 800 px.
-func (c *Console) connectionControls() fyne.CanvasObject {
-	return container.NewVBox(c.env, c.buildProtocol())
 }
 
 // sendShortcut is Ctrl+Enter (Cmd+Enter on macOS). It is a main-menu
@@ -245,12 +209,12 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 	send := fyne.NewMenuItem("Send", c.Send)
 	send.Shortcut = sendShortcut
 	send.Icon = theme.MailSendIcon()
-	open := fyne.NewMenuItem("Open Credential File…", c.browseMain)
+	open := fyne.NewMenuItem("Open Credential File…", c.cred.browseMain)
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
 	open.Icon = theme.FolderOpenIcon()
 	copyAll := fyne.NewMenuItem("Copy All", c.log.CopyAll)
 	copyAll.Icon = theme.ContentCopyIcon()
-	clear := fyne.NewMenuItem("Clear", c.log.Clear)
+	clear := fyne.NewMenuItem("Clear History", c.log.Clear)
 	clear.Icon = theme.DeleteIcon()
 	about := fyne.NewMenuItem("About APNs Console", c.showAbout)
 	about.Icon = theme.InfoIcon()
@@ -261,17 +225,48 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 	)
 }
 
+// showAbout shows the About box; Esc and Return close it.
 func (c *Console) showAbout() {
-	dialog.ShowInformation("About APNs Console",
+	d := dialog.NewInformation("About APNs Console",
 		"APNs Console "+c.version+"\n\nSends Apple push notifications over HTTP/2 and shows every step.\n"+
 			"Local simulator: a faithful APNs on 127.0.0.1, for trying things without Apple.", c.win)
+	d.Show()
+	canvas := c.win.Canvas()
+	previous := canvas.OnTypedKey()
+	canvas.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
+			d.Hide()
+		default:
+			if previous != nil {
+				previous(k)
+			}
+		}
+	})
+	d.SetOnClosed(func() { canvas.SetOnTypedKey(previous) })
 }
 
-// Close saves the preferences and closes the connection and the local
-// simulator. The window calls it when it closes; it may be called again.
+// browseCA picks the custom target's CA file.
+func (c *Console) browseCA(e *widget.Entry) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		e.SetText(r.URI().Path())
+		r.Close()
+	}, c.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pem", ".crt", ".cer"}))
+	d.SetView(dialog.ListView)
+	d.Show()
+}
+
+// Close saves the preferences and the history, and closes the connection
+// and the local simulator. The window calls it when it closes; it may be
+// called again.
 func (c *Console) Close() {
 	c.closeOnce.Do(func() {
 		c.save()
+		c.log.closeHistory()
 		c.cancel()
 		c.mu.Lock()
 		c.closed = true
@@ -291,33 +286,25 @@ func (c *Console) Close() {
 }
 
 // environment is the chosen environment.
-func (c *Console) environment() sender.Environment {
-	switch c.env.Selected {
-	case envProduction:
-		return sender.Production
-	case envLocal:
-		return sender.Local
-	}
-	return sender.Sandbox
+func (c *Console) environment() sender.Environment { return c.bar.environment() }
+
+// changed runs after any change in a section: validate and save.
+func (c *Console) changed() {
+	c.validate()
+	c.saveSoon()
 }
 
-func envChoice(e sender.Environment) string {
-	switch e {
-	case sender.Production:
-		return envProduction
-	case sender.Local:
-		return envLocal
-	}
-	return envSandbox
-}
-
-func (c *Console) setEnvironment(e sender.Environment) {
-	c.env.SetSelected(envChoice(e))
+// credentialChanged runs when the credential or its kind changed: the
+// connection made with the previous one goes.
+func (c *Console) credentialChanged() {
+	c.dropClient()
+	c.refreshTopics()
+	c.changed()
 }
 
 func (c *Console) environmentChanged() {
 	c.dropClient()
-	if c.environment() == sender.Local {
+	if c.bar.local() {
 		c.startSimulator()
 		if c.binary() {
 			c.startGateway()
@@ -325,7 +312,16 @@ func (c *Console) environmentChanged() {
 	} else if c.binary() && c.restored {
 		c.log.Add(sender.EventWarning, toneWarning, legacy.RetiredNotice)
 	}
-	c.showCredential()
-	c.validate()
-	c.saveSoon()
+	c.cred.show()
+	c.refreshTopics()
+	c.changed()
+}
+
+// useTemplate starts the payload of a push type: custom JSON in Advanced
+// (opened to show it), alert fields and priority in Notification.
+func (c *Console) useTemplate(t payloadTemplate) {
+	c.note.apply(t)
+	c.adv.custom.SetText(t.custom)
+	c.sections.Open(secPayload)
+	c.changed()
 }

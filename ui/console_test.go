@@ -57,7 +57,7 @@ type harness struct {
 // local simulator is selected with its demo credential and token.
 func newHarness(t testing.TB) *harness {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := newTestApp(t)
 	q := &uiQueue{}
 	c := New(a, "test", func(c *Console) { c.do = q.do })
 	t.Cleanup(c.Close)
@@ -94,7 +94,7 @@ func (h *harness) simulator() *apnstest.Server {
 			h.t.Fatalf("simulator: %v", h.c.simErr)
 		}
 		sim = h.c.sim
-		return sim != nil && !h.c.sendBtn.Disabled()
+		return sim != nil && !h.c.bar.sendBtn.Disabled()
 	})
 	return sim
 }
@@ -126,7 +126,7 @@ func (h *harness) typeInto(e interface {
 // sendAndWait presses Send and waits for the send to finish.
 func (h *harness) sendAndWait() {
 	h.t.Helper()
-	test.Tap(h.c.sendBtn)
+	test.Tap(h.c.bar.sendBtn)
 	h.waitFor("the send to finish", func() bool { return !h.c.sending })
 }
 
@@ -149,17 +149,17 @@ func TestFirstLaunchIsReadyToSendToTheSimulator(t *testing.T) {
 	if c.Window().Title() != "APNs Console" {
 		t.Errorf("title = %q", c.Window().Title())
 	}
-	if c.env.Selected != envLocal {
-		t.Errorf("environment = %q, want %q on a first launch", c.env.Selected, envLocal)
+	if c.bar.env.Selected != envLocal {
+		t.Errorf("environment = %q, want %q on a first launch", c.bar.env.Selected, envLocal)
 	}
-	if c.token.Text != apnstest.DemoToken {
-		t.Errorf("token = %q, want the demo token", c.token.Text)
+	if c.dev.tokens.Text != apnstest.DemoToken {
+		t.Errorf("token = %q, want the demo token", c.dev.tokens.Text)
 	}
-	if !strings.Contains(c.credSummary.Text, "Simulator demo") || !strings.Contains(c.credSummary.Text, apnstest.DemoBundleID) {
-		t.Errorf("credential summary = %q, want the simulator's demo certificate", c.credSummary.Text)
+	if !strings.Contains(c.cred.summary.Text, "Simulator demo") || !strings.Contains(c.cred.summary.Text, apnstest.DemoBundleID) {
+		t.Errorf("credential summary = %q, want the simulator's demo certificate", c.cred.summary.Text)
 	}
-	if !strings.Contains(c.target.Text, "127.0.0.1:") {
-		t.Errorf("target = %q, want the simulator's address", c.target.Text)
+	if !strings.Contains(c.bar.target.Text(), "127.0.0.1:") {
+		t.Errorf("target = %q, want the simulator's address", c.bar.target.Text())
 	}
 	if c.sections.Items[3].Open {
 		t.Error("Advanced is open on launch, want it collapsed")
@@ -171,35 +171,35 @@ func TestTokenFieldSaysWhatItUnderstood(t *testing.T) {
 	h.simulator()
 	c := h.c
 
-	h.typeInto(c.token, "<740f4707 bebcf74f 9b7c25d4 8e335894 5f6aa01d a5ddb387 462c7eaf 61bb78ad>")
-	if want := "32-byte token ✓ · cleaned to " + apnstest.DemoToken; c.tokenStatus.Text != want {
-		t.Errorf("token status = %q, want %q", c.tokenStatus.Text, want)
+	h.typeInto(c.dev.tokens, "<740f4707 bebcf74f 9b7c25d4 8e335894 5f6aa01d a5ddb387 462c7eaf 61bb78ad>")
+	if want := "32-byte token ✓ · cleaned to " + apnstest.DemoToken; c.dev.status.Text != want {
+		t.Errorf("token status = %q, want %q", c.dev.status.Text, want)
 	}
-	if c.sendBtn.Disabled() {
-		t.Errorf("Send is disabled for a good token: %s", c.problem.Text)
+	if c.bar.sendBtn.Disabled() {
+		t.Errorf("Send is disabled for a good token: %s", c.bar.problem.Text)
 	}
 
 	// iOS 13's description elides the middle bytes: refused, with the fix.
-	h.typeInto(c.token, "{length = 32, bytes = 0x740f4707 bebcf74f 9b7c25d4 ... 462c7eaf 61bb78ad }")
-	_, err := sender.ParseToken(c.token.Text)
+	h.typeInto(c.dev.tokens, "{length = 32, bytes = 0x740f4707 bebcf74f 9b7c25d4 ... 462c7eaf 61bb78ad }")
+	_, err := sender.ParseToken(c.dev.tokens.Text)
 	if err == nil {
 		t.Fatal("the sender accepts an elided token; this test needs one it refuses")
 	}
-	if c.tokenStatus.Text != err.Error() {
-		t.Errorf("token status = %q, want the sender's explanation %q", c.tokenStatus.Text, err.Error())
+	if c.dev.status.Text != err.Error() {
+		t.Errorf("token status = %q, want the sender's explanation %q", c.dev.status.Text, err.Error())
 	}
-	if !c.sendBtn.Disabled() {
+	if !c.bar.sendBtn.Disabled() {
 		t.Error("Send is enabled with a token that can't be used")
 	}
-	if !c.problem.Visible() || !strings.Contains(c.problem.Text, "Device token") {
-		t.Errorf("reason next to Send = %q (visible %v), want the token problem", c.problem.Text, c.problem.Visible())
+	if !strings.Contains(c.bar.problem.Text, "device token") || !strings.Contains(c.bar.problem.Text, "(see Device)") {
+		t.Errorf("reason next to Send = %q, want the token problem in short", c.bar.problem.Text)
 	}
 
-	h.typeInto(c.token, strings.Repeat("ab", 80))
-	if !strings.HasPrefix(c.tokenStatus.Text, "80-byte token ⚠") || !strings.Contains(c.tokenStatus.Text, "Simulator") {
-		t.Errorf("token status for 80 bytes = %q, want the Simulator-token warning", c.tokenStatus.Text)
+	h.typeInto(c.dev.tokens, strings.Repeat("ab", 80))
+	if !strings.HasPrefix(c.dev.status.Text, "80-byte token ⚠") || !strings.Contains(c.dev.status.Text, "Simulator") {
+		t.Errorf("token status for 80 bytes = %q, want the Simulator-token warning", c.dev.status.Text)
 	}
-	if c.sendBtn.Disabled() {
+	if c.bar.sendBtn.Disabled() {
 		t.Error("Send is disabled for an 80-byte token, which is legal")
 	}
 }
@@ -211,63 +211,71 @@ func TestLoadsCertificateAndTokenKeyAndShowsTheSummary(t *testing.T) {
 	dir, _ := demoFiles(t)
 
 	// A .p12 with the wrong password: the error names the cause.
-	c.kind.SetSelected(kindP12Choice)
-	c.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
-	h.typeInto(c.p12Password, "wrong")
-	test.Tap(c.loadBtn)
-	h.waitFor("the wrong-password error", func() bool { return c.credErrs[credential.KindP12] != "" })
-	if !strings.Contains(strings.ToLower(c.credSummary.Text), "password") {
-		t.Errorf("summary after a wrong password = %q, want it to name the password", c.credSummary.Text)
+	c.cred.kind.SetSelected(kindP12Choice)
+	c.cred.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
+	h.typeInto(c.cred.p12Password, "wrong")
+	test.Tap(c.cred.loadBtn)
+	h.waitFor("the wrong-password error", func() bool { return c.cred.errs[credential.KindP12] != "" })
+	if !strings.Contains(strings.ToLower(c.cred.summary.Text), "password") {
+		t.Errorf("summary after a wrong password = %q, want it to name the password", c.cred.summary.Text)
 	}
 
-	// The right password: loaded, and the console leaves the simulator
-	// for the environment the certificate is for.
-	h.typeInto(c.p12Password, apnstest.DemoP12Password)
-	test.Tap(c.loadBtn)
-	h.waitFor("the .p12 to load", func() bool { return c.creds[credential.KindP12] != nil })
-	if c.env.Selected != envSandbox {
-		t.Errorf("environment after loading a sandbox+production certificate = %q, want %q", c.env.Selected, envSandbox)
+	// The right password: loaded. The environment stays the user's
+	// choice (Local); next to Send, a one-click switch to the one the
+	// certificate is for.
+	h.typeInto(c.cred.p12Password, apnstest.DemoP12Password)
+	test.Tap(c.cred.loadBtn)
+	h.waitFor("the .p12 to load", func() bool { return c.cred.creds[credential.KindP12] != nil })
+	if c.bar.env.Selected != envLocal {
+		t.Errorf("environment after loading a certificate = %q, want it left at %q", c.bar.env.Selected, envLocal)
+	}
+	if !c.bar.mismatchRow.Visible() || c.bar.switchBtn.Text != "Switch to "+envSandbox {
+		t.Errorf("mismatch row visible %v, button %q; want a switch to Sandbox", c.bar.mismatchRow.Visible(), c.bar.switchBtn.Text)
+	}
+	test.Tap(c.bar.switchBtn)
+	if c.bar.env.Selected != envSandbox || c.bar.mismatchRow.Visible() {
+		t.Errorf("after the switch: environment %q, mismatch visible %v", c.bar.env.Selected, c.bar.mismatchRow.Visible())
 	}
 	for _, want := range []string{apnstest.DemoBundleID, "3 topics", "sandbox + production", "expires "} {
-		if !strings.Contains(c.credSummary.Text, want) {
-			t.Errorf("summary = %q, want %q in it", c.credSummary.Text, want)
+		if !strings.Contains(c.cred.summary.Text, want) {
+			t.Errorf("summary = %q, want %q in it", c.cred.summary.Text, want)
 		}
 	}
-	if got := c.topicOptions; len(got) != 3 || got[0] != apnstest.DemoBundleID {
+	if got := c.note.topicOptions; len(got) != 3 || got[0] != apnstest.DemoBundleID {
 		t.Errorf("topic choices = %q, want the certificate's 3 topics", got)
 	}
-	if !strings.Contains(c.target.Text, "api.sandbox.push.apple.com:443") {
-		t.Errorf("target = %q, want Apple's sandbox host", c.target.Text)
+	if !strings.Contains(c.bar.target.Text(), "api.sandbox.push.apple.com:443") {
+		t.Errorf("target = %q, want Apple's sandbox host", c.bar.target.Text())
 	}
 
 	// The .p8: dropped onto the window, the Key ID comes from its name.
 	c.Drop([]fyne.URI{storage.NewFileURI(filepath.Join(dir, apnstest.FileDemoP8))})
-	if c.kind.Selected != kindP8Choice || c.keyID.Text != apnstest.DemoKeyID {
-		t.Fatalf("after dropping the .p8: kind %q, Key ID %q; want %q and %q", c.kind.Selected, c.keyID.Text, kindP8Choice, apnstest.DemoKeyID)
+	if c.cred.kind.Selected != kindP8Choice || c.cred.keyID.Text != apnstest.DemoKeyID {
+		t.Fatalf("after dropping the .p8: kind %q, Key ID %q; want %q and %q", c.cred.kind.Selected, c.cred.keyID.Text, kindP8Choice, apnstest.DemoKeyID)
 	}
-	h.waitFor("the Team ID error", func() bool { return c.credErrs[credential.KindP8] != "" })
-	if !strings.Contains(c.credSummary.Text, "Team ID") {
-		t.Errorf("summary without a Team ID = %q, want it to ask for the Team ID", c.credSummary.Text)
+	h.waitFor("the Team ID error", func() bool { return c.cred.errs[credential.KindP8] != "" })
+	if !strings.Contains(c.cred.summary.Text, "Team ID") {
+		t.Errorf("summary without a Team ID = %q, want it to ask for the Team ID", c.cred.summary.Text)
 	}
-	h.typeInto(c.teamID, apnstest.DemoTeamID)
-	test.Tap(c.loadBtn)
-	h.waitFor("the .p8 to load", func() bool { return c.creds[credential.KindP8] != nil })
-	if want := "Token key " + apnstest.DemoKeyID + " · team " + apnstest.DemoTeamID; !strings.HasPrefix(c.credSummary.Text, want) {
-		t.Errorf("summary = %q, want it to start with %q", c.credSummary.Text, want)
+	h.typeInto(c.cred.teamID, apnstest.DemoTeamID)
+	test.Tap(c.cred.loadBtn)
+	h.waitFor("the .p8 to load", func() bool { return c.cred.creds[credential.KindP8] != nil })
+	if want := "Token key " + apnstest.DemoKeyID + " · team " + apnstest.DemoTeamID; !strings.HasPrefix(c.cred.summary.Text, want) {
+		t.Errorf("summary = %q, want it to start with %q", c.cred.summary.Text, want)
 	}
 	// A token key has no default topic: Send says so until one is typed.
-	if !c.sendBtn.Disabled() || !strings.Contains(c.problem.Text, "topic") {
-		t.Errorf("with a .p8 and no topic: Send disabled %v, reason %q; want disabled asking for a topic", c.sendBtn.Disabled(), c.problem.Text)
+	if !c.bar.sendBtn.Disabled() || !strings.Contains(c.bar.problem.Text, "topic") {
+		t.Errorf("with a .p8 and no topic: Send disabled %v, reason %q; want disabled asking for a topic", c.bar.sendBtn.Disabled(), c.bar.problem.Text)
 	}
-	h.typeInto(c.topic, apnstest.DemoBundleID)
-	if c.sendBtn.Disabled() {
-		t.Errorf("Send is disabled with a .p8 and a topic: %s", c.problem.Text)
+	h.typeInto(c.note.topic, apnstest.DemoBundleID)
+	if c.bar.sendBtn.Disabled() {
+		t.Errorf("Send is disabled with a .p8 and a topic: %s", c.bar.problem.Text)
 	}
 
 	// Switching back to the certificate shows its summary again.
-	c.kind.SetSelected(kindP12Choice)
-	if !strings.Contains(c.credSummary.Text, apnstest.DemoBundleID) {
-		t.Errorf("summary back on the .p12 = %q", c.credSummary.Text)
+	c.cred.kind.SetSelected(kindP12Choice)
+	if !strings.Contains(c.cred.summary.Text, apnstest.DemoBundleID) {
+		t.Errorf("summary back on the .p12 = %q", c.cred.summary.Text)
 	}
 }
 
@@ -276,14 +284,14 @@ func TestSendToSimulatorLogsTheRoundTrip(t *testing.T) {
 	sim := h.simulator()
 	c := h.c
 
-	test.Tap(c.sendBtn)
-	if c.sendBtn.Text != "Sending…" || !c.sendBtn.Disabled() || !c.activity.Visible() {
-		t.Errorf("while sending: button %q disabled %v, activity visible %v; want Sending…, disabled, visible",
-			c.sendBtn.Text, c.sendBtn.Disabled(), c.activity.Visible())
+	test.Tap(c.bar.sendBtn)
+	if c.bar.sendBtn.Text != "Sending…" || !c.bar.sendBtn.Disabled() {
+		t.Errorf("while sending: button %q disabled %v; want Sending…, disabled",
+			c.bar.sendBtn.Text, c.bar.sendBtn.Disabled())
 	}
 	h.waitFor("the send to finish", func() bool { return !c.sending })
-	if c.sendBtn.Text != "Send" || c.sendBtn.Disabled() {
-		t.Errorf("after the send: button %q disabled %v", c.sendBtn.Text, c.sendBtn.Disabled())
+	if c.bar.sendBtn.Text != "Send" || c.bar.sendBtn.Disabled() {
+		t.Errorf("after the send: button %q disabled %v", c.bar.sendBtn.Text, c.bar.sendBtn.Disabled())
 	}
 	accepted := sim.Accepted()
 	if len(accepted) != 1 {
@@ -336,24 +344,24 @@ func TestRejectedSendShowsTheReasonAndItsExplanation(t *testing.T) {
 	h.waitForLog("410 Unregistered", reason.Description, reason.Hint, since.Format(time.RFC3339))
 	var failure bool
 	h.c.log.mu.Lock()
-	for i := 0; i < h.c.log.lines.len(); i++ {
-		l := h.c.log.lines.at(i)
-		if strings.Contains(l.Text, "410 Unregistered") {
-			failure = l.Tone == toneFailure
+	for i := 0; i < h.c.log.rows.len(); i++ {
+		e := h.c.log.rows.at(i)
+		if e.Status == "410 Unregistered" {
+			failure = e.Tone == toneFailure
 		}
 	}
 	h.c.log.mu.Unlock()
 	if !failure {
-		t.Error("the 410 line is not shown as a failure")
+		t.Error("the 410 row is not shown as a failure")
 	}
 }
 
 func TestTokenKeySendsToSimulatorWithItsDemoKey(t *testing.T) {
 	h := newHarness(t)
 	sim := h.simulator()
-	h.c.kind.SetSelected(kindP8Choice)
-	if !strings.Contains(h.c.credSummary.Text, "Token key "+apnstest.DemoKeyID) {
-		t.Errorf("summary = %q, want the simulator's demo key", h.c.credSummary.Text)
+	h.c.cred.kind.SetSelected(kindP8Choice)
+	if !strings.Contains(h.c.cred.summary.Text, "Token key "+apnstest.DemoKeyID) {
+		t.Errorf("summary = %q, want the simulator's demo key", h.c.cred.summary.Text)
 	}
 	h.sendAndWait()
 	h.waitForLog("200 OK", "authorization: bearer <provider token, not shown>")
@@ -368,15 +376,15 @@ func TestInvalidCustomPayloadDisablesSendWithTheReason(t *testing.T) {
 	c := h.c
 	c.sections.Open(3)
 
-	h.typeInto(c.custom, `{"aps": {"category": "MESSAGE"}, "chat-id": `)
-	if !c.sendBtn.Disabled() {
+	h.typeInto(c.adv.custom, `{"aps": {"category": "MESSAGE"}, "chat-id": `)
+	if !c.bar.sendBtn.Disabled() {
 		t.Error("Send is enabled with invalid custom JSON")
 	}
-	if !c.problem.Visible() || !strings.HasPrefix(c.problem.Text, "Payload: ") {
-		t.Errorf("reason next to Send = %q (visible %v), want the payload problem", c.problem.Text, c.problem.Visible())
+	if c.bar.problem.Text != "Send is off: the payload is not valid (see Payload)" {
+		t.Errorf("reason next to Send = %q, want the payload problem", c.bar.problem.Text)
 	}
-	if !strings.HasPrefix(c.payloadStatus.Text, "✗") {
-		t.Errorf("payload status = %q, want it marked invalid", c.payloadStatus.Text)
+	if !strings.HasPrefix(c.pview.status.Text, "✗") {
+		t.Errorf("payload status = %q, want it marked invalid", c.pview.status.Text)
 	}
 	// Send does nothing while the form is invalid (the shortcut included).
 	c.Send()
@@ -384,31 +392,31 @@ func TestInvalidCustomPayloadDisablesSendWithTheReason(t *testing.T) {
 		t.Fatal("Send started with an invalid payload")
 	}
 
-	h.typeInto(c.custom, `{"aps": {"category": "MESSAGE"}, "chat-id": 42}`)
-	if c.sendBtn.Disabled() {
-		t.Errorf("Send is disabled with valid custom JSON: %s", c.problem.Text)
+	h.typeInto(c.adv.custom, `{"aps": {"category": "MESSAGE"}, "chat-id": 42}`)
+	if c.bar.sendBtn.Disabled() {
+		t.Errorf("Send is disabled with valid custom JSON: %s", c.bar.problem.Text)
 	}
 	p, err := c.payload()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf("✓ valid · %d / 4096 bytes", len(p)); c.payloadStatus.Text != want {
-		t.Errorf("payload status = %q, want %q", c.payloadStatus.Text, want)
+	if want := fmt.Sprintf("✓ valid · %d / 4096 bytes", len(p)); c.pview.status.Text != want {
+		t.Errorf("payload status = %q, want %q", c.pview.status.Text, want)
 	}
 
 	// Too large for an alert, small enough for VoIP (5120 bytes).
-	c.custom.SetText(`{"blob": "` + strings.Repeat("x", 4500) + `"}`)
-	if !c.sendBtn.Disabled() || !strings.Contains(c.payloadStatus.Text, "/ 4096 bytes") {
-		t.Errorf("4.5 KB alert: Send disabled %v, status %q; want disabled and the byte count", c.sendBtn.Disabled(), c.payloadStatus.Text)
+	c.adv.custom.SetText(`{"blob": "` + strings.Repeat("x", 4500) + `"}`)
+	if !c.bar.sendBtn.Disabled() || !strings.Contains(c.pview.status.Text, "/ 4096 bytes") {
+		t.Errorf("4.5 KB alert: Send disabled %v, status %q; want disabled and the byte count", c.bar.sendBtn.Disabled(), c.pview.status.Text)
 	}
-	c.pushType.SetSelected(string(sender.PushVoIP))
-	if c.sendBtn.Disabled() || !strings.Contains(c.payloadStatus.Text, "/ 5120 bytes") {
-		t.Errorf("4.5 KB VoIP: Send disabled %v (%s), status %q; want enabled against 5120 bytes", c.sendBtn.Disabled(), c.problem.Text, c.payloadStatus.Text)
+	c.note.pushType.SetSelected(string(sender.PushVoIP))
+	if c.bar.sendBtn.Disabled() || !strings.Contains(c.pview.status.Text, "/ 5120 bytes") {
+		t.Errorf("4.5 KB VoIP: Send disabled %v (%s), status %q; want enabled against 5120 bytes", c.bar.sendBtn.Disabled(), c.bar.problem.Text, c.pview.status.Text)
 	}
 }
 
 func TestPreferencesKeepFieldsButNeverPasswords(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := newTestApp(t)
 	q := &uiQueue{}
 	c := New(a, "test", func(c *Console) { c.do = q.do })
 	h := &harness{t: t, c: c, q: q}
@@ -416,18 +424,18 @@ func TestPreferencesKeepFieldsButNeverPasswords(t *testing.T) {
 	dir, _ := demoFiles(t)
 
 	const secret = "s3cret-Pa55"
-	c.kind.SetSelected(kindPEMChoice)
-	c.certPath.SetText(filepath.Join(dir, apnstest.FileDemoCert))
-	c.keyPath.SetText(filepath.Join(dir, apnstest.FileDemoKey))
-	h.typeInto(c.keyPassword, secret)
-	c.kind.SetSelected(kindP12Choice)
-	c.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
-	h.typeInto(c.p12Password, apnstest.DemoP12Password)
-	test.Tap(c.loadBtn)
-	h.waitFor("the .p12 to load", func() bool { return c.creds[credential.KindP12] != nil })
-	h.typeInto(c.title, "Order shipped")
-	h.typeInto(c.badge, "3")
-	h.typeInto(c.token, "<"+apnstest.DemoToken+">")
+	c.cred.kind.SetSelected(kindPEMChoice)
+	c.cred.certPath.SetText(filepath.Join(dir, apnstest.FileDemoCert))
+	c.cred.keyPath.SetText(filepath.Join(dir, apnstest.FileDemoKey))
+	h.typeInto(c.cred.keyPassword, secret)
+	c.cred.kind.SetSelected(kindP12Choice)
+	c.cred.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
+	h.typeInto(c.cred.p12Password, apnstest.DemoP12Password)
+	test.Tap(c.cred.loadBtn)
+	h.waitFor("the .p12 to load", func() bool { return c.cred.creds[credential.KindP12] != nil })
+	h.typeInto(c.note.title, "Order shipped")
+	h.typeInto(c.note.badge, "3")
+	h.typeInto(c.dev.tokens, "<"+apnstest.DemoToken+">")
 	c.Close()
 
 	values := map[string]any{}
@@ -448,24 +456,24 @@ func TestPreferencesKeepFieldsButNeverPasswords(t *testing.T) {
 	c2 := New(a, "test", func(c *Console) { c.do = q2.do })
 	t.Cleanup(c2.Close)
 	h2 := &harness{t: t, c: c2, q: q2}
-	if c2.env.Selected != envSandbox || c2.kind.Selected != kindP12Choice {
-		t.Errorf("restored environment %q, kind %q; want %q and %q", c2.env.Selected, c2.kind.Selected, envSandbox, kindP12Choice)
+	if c2.bar.env.Selected != envLocal || c2.cred.kind.Selected != kindP12Choice {
+		t.Errorf("restored environment %q, kind %q; want %q and %q", c2.bar.env.Selected, c2.cred.kind.Selected, envLocal, kindP12Choice)
 	}
-	if c2.p12Path.Text != c.p12Path.Text || c2.certPath.Text != c.certPath.Text || c2.title.Text != "Order shipped" || c2.badge.Text != "3" || c2.token.Text != c.token.Text {
-		t.Errorf("fields not restored: p12 %q cert %q title %q badge %q token %q", c2.p12Path.Text, c2.certPath.Text, c2.title.Text, c2.badge.Text, c2.token.Text)
+	if c2.cred.p12Path.Text != c.cred.p12Path.Text || c2.cred.certPath.Text != c.cred.certPath.Text || c2.note.title.Text != "Order shipped" || c2.note.badge.Text != "3" || c2.dev.tokens.Text != c.dev.tokens.Text {
+		t.Errorf("fields not restored: p12 %q cert %q title %q badge %q token %q", c2.cred.p12Path.Text, c2.cred.certPath.Text, c2.note.title.Text, c2.note.badge.Text, c2.dev.tokens.Text)
 	}
-	if c2.p12Password.Text != "" || c2.keyPassword.Text != "" {
+	if c2.cred.p12Password.Text != "" || c2.cred.keyPassword.Text != "" {
 		t.Error("a password came back from the preferences")
 	}
 	// The .p12 needs its password again, and the console says so calmly.
-	h2.waitFor("the restored .p12 to ask for its password", func() bool { return c2.credErrs[credential.KindP12] != "" })
-	if !strings.Contains(c2.credSummary.Text, "type its password") {
-		t.Errorf("summary for a restored .p12 = %q, want a request for the password", c2.credSummary.Text)
+	h2.waitFor("the restored .p12 to ask for its password", func() bool { return c2.cred.errs[credential.KindP12] != "" })
+	if !strings.Contains(c2.cred.summary.Text, "type its password") {
+		t.Errorf("summary for a restored .p12 = %q, want a request for the password", c2.cred.summary.Text)
 	}
 }
 
 func TestLogPaneIsBoundedAndCopiesEverything(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := newTestApp(t)
 	q := &uiQueue{}
 	p := newLogPane(a, q.do, 0)
 	w := test.NewTempWindow(t, p.Content())
@@ -475,30 +483,36 @@ func TestLogPaneIsBoundedAndCopiesEverything(t *testing.T) {
 	}
 	q.drain()
 	if p.Len() != logCapacity {
-		t.Fatalf("log holds %d lines, want the cap of %d", p.Len(), logCapacity)
+		t.Fatalf("log holds %d rows, want the cap of %d", p.Len(), logCapacity)
 	}
 	lines := p.Lines()
 	if !strings.HasSuffix(lines[0], "line 250") || !strings.HasSuffix(lines[len(lines)-1], fmt.Sprintf("line %d", logCapacity+249)) {
-		t.Errorf("kept %q … %q, want the newest lines", lines[0], lines[len(lines)-1])
+		t.Errorf("kept %q … %q, want the newest rows", lines[0], lines[len(lines)-1])
 	}
 	if !strings.Contains(p.count.Text, "250 older dropped") {
-		t.Errorf("count = %q, want the dropped lines counted", p.count.Text)
+		t.Errorf("count = %q, want the dropped rows counted", p.count.Text)
 	}
 
-	p.AddEvent(sender.Event{Kind: sender.EventResponse, Status: 410, Text: "410 Unregistered", Detail: []string{"hint: stop sending"}})
+	row := p.beginSend("local", apnstest.DemoToken, "Send 1 → 127.0.0.1:1 (local simulator)")
+	p.addToRow(row, sender.Event{Kind: sender.EventRequest, Text: "POST /3/device/" + apnstest.DemoToken, Detail: []string{"apns-topic: com.example.demo"}})
+	p.finishRow(row, sender.Result{Response: &sender.Response{Status: 410, Reason: "Unregistered", Duration: 3 * time.Millisecond}}, 0)
 	q.drain()
-	p.list.Select(p.Len() - 2)
-	if !p.selBar.Visible() || !strings.HasSuffix(p.selected.Text, "410 Unregistered") {
-		t.Errorf("selected line shows %q (visible %v)", p.selected.Text, p.selBar.Visible())
+	p.list.Select(len(p.view) - 1)
+	if !strings.Contains(p.detail.Text, "410 Unregistered") || !strings.Contains(p.detail.Text, "apns-topic: com.example.demo") {
+		t.Errorf("selected row shows %q", p.detail.Text)
+	}
+	test.Tap(p.copyRow)
+	if clip := a.Clipboard().Content(); !strings.Contains(clip, "POST /3/device/") || strings.Contains(clip, "line 5249") {
+		t.Errorf("Copy row put %q on the clipboard", clip)
 	}
 	p.CopyAll()
 	clip := a.Clipboard().Content()
-	if !strings.Contains(clip, "line 5249") || !strings.HasSuffix(clip, "hint: stop sending") {
+	if !strings.Contains(clip, "line 5249") || !strings.Contains(clip, "410 Unregistered") {
 		t.Errorf("Copy all put %d bytes ending %q on the clipboard", len(clip), clip[max(0, len(clip)-60):])
 	}
 	p.Clear()
-	if p.Len() != 0 || p.selBar.Visible() {
-		t.Errorf("after Clear: %d lines, selection visible %v", p.Len(), p.selBar.Visible())
+	if p.Len() != 0 || p.selected != nil || p.copyRow.Disabled() == false {
+		t.Errorf("after Clear: %d rows, selection %v", p.Len(), p.selected)
 	}
 }
 
@@ -511,7 +525,7 @@ func TestWorksAtTheSmallestSize(t *testing.T) {
 		t.Errorf("content needs %v, more than the %v window", min, MinimumSize)
 	}
 	h.c.Window().Resize(MinimumSize)
-	test.Tap(h.c.sendBtn)
+	test.Tap(h.c.bar.sendBtn)
 	h.waitFor("the send at 800×600", func() bool { return !h.c.sending })
 	h.waitForLog("200 OK")
 }
@@ -520,31 +534,39 @@ func TestExpiringCertificateIsWarnedAndAnExpiredOneCannotSend(t *testing.T) {
 	dir, sim := demoFiles(t)
 	notAfter := sim.Demo.Cert.Cert.NotAfter
 	now := notAfter.Add(-10*24*time.Hour - time.Hour)
-	a := test.NewTempApp(t)
+	a := newTestApp(t)
 	q := &uiQueue{}
 	c := New(a, "test", func(c *Console) { c.do = q.do }, WithClock(func() time.Time { return now }))
 	t.Cleanup(c.Close)
 	h := &harness{t: t, c: c, q: q}
 	h.simulator()
 
-	c.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
-	h.typeInto(c.p12Password, apnstest.DemoP12Password)
-	test.Tap(c.loadBtn)
-	h.waitFor("the .p12 to load", func() bool { return c.creds[credential.KindP12] != nil })
-	if !c.credWarning.Visible() || !strings.Contains(c.credWarning.Text, "expires in 10 days") {
-		t.Errorf("warning 10 days before the end = %q (visible %v)", c.credWarning.Text, c.credWarning.Visible())
+	c.cred.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
+	h.typeInto(c.cred.p12Password, apnstest.DemoP12Password)
+	test.Tap(c.cred.loadBtn)
+	h.waitFor("the .p12 to load", func() bool { return c.cred.creds[credential.KindP12] != nil })
+	test.Tap(c.bar.switchBtn) // to Sandbox, where the loaded certificate is used
+	if !c.cred.warning.Visible() || !strings.Contains(c.cred.warning.Text, "expires in 10 days") {
+		t.Errorf("warning 10 days before the end = %q (visible %v)", c.cred.warning.Text, c.cred.warning.Visible())
 	}
-	if c.sendBtn.Disabled() {
-		t.Errorf("Send is disabled for a certificate that is still valid: %s", c.problem.Text)
+	if c.bar.sendBtn.Disabled() {
+		t.Errorf("Send is disabled for a certificate that is still valid: %s", c.bar.problem.Text)
 	}
 
 	now = notAfter.Add(time.Hour)
-	c.showCredential()
+	c.cred.show()
 	c.validate()
-	if !strings.Contains(c.credWarning.Text, "expired on") {
-		t.Errorf("warning after the end = %q", c.credWarning.Text)
+	if !strings.Contains(c.cred.warning.Text, "expired on") {
+		t.Errorf("warning after the end = %q", c.cred.warning.Text)
 	}
-	if !c.sendBtn.Disabled() || !strings.Contains(c.problem.Text, "expired") {
-		t.Errorf("expired certificate: Send disabled %v, reason %q", c.sendBtn.Disabled(), c.problem.Text)
+	if !c.bar.sendBtn.Disabled() || !strings.Contains(c.bar.problem.Text, "expired") {
+		t.Errorf("expired certificate: Send disabled %v, reason %q", c.bar.sendBtn.Disabled(), c.bar.problem.Text)
 	}
+}
+
+// newTestApp is a test app whose storage (the send history) is the
+// test's own: Fyne's test storage is the system's temporary folder.
+func newTestApp(t testing.TB) fyne.App {
+	t.Setenv("TMPDIR", t.TempDir())
+	return test.NewTempApp(t)
 }

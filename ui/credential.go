@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,68 +34,157 @@ var (
 	extP8  = []string{".p8"}
 )
 
-func (c *Console) buildCredential() fyne.CanvasObject {
-	c.kind = widget.NewSelect(kindChoices, func(string) { c.kindChanged() })
+// credentialSection is the Credential section: the kind, that kind's
+// files and secrets, and what was loaded. It owns the loaded credentials;
+// it tells the console through changed whenever what a send would use
+// may have changed, and through loadedByUser when the user loaded one.
+type credentialSection struct {
+	win   fyne.Window
+	prefs fyne.Preferences
+	now   func() time.Time
+	do    func(func())
 
-	c.p12Path = c.pathEntry("Keychain Access export, e.g. Push.p12")
-	c.p12Password = c.passwordEntry("the password chosen when exporting")
-	c.certPath = c.pathEntry("aps.cer or cert.pem")
-	c.keyPath = c.pathEntry("key.pem (empty: the key is in the certificate file)")
-	c.keyPassword = c.passwordEntry("only if the key is encrypted")
-	c.p8Path = c.pathEntry("AuthKey_ABC123DEFG.p8")
-	c.keyID = c.idEntry("10 characters, from Keys in the developer portal")
-	c.teamID = c.idEntry("10 characters, from Membership details")
+	// What the section needs to know of the rest of the window.
+	local func() bool                                  // the Local environment is chosen
+	demo  func(credential.Kind) *credential.Credential // the simulator's demo credential, nil until it runs
+	simOK func() error                                 // why the simulator did not start, if it did not
 
-	c.credForm = widget.NewForm()
-	c.loadBtn = widget.NewButtonWithIcon("Load", theme.ViewRefreshIcon(), c.loadCredential)
+	changed      func()                       // what a send uses may have changed
+	loadedByUser func(*credential.Credential) // a load the user asked for succeeded
 
-	c.credIcon = widget.NewIcon(theme.InfoIcon())
-	c.credSummary = widget.NewLabel("")
-	c.credSummary.Wrapping = fyne.TextWrapWord
-	c.credWarning = widget.NewLabel("")
-	c.credWarning.Wrapping = fyne.TextWrapWord
-	c.credWarning.Importance = widget.WarningImportance
-	c.credWarning.Hide()
-	c.localNote = widget.NewLabel("The local simulator uses its own demo credential (kept in memory). What you load here is used for Sandbox and Production.")
-	c.localNote.Wrapping = fyne.TextWrapWord
-	c.localNote.Importance = widget.LowImportance
-	c.localNote.Hide()
+	kind        *widget.Select
+	holder      *fyne.Container // holds the form of the chosen kind
+	form        *widget.Form    // the form on screen: rebuilt for each kind
+	loadBtn     *widget.Button  // the form's Load button
+	p12Path     *widget.Entry
+	p12Password *widget.Entry
+	certPath    *widget.Entry
+	keyPath     *widget.Entry
+	keyPassword *widget.Entry
+	p8Path      *widget.Entry
+	keyID       *widget.Entry
+	teamID      *widget.Entry
+	icon        *widget.Icon
+	summary     *widget.Label
+	warning     *widget.Label
+	localNote   *hint
+	content     fyne.CanvasObject
 
-	summary := container.NewBorder(nil, nil, container.NewVBox(c.credIcon), nil, c.credSummary)
-	return container.NewVBox(c.credForm, summary, c.credWarning, c.localNote)
+	creds   map[credential.Kind]*credential.Credential // loaded by the user, per kind
+	errs    map[credential.Kind]string                 // why the last load of a kind failed
+	loading map[credential.Kind]int                    // generation of the load in flight
+	gen     int
 }
 
-func (c *Console) pathEntry(placeholder string) *widget.Entry {
+func newCredentialSection(win fyne.Window, prefs fyne.Preferences, now func() time.Time, do func(func())) *credentialSection {
+	s := &credentialSection{
+		win: win, prefs: prefs, now: now, do: do,
+		local:        func() bool { return false },
+		demo:         func(credential.Kind) *credential.Credential { return nil },
+		simOK:        func() error { return nil },
+		changed:      func() {},
+		loadedByUser: func(*credential.Credential) {},
+		creds:        map[credential.Kind]*credential.Credential{},
+		errs:         map[credential.Kind]string{},
+		loading:      map[credential.Kind]int{},
+	}
+	s.kind = widget.NewSelect(kindChoices, func(string) { s.kindChanged() })
+
+	s.p12Path = s.pathEntry("Keychain Access export, e.g. Push.p12")
+	s.p12Password = s.passwordEntry("the password chosen when exporting")
+	s.certPath = s.pathEntry("aps.cer or cert.pem")
+	s.keyPath = s.pathEntry("key.pem (empty: the key is in the certificate file)")
+	s.keyPassword = s.passwordEntry("only if the key is encrypted")
+	s.p8Path = s.pathEntry("AuthKey_ABC123DEFG.p8")
+	s.keyID = s.idEntry("10 characters, from Keys in the developer portal")
+	s.teamID = s.idEntry("10 characters, from Membership details")
+
+	s.icon = widget.NewIcon(theme.InfoIcon())
+	s.summary = widget.NewLabel("")
+	s.summary.Wrapping = fyne.TextWrapWord
+	s.warning = widget.NewLabel("")
+	s.warning.Wrapping = fyne.TextWrapWord
+	s.warning.Importance = widget.WarningImportance
+	s.warning.Hide()
+	s.localNote = newHint("The local simulator uses its own demo credential (kept in memory). What you load here is used for Sandbox, Production and Custom.")
+	s.localNote.Hide()
+
+	s.holder = container.NewStack()
+	summary := container.NewBorder(nil, nil, container.NewVBox(s.icon), nil, s.summary)
+	s.content = container.NewVBox(s.holder, summary, s.warning, s.localNote)
+	s.buildForm()
+	return s
+}
+
+func (s *credentialSection) pathEntry(placeholder string) *widget.Entry {
 	e := widget.NewEntry()
 	e.SetPlaceHolder(placeholder)
-	e.OnSubmitted = func(string) { c.loadCredential() }
+	e.OnSubmitted = func(string) { s.loadChosen() }
 	return e
 }
 
-func (c *Console) passwordEntry(placeholder string) *widget.Entry {
+func (s *credentialSection) passwordEntry(placeholder string) *widget.Entry {
 	e := widget.NewPasswordEntry()
 	e.SetPlaceHolder(placeholder)
-	e.OnSubmitted = func(string) { c.loadCredential() }
+	e.OnSubmitted = func(string) { s.loadChosen() }
 	return e
 }
 
-func (c *Console) idEntry(placeholder string) *widget.Entry {
+// idEntry is the Key ID or Team ID field: applied as typed (a .p8 load is
+// cheap), so the error goes as soon as the right value is there.
+func (s *credentialSection) idEntry(placeholder string) *widget.Entry {
 	e := widget.NewEntry()
 	e.SetPlaceHolder(placeholder)
-	e.OnSubmitted = func(string) { c.loadCredential() }
-	e.OnChanged = func(string) { c.saveSoon() }
+	e.OnSubmitted = func(string) { s.loadChosen() }
+	e.OnChanged = func(string) {
+		if s.chosen() == credential.KindP8 && strings.TrimSpace(s.p8Path.Text) != "" {
+			r := s.request()
+			r.quiet = true // typing is not a user's load: no log line per key
+			s.load(r)
+			return
+		}
+		s.changed()
+	}
 	return e
 }
 
 // fileRow is a path entry with its Browse button.
-func (c *Console) fileRow(e *widget.Entry, exts []string) fyne.CanvasObject {
-	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() { c.browse(e, exts) })
+func (s *credentialSection) fileRow(e *widget.Entry, exts []string) fyne.CanvasObject {
+	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() { s.browse(e, exts) })
 	return container.NewBorder(nil, nil, nil, browse, e)
 }
 
-// credentialKind is the chosen kind.
-func (c *Console) credentialKind() credential.Kind {
-	switch c.kind.Selected {
+// buildForm makes a new form for the chosen kind and puts it on screen in
+// place of the previous one. (Changing a Form's items in place keeps the
+// previous kind's widgets under the new labels.)
+func (s *credentialSection) buildForm() {
+	items := []*widget.FormItem{widget.NewFormItem("Kind", s.kind)}
+	switch s.chosen() {
+	case credential.KindP12:
+		items = append(items,
+			widget.NewFormItem("File", s.fileRow(s.p12Path, extP12)),
+			widget.NewFormItem("Password", s.p12Password))
+	case credential.KindPEM:
+		items = append(items,
+			widget.NewFormItem("Certificate", s.fileRow(s.certPath, extPEM)),
+			widget.NewFormItem("Key", s.fileRow(s.keyPath, extPEM)),
+			widget.NewFormItem("Key password", s.keyPassword))
+	case credential.KindP8:
+		items = append(items,
+			widget.NewFormItem("Key file", s.fileRow(s.p8Path, extP8)),
+			widget.NewFormItem("Key ID", s.keyID),
+			widget.NewFormItem("Team ID", s.teamID))
+	}
+	s.loadBtn = widget.NewButtonWithIcon("Load", theme.ViewRefreshIcon(), s.loadChosen)
+	items = append(items, widget.NewFormItem("", container.NewHBox(s.loadBtn)))
+	s.form = widget.NewForm(items...)
+	s.holder.Objects = []fyne.CanvasObject{s.form}
+	s.holder.Refresh()
+}
+
+// chosen is the chosen kind.
+func (s *credentialSection) chosen() credential.Kind {
+	switch s.kind.Selected {
 	case kindPEMChoice:
 		return credential.KindPEM
 	case kindP8Choice:
@@ -102,6 +192,8 @@ func (c *Console) credentialKind() credential.Kind {
 	}
 	return credential.KindP12
 }
+
+func (s *credentialSection) choose(k credential.Kind) { s.kind.SetSelected(kindChoice(k)) }
 
 func kindChoice(k credential.Kind) string {
 	switch k {
@@ -133,52 +225,31 @@ func parseKindName(s string) credential.Kind {
 	return credential.KindP12
 }
 
-func (c *Console) kindChanged() {
-	items := []*widget.FormItem{widget.NewFormItem("Kind", c.kind)}
-	switch c.credentialKind() {
-	case credential.KindP12:
-		items = append(items,
-			widget.NewFormItem("File", c.fileRow(c.p12Path, extP12)),
-			widget.NewFormItem("Password", c.p12Password))
-	case credential.KindPEM:
-		items = append(items,
-			widget.NewFormItem("Certificate", c.fileRow(c.certPath, extPEM)),
-			widget.NewFormItem("Key", c.fileRow(c.keyPath, extPEM)),
-			widget.NewFormItem("Key password", c.keyPassword))
-	case credential.KindP8:
-		items = append(items,
-			widget.NewFormItem("Key file", c.fileRow(c.p8Path, extP8)),
-			widget.NewFormItem("Key ID", c.keyID),
-			widget.NewFormItem("Team ID", c.teamID))
-	}
-	items = append(items, widget.NewFormItem("", container.NewHBox(c.loadBtn)))
-	c.credForm.Items = items
-	c.credForm.Refresh()
-	c.dropClient()
-	c.showCredential()
-	c.validate()
-	c.saveSoon()
+func (s *credentialSection) kindChanged() {
+	s.buildForm()
+	s.show()
+	s.changed()
 }
 
 // browseMain opens the picker of the chosen kind's main file.
-func (c *Console) browseMain() {
-	switch c.credentialKind() {
+func (s *credentialSection) browseMain() {
+	switch s.chosen() {
 	case credential.KindPEM:
-		c.browse(c.certPath, extPEM)
+		s.browse(s.certPath, extPEM)
 	case credential.KindP8:
-		c.browse(c.p8Path, extP8)
+		s.browse(s.p8Path, extP8)
 	default:
-		c.browse(c.p12Path, extP12)
+		s.browse(s.p12Path, extP12)
 	}
 }
 
 // browse opens a file picker filtered to exts, sized to the window and
 // starting in the folder of the path already typed; the chosen file goes
 // into e and is loaded.
-func (c *Console) browse(e *widget.Entry, exts []string) {
+func (s *credentialSection) browse(e *widget.Entry, exts []string) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, c.win)
+			dialog.ShowError(err, s.win)
 			return
 		}
 		if r == nil {
@@ -187,15 +258,17 @@ func (c *Console) browse(e *widget.Entry, exts []string) {
 		path := r.URI().Path()
 		r.Close()
 		e.SetText(path)
-		c.loadCredential()
-	}, c.win)
+		s.loadChosen()
+	}, s.win)
 	d.SetFilter(storage.NewExtensionFileFilter(exts))
-	if dir := startFolder(e.Text, c.prefs.String(prefLastFolder)); dir != "" {
+	// The list view shows whole file names; the grid cuts them.
+	d.SetView(dialog.ListView)
+	if dir := startFolder(e.Text, s.prefs.String(prefLastFolder)); dir != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 			d.SetLocation(l)
 		}
 	}
-	size := c.win.Canvas().Size()
+	size := s.win.Canvas().Size()
 	d.Resize(fyne.NewSize(size.Width*0.92, size.Height*0.92))
 	d.Show()
 }
@@ -224,20 +297,20 @@ type loadRequest struct {
 	kind                credential.Kind
 	path, path2, secret string
 	keyID, teamID       string
-	quiet               bool // a load at launch: a missing password is not an error yet
+	quiet               bool // a load at launch or while typing: not announced, a missing password is not an error yet
 }
 
-func (c *Console) loadRequest() loadRequest {
-	k := c.credentialKind()
+func (s *credentialSection) request() loadRequest {
+	k := s.chosen()
 	r := loadRequest{kind: k}
 	switch k {
 	case credential.KindP12:
-		r.path, r.secret = strings.TrimSpace(c.p12Path.Text), c.p12Password.Text
+		r.path, r.secret = strings.TrimSpace(s.p12Path.Text), s.p12Password.Text
 	case credential.KindPEM:
-		r.path, r.path2, r.secret = strings.TrimSpace(c.certPath.Text), strings.TrimSpace(c.keyPath.Text), c.keyPassword.Text
+		r.path, r.path2, r.secret = strings.TrimSpace(s.certPath.Text), strings.TrimSpace(s.keyPath.Text), s.keyPassword.Text
 	case credential.KindP8:
-		r.path = strings.TrimSpace(c.p8Path.Text)
-		r.keyID, r.teamID = strings.ToUpper(strings.TrimSpace(c.keyID.Text)), strings.ToUpper(strings.TrimSpace(c.teamID.Text))
+		r.path = strings.TrimSpace(s.p8Path.Text)
+		r.keyID, r.teamID = strings.ToUpper(strings.TrimSpace(s.keyID.Text)), strings.ToUpper(strings.TrimSpace(s.teamID.Text))
 		if r.keyID == "" {
 			r.keyID = keyIDFromFileName(r.path)
 		}
@@ -245,24 +318,24 @@ func (c *Console) loadRequest() loadRequest {
 	return r
 }
 
-// loadCredential loads the chosen kind's files in the background.
-func (c *Console) loadCredential() { c.load(c.loadRequest()) }
+// loadChosen loads the chosen kind's files in the background.
+func (s *credentialSection) loadChosen() { s.load(s.request()) }
 
-func (c *Console) load(r loadRequest) {
+func (s *credentialSection) load(r loadRequest) {
 	if r.path == "" {
-		c.credErrs[r.kind] = ""
-		delete(c.creds, r.kind)
-		c.showCredential()
-		c.validate()
+		s.errs[r.kind] = ""
+		delete(s.creds, r.kind)
+		s.show()
+		s.changed()
 		return
 	}
-	c.loadGen++
-	gen := c.loadGen
-	c.loading[r.kind] = gen
-	c.showCredential()
+	s.gen++
+	gen := s.gen
+	s.loading[r.kind] = gen
+	s.show()
 	go func() {
 		cred, err := loadCredential(r)
-		c.do(func() { c.loaded(r, gen, cred, err) })
+		s.do(func() { s.loaded(r, gen, cred, err) })
 	}()
 }
 
@@ -276,106 +349,139 @@ func loadCredential(r loadRequest) (*credential.Credential, error) {
 	return credential.LoadP12(r.path, r.secret)
 }
 
-func (c *Console) loaded(r loadRequest, gen int, cred *credential.Credential, err error) {
-	if c.loading[r.kind] != gen {
+// loaded takes a load's outcome. It never changes the environment: the
+// send bar says when the credential does not fit the chosen one.
+func (s *credentialSection) loaded(r loadRequest, gen int, cred *credential.Credential, err error) {
+	if s.loading[r.kind] != gen {
 		return // a newer load of this kind is under way
 	}
-	delete(c.loading, r.kind)
+	delete(s.loading, r.kind)
 	if err != nil {
-		delete(c.creds, r.kind)
+		delete(s.creds, r.kind)
 		msg := err.Error()
 		if r.quiet && r.secret == "" && (errors.Is(err, credential.ErrWrongPassword) || errors.Is(err, credential.ErrKeyPasswordNeeded)) {
 			msg = filepath.Base(r.path) + " is protected: type its password and press Enter or Load"
 		}
-		c.credErrs[r.kind] = msg
+		s.errs[r.kind] = msg
 	} else {
-		c.credErrs[r.kind] = ""
-		c.creds[r.kind] = cred
-		if r.kind == credential.KindP8 && c.keyID.Text == "" && cred.KeyID != "" {
-			c.keyID.SetText(cred.KeyID)
+		s.errs[r.kind] = ""
+		s.creds[r.kind] = cred
+		if r.kind == credential.KindP8 && s.keyID.Text == "" && cred.KeyID != "" {
+			s.keyID.SetText(cred.KeyID)
 		}
-		c.prefs.SetString(prefLastFolder, filepath.Dir(r.path))
+		s.prefs.SetString(prefLastFolder, filepath.Dir(r.path))
 		if !r.quiet {
-			c.log.Add(sender.EventInfo, toneNormal, "Loaded "+cred.Kind.String()+": "+cred.Summary(c.now()))
-		}
-		// A real credential is for Apple: leave the simulator for the
-		// environment it is made for, or the one it allows.
-		env := c.environment()
-		if !r.quiet && (env == sender.Local || !env.Allows(cred)) {
-			c.setEnvironment(sender.PreferredEnvironment(cred))
-			c.log.Add(sender.EventInfo, toneNormal, "Environment: "+c.env.Selected+" ("+c.environment().Host()+"), the one this credential is for")
+			s.loadedByUser(cred)
 		}
 	}
-	if c.credentialKind() == r.kind {
-		c.dropClient()
-	}
-	c.showCredential()
-	c.validate()
-	c.saveSoon()
+	s.show()
+	s.changed()
 }
 
-// activeCredential is the credential a send uses now: the simulator's demo
+// loaded is the credential the user loaded for the chosen kind, if any.
+func (s *credentialSection) userCredential() *credential.Credential { return s.creds[s.chosen()] }
+
+// active is the credential a send uses now: the simulator's demo
 // credential of the chosen kind in Local, else the one the user loaded.
-// In Local it is nil until the simulator has started.
-func (c *Console) activeCredential() *credential.Credential {
-	k := c.credentialKind()
-	if c.environment() == sender.Local {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return c.demo[k]
+func (s *credentialSection) active() *credential.Credential {
+	if s.local() {
+		return s.demo(s.chosen())
 	}
-	return c.creds[k]
+	return s.userCredential()
 }
 
-// showCredential updates the summary lines under the credential form.
-func (c *Console) showCredential() {
-	k := c.credentialKind()
-	local := c.environment() == sender.Local
-	c.localNote.Hidden = !local
-	c.localNote.Refresh()
-	cred := c.activeCredential()
+// problem says why the credential can't be used for a send, if so.
+func (s *credentialSection) problem() error {
+	k := s.chosen()
+	if s.local() {
+		return s.simOK() // the demo credential is there, or will be once the simulator runs
+	}
+	if s.loading[k] != 0 {
+		return errors.New("the credential is still loading")
+	}
+	cred := s.creds[k]
+	if cred == nil {
+		if e := s.errs[k]; e != "" {
+			return errors.New("credential: " + e)
+		}
+		return errors.New("no credential: " + noCredentialHint(k))
+	}
+	return cred.CheckValidity(s.now())
+}
+
+// headline names the credential in use, for the section's header when it
+// is collapsed.
+func (s *credentialSection) headline() string {
+	cred := s.active()
+	if cred == nil {
+		return "Credential"
+	}
+	name := cred.Kind.String()
+	if cred.IsCertificate() && cred.Info.BundleID != "" {
+		name = cred.Info.BundleID
+	} else if cred.KeyID != "" {
+		name = "key " + cred.KeyID
+	}
+	if r := []rune(name); len(r) > 32 {
+		name = string(r[:31]) + "…"
+	}
+	if s.local() {
+		name += " (simulator demo)"
+	}
+	return "Credential · " + name
+}
+
+// show updates the summary lines under the form.
+func (s *credentialSection) show() {
+	k := s.chosen()
+	local := s.local()
+	s.localNote.Hidden = !local
+	s.localNote.Refresh()
+	cred := s.active()
 	warning := ""
 	switch {
-	case c.loading[k] != 0:
-		c.setSummary(theme.ViewRefreshIcon(), widget.LowImportance, "Loading…")
-	case c.credErrs[k] != "":
+	case s.loading[k] != 0:
+		s.setSummary(theme.ViewRefreshIcon(), widget.MediumImportance, "Loading…")
+	case s.errs[k] != "":
 		// Shown in Local too: the user just tried to load it.
-		c.setSummary(theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance, c.credErrs[k])
+		s.setSummary(theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance, s.errs[k])
 	case local && cred != nil:
-		c.setSummary(theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.MediumImportance,
-			"Simulator demo "+cred.Kind.String()+": "+cred.Summary(c.now()))
+		s.setSummary(theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.MediumImportance,
+			"Simulator demo "+cred.Kind.String()+": "+cred.Summary(s.now()))
 	case local:
-		c.mu.Lock()
-		err := c.simErr
-		c.mu.Unlock()
-		if err != nil {
-			c.setSummary(theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance, err.Error())
+		if err := s.simOK(); err != nil {
+			s.setSummary(theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance, err.Error())
 		} else {
-			c.setSummary(theme.InfoIcon(), widget.LowImportance, "Starting the local simulator…")
+			s.setSummary(theme.InfoIcon(), widget.MediumImportance, "Starting the local simulator…")
 		}
 	case cred != nil:
-		c.setSummary(theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.MediumImportance, cred.Summary(c.now()))
-		if !c.environment().Allows(cred) {
-			warning = "This certificate is not for " + string(c.environment()) + ": switch to " + envChoice(sender.PreferredEnvironment(cred)) + ", or APNs will refuse it (BadCertificateEnvironment)"
-		}
+		s.setSummary(theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.MediumImportance, cred.Summary(s.now()))
 	default:
-		c.setSummary(theme.InfoIcon(), widget.LowImportance, noCredentialHint(k))
+		s.setSummary(theme.InfoIcon(), widget.MediumImportance, noCredentialHint(k))
 	}
 	if cred != nil {
-		if w := cred.ExpiryWarning(c.now()); w != "" {
-			warning = joinNonEmpty("; ", "Certificate "+w, warning)
+		if w := cred.ExpiryWarning(s.now()); w != "" {
+			warning = "Certificate " + w
 		}
 	}
-	c.credWarning.SetText(warning)
-	c.credWarning.Hidden = warning == ""
-	c.credWarning.Refresh()
-	c.refreshTopics()
+	s.warning.SetText(warning)
+	s.warning.Hidden = warning == ""
+	s.warning.Refresh()
 }
 
-func (c *Console) setSummary(icon fyne.Resource, imp widget.Importance, text string) {
-	c.credIcon.SetResource(icon)
-	c.credSummary.Importance = imp
-	c.credSummary.SetText(text)
+func (s *credentialSection) setSummary(icon fyne.Resource, imp widget.Importance, text string) {
+	s.icon.SetResource(icon)
+	s.summary.Importance = imp
+	s.summary.SetText(text)
+}
+
+// fit says whether the user's credential fits env, and which environment
+// it is for when it does not.
+func fit(cred *credential.Credential, env sender.Environment) (ok bool, want sender.Environment) {
+	if cred == nil || env.Allows(cred) {
+		return true, ""
+	}
+	return false, sender.PreferredEnvironment(cred)
 }
 
 func noCredentialHint(k credential.Kind) string {

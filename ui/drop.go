@@ -34,13 +34,13 @@ func (c *Console) Drop(uris []fyne.URI) {
 	if kind == 0 {
 		return
 	}
-	c.kind.SetSelected(kindChoice(kind))
+	c.cred.choose(kind)
 	if kind == credential.KindP8 {
-		if id := keyIDFromFileName(c.p8Path.Text); id != "" {
-			c.keyID.SetText(id)
+		if id := keyIDFromFileName(c.cred.p8Path.Text); id != "" {
+			c.cred.keyID.SetText(id)
 		}
 	}
-	c.loadCredential()
+	c.cred.loadChosen()
 }
 
 // fieldForFile picks the kind and field for a dropped file by its
@@ -48,21 +48,21 @@ func (c *Console) Drop(uris []fyne.URI) {
 func (c *Console) fieldForFile(path string) (credential.Kind, *widget.Entry) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".p12", ".pfx":
-		return credential.KindP12, c.p12Path
+		return credential.KindP12, c.cred.p12Path
 	case ".p8":
-		return credential.KindP8, c.p8Path
+		return credential.KindP8, c.cred.p8Path
 	case ".pem", ".crt", ".cer", ".key":
 		data, _ := os.ReadFile(path)
 		hasCert := bytes.Contains(data, []byte("CERTIFICATE-----")) || (len(data) > 0 && data[0] == 0x30) // PEM or DER
 		hasKey := bytes.Contains(data, []byte("PRIVATE KEY-----"))
 		switch {
 		case hasKey && !hasCert:
-			return credential.KindPEM, c.keyPath
+			return credential.KindPEM, c.cred.keyPath
 		case hasCert && hasKey:
-			c.keyPath.SetText("") // the key is in the same file
-			return credential.KindPEM, c.certPath
+			c.cred.keyPath.SetText("") // the key is in the same file
+			return credential.KindPEM, c.cred.certPath
 		default:
-			return credential.KindPEM, c.certPath
+			return credential.KindPEM, c.cred.certPath
 		}
 	}
 	return 0, nil

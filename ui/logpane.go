@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"strconv"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -14,44 +14,70 @@ import (
 	"apnsconsole/sender"
 )
 
-// logCapacity bounds the log pane: past it, the oldest lines go.
+// logCapacity bounds the log pane: past it, the oldest rows go.
 const logCapacity = 5000
 
-// refreshDelay batches the lines of a burst into one redraw of the list:
+// refreshDelay batches the rows of a burst into one redraw of the list:
 // at most one every 40 ms however fast events come.
 const refreshDelay = 40 * time.Millisecond
 
-// kindSend marks the line the console writes when a send starts (it names
-// the host); the other kinds are the sender's.
+// kindSend marks a send's row; the other kinds are the sender's.
 const kindSend sender.EventKind = "send"
 
-// tone is how a log line is shown: its icon colour and text style.
+// tone is how a row is shown: its icon colour and status colour.
 type tone int
 
 const (
 	toneNormal  tone = iota
-	toneHeading      // a send starts
+	toneHeading      // a send under way
 	toneSuccess      // accepted
 	toneFailure      // rejected or failed
 	toneWarning      // a likely mistake
-	toneDetail       // a continuation line: header, body, hint
 )
 
-// logLine is one row of the log pane.
-type logLine struct {
-	Time time.Time
-	Kind sender.EventKind
-	Text string
-	Tone tone
+// logEntry is one row of the log: a send to one token (time, environment,
+// token, status, latency) with its whole story, or a line the console
+// writes (a credential loaded, a warning). Fields are guarded by the
+// pane's mutex once the entry is in the pane.
+type logEntry struct {
+	Time    time.Time        `json:"time"`
+	Kind    sender.EventKind `json:"kind"`
+	Env     string           `json:"env,omitempty"`
+	Token   string           `json:"token,omitempty"`
+	Status  string           `json:"status,omitempty"` // "200 OK", "410 Unregistered", "error"; "" while sending
+	Text    string           `json:"text"`             // the row's text: a send's heading, or the line
+	Tone    tone             `json:"tone"`
+	Latency time.Duration    `json:"latency,omitempty"`
+	Story   []string         `json:"story,omitempty"` // every step, in order
 }
 
-// String is the line as copied: time, kind and text; continuation lines
-// are indented under their event.
-func (l logLine) String() string {
-	if l.Tone == toneDetail {
-		return strings.Repeat(" ", len("15:04:05.000 ")+9) + l.Text
+func (e *logEntry) isSend() bool { return e.Kind == kindSend }
+
+// summary is the row as one line of text.
+func (e *logEntry) summary() string {
+	t := e.Time.Format("15:04:05.000")
+	if !e.isSend() {
+		return t + " " + padRight(string(e.Kind), 8) + " " + e.Text
 	}
-	return l.Time.Format("15:04:05.000") + " " + padRight(string(l.Kind), 8) + " " + l.Text
+	s := t + " " + padRight(e.Env, 10) + " " + shortToken(e.Token) + "  " + orDefault(e.Status, "sending…")
+	if e.Latency > 0 {
+		s += "  " + sender.FormatDuration(e.Latency)
+	}
+	return s
+}
+
+// story is the row with every step, as copied and as shown in the detail
+// pane.
+func (e *logEntry) story() string {
+	var b strings.Builder
+	b.WriteString(e.summary())
+	if e.isSend() && e.Text != "" {
+		b.WriteString("\n" + e.Text)
+	}
+	for _, l := range e.Story {
+		b.WriteString("\n  " + l)
+	}
+	return b.String()
 }
 
 func padRight(s string, n int) string {
@@ -61,100 +87,202 @@ func padRight(s string, n int) string {
 	return s + strings.Repeat(" ", n-len(s))
 }
 
-// LogPane shows the event stream of every send: a widget.List over a ring
-// buffer, so memory stays bounded. Lines may be added from any goroutine;
-// the list is refreshed on the UI goroutine, at most once per batch.
+// LogPane shows one row per send (each token of a bulk send is one row)
+// over a ring buffer, so memory stays bounded; selecting a row shows its
+// whole story below. Rows may be added from any goroutine; the list is
+// refreshed on the UI goroutine, at most once per batch.
 type LogPane struct {
 	app fyne.App
 
 	mu      sync.Mutex
-	lines   *ring[logLine]
-	dropped int           // lines pushed out of the ring since the last Clear
+	rows    *ring[*logEntry]
+	dropped int           // rows pushed out of the ring since the last Clear
 	pending bool          // a refresh is queued
 	do      func(func())  // runs a function on the UI goroutine: fyne.Do
 	delay   time.Duration // refreshDelay; 0 in tests: refresh at once
 
-	list     *widget.List
-	count    *widget.Label
-	selected *widget.Label // the chosen line in full, selectable
-	selBar   *fyne.Container
-	content  fyne.CanvasObject
+	// UI goroutine only.
+	view     []*logEntry // the rows shown: all, or those the search matches
+	query    string
+	selected *logEntry
+	shown    string // the detail pane's text, to redraw only on change
+
+	list    *widget.List
+	count   *widget.Label
+	search  *widget.Entry
+	detail  *widget.Label // the selected row's story: wrapped, selectable
+	copyRow *widget.Button
+	split   *container.Split
+	content fyne.CanvasObject
+
+	history       historyStore
+	saving        sync.Mutex // held while the history is written
+	historyClosed bool       // the window closed: its last save is written
+	savePending   bool       // a save is queued (guarded by mu)
 }
 
-// NewLogPane makes an empty log pane; a is used for the clipboard.
+// NewLogPane makes an empty log pane; a is used for the clipboard and the
+// history's storage.
 func NewLogPane(a fyne.App) *LogPane { return newLogPane(a, fyne.Do, refreshDelay) }
 
 func newLogPane(a fyne.App, do func(func()), delay time.Duration) *LogPane {
-	p := &LogPane{app: a, lines: newRing[logLine](logCapacity), do: do, delay: delay}
+	p := &LogPane{app: a, rows: newRing[*logEntry](logCapacity), do: do, delay: delay, history: newHistoryStore(a)}
 	p.buildUI()
 	return p
 }
 
 func (p *LogPane) buildUI() {
-	p.list = widget.NewList(p.length, newLogRow, p.updateRow)
-	p.list.HideSeparators = true
-	p.list.OnSelected = p.showSelected
+	p.list = widget.NewList(func() int { return len(p.view) }, newLogRow, p.updateRow)
+	p.list.OnSelected = func(id widget.ListItemID) {
+		if id >= 0 && id < len(p.view) {
+			p.selected = p.view[id]
+			p.showDetail()
+		}
+	}
 
 	p.count = widget.NewLabel("")
-	p.count.Importance = widget.LowImportance
 	p.count.Truncation = fyne.TextTruncateEllipsis
 	copyAll := widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), p.CopyAll)
-	clear := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), p.Clear)
+	clear := widget.NewButtonWithIcon("Clear history", theme.DeleteIcon(), p.Clear)
 	title := widget.NewLabelWithStyle("Log", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	header := container.NewBorder(nil, nil, title, container.NewHBox(copyAll, clear), p.count)
+	p.search = widget.NewEntry()
+	p.search.SetPlaceHolder("Filter by token, reason, status or text")
+	p.search.OnChanged = func(q string) {
+		p.query = strings.ToLower(strings.TrimSpace(q))
+		p.rebuildView()
+		p.list.Refresh()
+		p.reselect()
+		p.updateCount()
+	}
 
-	p.selected = widget.NewLabel("")
-	p.selected.Wrapping = fyne.TextWrapBreak
-	p.selected.Selectable = true
-	p.selected.TextStyle.Monospace = true
-	copyLine := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
-		p.app.Clipboard().SetContent(p.selected.Text)
+	p.detail = widget.NewLabel("")
+	p.detail.Wrapping = fyne.TextWrapWord
+	p.detail.Selectable = true
+	p.detail.TextStyle.Monospace = true
+	p.copyRow = widget.NewButtonWithIcon("Copy row", theme.ContentCopyIcon(), func() {
+		if p.selected != nil {
+			p.app.Clipboard().SetContent(p.entryStory(p.selected))
+		}
 	})
-	closeSel := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { p.list.UnselectAll() })
-	p.list.OnUnselected = func(widget.ListItemID) { p.selBar.Hide() }
-	p.selBar = container.NewBorder(widget.NewSeparator(), nil, nil,
-		container.NewVBox(copyLine, closeSel), p.selected)
-	p.selBar.Hide()
+	detailBar := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Story", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.copyRow)
+	detail := container.NewBorder(detailBar, nil, nil, nil, container.NewVScroll(p.detail))
 
 	rows := container.NewThemeOverride(p.list, compactTheme{p.app})
-	p.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), p.selBar, nil, nil, rows)
+	p.split = container.NewVSplit(rows, detail)
+	p.split.Offset = 0.55
+	p.content = container.NewBorder(container.NewVBox(header, p.search, widget.NewSeparator()), nil, nil, nil, p.split)
+	p.showDetail()
 	p.updateCount()
 }
 
 // Content is the pane's widget tree.
 func (p *LogPane) Content() fyne.CanvasObject { return p.content }
 
-// AddEvent appends one sender event and its detail lines. Safe from any
-// goroutine (the sender calls it on the sending goroutine).
+// AddEvent appends an event that belongs to no send (the connection's, or
+// the binary protocol's notices) as its own row. Safe from any goroutine.
 func (p *LogPane) AddEvent(e sender.Event) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	t := eventTone(e)
-	p.mu.Lock()
-	p.pushLocked(logLine{Time: e.Time, Kind: e.Kind, Text: e.Text, Tone: t})
-	for _, d := range e.Detail {
-		p.pushLocked(logLine{Time: e.Time, Kind: e.Kind, Text: d, Tone: toneDetail})
-	}
-	p.scheduleLocked()
-	p.mu.Unlock()
+	p.push(&logEntry{Time: e.Time, Kind: e.Kind, Text: e.Text, Tone: eventTone(e), Story: append([]string(nil), e.Detail...)})
 }
 
 // Add appends a line the console writes itself.
 func (p *LogPane) Add(kind sender.EventKind, t tone, text string) {
+	p.push(&logEntry{Time: time.Now(), Kind: kind, Text: text, Tone: t})
+}
+
+func (p *LogPane) push(e *logEntry) {
 	p.mu.Lock()
-	p.pushLocked(logLine{Time: time.Now(), Kind: kind, Text: text, Tone: t})
+	if p.rows.push(e) {
+		p.dropped++
+	}
 	p.scheduleLocked()
 	p.mu.Unlock()
 }
 
-func (p *LogPane) pushLocked(l logLine) {
-	if p.lines.push(l) {
-		p.dropped++
-	}
+// beginSend adds the row of a send to token; its story grows with
+// addToRow and it ends with finishRow.
+func (p *LogPane) beginSend(env, token, heading string) *logEntry {
+	e := &logEntry{Time: time.Now(), Kind: kindSend, Env: env, Token: token, Text: heading, Tone: toneHeading}
+	p.push(e)
+	return e
 }
 
-// scheduleLocked queues one refresh for however many lines arrive within
+// addToRow adds an event of the send to its row's story.
+func (p *LogPane) addToRow(e *logEntry, ev sender.Event) {
+	p.mu.Lock()
+	line := string(ev.Kind) + ": " + ev.Text
+	e.Story = append(e.Story, line)
+	for _, d := range ev.Detail {
+		e.Story = append(e.Story, "    "+d)
+	}
+	if ev.Kind == sender.EventWarning && e.Tone == toneHeading {
+		e.Tone = toneWarning
+	}
+	p.scheduleLocked()
+	p.mu.Unlock()
+}
+
+// addLines adds the console's own lines to a row's story (the payload,
+// pretty-printed); text may hold several lines.
+func (p *LogPane) addLines(e *logEntry, title, text string) {
+	p.mu.Lock()
+	e.Story = append(e.Story, title)
+	for _, l := range strings.Split(text, "\n") {
+		e.Story = append(e.Story, "    "+l)
+	}
+	p.scheduleLocked()
+	p.mu.Unlock()
+}
+
+// finishRow sets the row's outcome.
+func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration) {
+	p.mu.Lock()
+	switch {
+	case r.Response != nil:
+		resp := r.Response
+		e.Latency = resp.Duration
+		if resp.Accepted() {
+			e.Status, e.Tone = "200 OK", toneSuccess
+		} else {
+			e.Status, e.Tone = fmt.Sprintf("%d %s", resp.Status, orDefault(resp.Reason, "?")), toneFailure
+		}
+		desc, hint := resp.Explanation()
+		e.Story = append(e.Story, "outcome: "+e.Status)
+		if !resp.Accepted() {
+			e.Story = append(e.Story, "    "+desc)
+			if hint != "" {
+				e.Story = append(e.Story, "    hint: "+hint)
+			}
+		}
+		if resp.ApnsID != "" {
+			e.Story = append(e.Story, "    apns-id: "+resp.ApnsID)
+		}
+		if resp.UniqueID != "" {
+			e.Story = append(e.Story, "    apns-unique-id: "+resp.UniqueID)
+		}
+	case r.Err != nil:
+		e.Status, e.Tone = "error", toneFailure
+		e.Story = append(e.Story, "outcome: not sent: "+r.Err.Error())
+	}
+	if e.Latency == 0 {
+		e.Latency = latency
+	}
+	p.scheduleLocked()
+	p.mu.Unlock()
+}
+
+// refuseRow adds the row of a token line that was not sent: a refused
+// line is never dropped silently.
+func (p *LogPane) refuseRow(env string, t tokenLine) {
+	p.push(&logEntry{Time: time.Now(), Kind: kindSend, Env: env, Token: t.Raw, Status: "not sent", Tone: toneFailure,
+		Text:  fmt.Sprintf("Line %d of Tokens was not sent", t.Line),
+		Story: []string{"refused: " + t.Err.Error()}})
+}
+
+// scheduleLocked queues one refresh for however many rows arrive within
 // the delay.
 func (p *LogPane) scheduleLocked() {
 	if p.pending {
@@ -172,47 +300,116 @@ func (p *LogPane) refresh() {
 	p.mu.Lock()
 	p.pending = false
 	p.mu.Unlock()
-	// Scrolling to the new end redraws the rows; only when that does not
-	// move (a short log, or a full ring whose length stays the same) is a
-	// full refresh needed.
-	before := p.list.GetScrollOffset()
-	p.list.ScrollToBottom()
-	if p.list.GetScrollOffset() == before {
-		p.list.Refresh()
+	grew := p.rebuildView()
+	if grew {
+		p.list.ScrollToBottom()
 	}
+	p.list.Refresh()
+	p.reselect()
+	p.showDetail()
 	p.updateCount()
+}
+
+// rebuildView picks the rows to show; it reports whether new ones came.
+func (p *LogPane) rebuildView() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	before := len(p.view)
+	var last *logEntry
+	if before > 0 {
+		last = p.view[before-1]
+	}
+	p.view = p.view[:0]
+	for i := 0; i < p.rows.len(); i++ {
+		e := p.rows.at(i)
+		if p.query == "" || strings.Contains(strings.ToLower(e.story()), p.query) {
+			p.view = append(p.view, e)
+		}
+	}
+	return len(p.view) > 0 && p.view[len(p.view)-1] != last
+}
+
+// reselect keeps the chosen row selected when the rows shown change; when
+// the filter hides it, nothing is selected and its story goes.
+func (p *LogPane) reselect() {
+	if p.selected == nil {
+		return
+	}
+	for i, e := range p.view {
+		if e == p.selected {
+			p.list.Select(i)
+			return
+		}
+	}
+	p.selected = nil
+	p.list.UnselectAll()
+	p.showDetail()
+}
+
+func (p *LogPane) showDetail() {
+	text := "Select a row to read its whole story: connection and TLS, request headers, payload, response, the reason explained, apns-id."
+	if p.selected != nil {
+		text = p.entryStory(p.selected)
+	}
+	if text != p.shown {
+		p.shown = text
+		p.detail.SetText(text)
+	}
+	if p.selected == nil {
+		p.copyRow.Disable()
+	} else {
+		p.copyRow.Enable()
+	}
+}
+
+func (p *LogPane) entryStory(e *logEntry) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return e.story()
 }
 
 func (p *LogPane) updateCount() {
 	p.mu.Lock()
-	n, dropped := p.lines.len(), p.dropped
+	n, dropped := p.rows.len(), p.dropped
+	shown := len(p.view)
 	p.mu.Unlock()
 	switch {
 	case n == 0:
 		p.count.SetText("· every send tells its story here")
+	case p.query != "":
+		p.count.SetText(fmt.Sprintf("· %s of %d", plural(shown, "row"), n))
 	case dropped > 0:
-		p.count.SetText("· last " + strconv.Itoa(n) + " lines (" + strconv.Itoa(dropped) + " older dropped)")
+		p.count.SetText(fmt.Sprintf("· last %s (%d older dropped)", plural(n, "row"), dropped))
 	default:
-		p.count.SetText("· " + strconv.Itoa(n) + " lines")
+		p.count.SetText("· " + plural(n, "row"))
 	}
 }
 
-// Lines is the log as text, oldest first.
+// plural is "1 row", "2 rows".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Lines is the log as text, oldest first: each row's summary, heading and
+// story.
 func (p *LogPane) Lines() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]string, p.lines.len())
-	for i := range out {
-		out[i] = p.lines.at(i).String()
+	var out []string
+	for i := 0; i < p.rows.len(); i++ {
+		out = append(out, strings.Split(p.rows.at(i).story(), "\n")...)
 	}
 	return out
 }
 
-// Len is the number of lines held.
+// Len is the number of rows held.
 func (p *LogPane) Len() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.lines.len()
+	return p.rows.len()
 }
 
 // CopyAll puts the whole log on the clipboard.
@@ -220,86 +417,91 @@ func (p *LogPane) CopyAll() {
 	p.app.Clipboard().SetContent(strings.Join(p.Lines(), "\n"))
 }
 
-// Clear empties the log.
+// Clear empties the log and the saved history.
 func (p *LogPane) Clear() {
 	p.mu.Lock()
-	p.lines.clear()
+	p.rows.clear()
 	p.dropped = 0
 	p.mu.Unlock()
+	p.selected = nil
+	p.view = nil
 	p.list.UnselectAll()
-	p.selBar.Hide()
 	p.list.Refresh()
+	p.showDetail()
 	p.updateCount()
+	p.history.clear()
 }
 
-func (p *LogPane) length() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.lines.len()
-}
-
-func (p *LogPane) line(id widget.ListItemID) (logLine, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if id < 0 || id >= p.lines.len() {
-		return logLine{}, false
-	}
-	return p.lines.at(id), true
-}
-
-func (p *LogPane) showSelected(id widget.ListItemID) {
-	l, ok := p.line(id)
-	if !ok {
-		return
-	}
-	p.selected.SetText(strings.TrimSpace(l.String()))
-	p.selBar.Show()
-}
-
-// logRow is a list row: icon, time, text.
+// logRow is a list row: icon, time, environment, token, status, latency;
+// or icon, time and text for the console's own lines.
 type logRow struct {
 	widget.BaseWidget
-	icon *widget.Icon
-	time *widget.Label
-	text *widget.Label
+	icon    *widget.Icon
+	time    *widget.Label
+	env     *widget.Label
+	token   *widget.Label
+	status  *widget.Label
+	latency *widget.Label
 }
 
 func newLogRow() fyne.CanvasObject {
-	r := &logRow{icon: widget.NewIcon(nil), time: widget.NewLabel("00:00:00"), text: widget.NewLabel("")}
+	r := &logRow{icon: widget.NewIcon(nil), time: widget.NewLabel("00:00:00"), env: widget.NewLabel("production"),
+		token: widget.NewLabel("00000000…00000000"), status: widget.NewLabel(""), latency: widget.NewLabel("")}
 	r.time.TextStyle.Monospace = true
-	r.time.Importance = widget.LowImportance
+	r.token.TextStyle.Monospace = true
+	r.status.TextStyle.Bold = true
 	// Not truncated: a long line runs on under the list's edge, which clips
-	// it, and is measured once. (Fyne measures an ellipsis with a new text
-	// shaper each time and a clip by many prefixes, which makes a busy log
-	// slow.) The selected line is shown in full below the list.
+	// it, and is measured once; the selected row is shown in full below.
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 func (r *logRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewHBox(r.icon, r.time), nil, r.text))
+	return widget.NewSimpleRenderer(container.NewHBox(r.icon, r.time, r.env, r.token, r.status, r.latency))
 }
 
 func (p *LogPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*logRow)
-	l, ok := p.line(id)
-	if !ok {
+	if id < 0 || id >= len(p.view) {
 		return
 	}
-	if l.Tone == toneDetail {
-		r.icon.SetResource(nil)
-		r.time.SetText("        ")
+	p.mu.Lock()
+	e := *p.view[id]
+	p.mu.Unlock()
+	r.icon.SetResource(iconFor(&e))
+	// Whole seconds on screen; copied rows keep the milliseconds.
+	r.time.SetText(e.Time.Format("15:04:05"))
+	if e.isSend() {
+		r.env.SetText(e.Env)
+		r.token.SetText(shortToken(e.Token))
+		r.token.Show()
+		r.env.Show()
+		r.status.SetText(orDefault(e.Status, "sending…"))
+		r.latency.SetText(screenLatency(e.Latency))
 	} else {
-		r.icon.SetResource(iconFor(l))
-		// Whole seconds on screen (the steps carry their own timings, and
-		// fewer distinct strings mean fewer text textures for Fyne to
-		// cache); copied lines keep the milliseconds.
-		r.time.SetText(l.Time.Format("15:04:05"))
+		r.env.Hide()
+		r.token.Hide()
+		r.status.SetText(e.Text)
+		r.latency.SetText("")
 	}
-	r.text.TextStyle = fyne.TextStyle{Monospace: l.Tone == toneDetail, Bold: l.Tone == toneHeading}
-	r.text.Importance = importanceFor(l.Tone)
-	r.text.Text = l.Text
-	r.text.Refresh()
+	r.status.TextStyle.Bold = e.isSend()
+	r.status.Importance = importanceFor(e.Tone)
+	r.status.Refresh()
+}
+
+// screenLatency is a row's latency on screen in whole milliseconds: few
+// distinct strings, so few text textures for Fyne to draw and cache; the
+// story and copies keep the precise value.
+func screenLatency(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return ""
+	case d < time.Millisecond:
+		return "<1ms"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Round(time.Millisecond).Milliseconds())
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
 func eventTone(e sender.Event) tone {
@@ -325,37 +527,23 @@ func importanceFor(t tone) widget.Importance {
 		return widget.DangerImportance
 	case toneWarning:
 		return widget.WarningImportance
-	case toneDetail:
-		return widget.LowImportance
 	}
 	return widget.MediumImportance
 }
 
-// iconFor is a line's icon: by kind, coloured by outcome.
-func iconFor(l logLine) fyne.Resource {
+// iconFor is a row's icon: by kind, coloured by outcome.
+func iconFor(e *logEntry) fyne.Resource {
 	switch {
-	case l.Kind == kindSend:
-		return theme.NewPrimaryThemedResource(theme.MailSendIcon())
-	case l.Kind == sender.EventGoAway:
+	case e.Kind == sender.EventGoAway:
 		return theme.NewErrorThemedResource(theme.LogoutIcon())
-	case l.Tone == toneSuccess:
+	case e.Tone == toneSuccess:
 		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
-	case l.Tone == toneFailure:
+	case e.Tone == toneFailure:
 		return theme.NewErrorThemedResource(theme.ErrorIcon())
-	case l.Tone == toneWarning:
+	case e.Tone == toneWarning:
 		return theme.NewWarningThemedResource(theme.WarningIcon())
-	}
-	switch l.Kind {
-	case sender.EventDNS:
-		return theme.SearchIcon()
-	case sender.EventConnect:
-		return theme.ComputerIcon()
-	case sender.EventTLS:
-		return theme.LoginIcon()
-	case sender.EventRequest:
-		return theme.UploadIcon()
-	case sender.EventResponse:
-		return theme.DownloadIcon()
+	case e.Kind == kindSend:
+		return theme.NewPrimaryThemedResource(theme.MailSendIcon())
 	}
 	return theme.InfoIcon()
 }

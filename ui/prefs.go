@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 
 	"apnsconsole/sender"
@@ -12,7 +14,7 @@ import (
 // the token and the message fields. Passwords, keys and JWTs are never
 // stored, nor is anything about the simulator's demo credential.
 const (
-	prefEnvironment = "environment" // sandbox, production or local; absent on a first launch
+	prefEnvironment = "environment" // sandbox, production, local or custom; absent on a first launch
 	prefKind        = "credential.kind"
 	prefP12Path     = "credential.p12"
 	prefCertPath    = "credential.cert"
@@ -36,6 +38,8 @@ const (
 	prefSplit       = "layout.split"
 	prefProtocol    = "protocol" // "binary" for the legacy protocol, else HTTP/2
 	prefFormat      = "binary.format"
+	prefCustomHost  = "custom.host"
+	prefCustomCA    = "custom.ca"
 )
 
 // demoBody is the alert a first launch starts with.
@@ -47,25 +51,27 @@ const demoBody = "Hello from APNs Console"
 func (c *Console) restore() {
 	p := c.prefs
 	first := p.String(prefEnvironment) == ""
-	c.kind.SetSelected(kindChoice(parseKindName(p.String(prefKind))))
-	c.p12Path.SetText(p.String(prefP12Path))
-	c.certPath.SetText(p.String(prefCertPath))
-	c.keyPath.SetText(p.String(prefKeyPath))
-	c.p8Path.SetText(p.String(prefP8Path))
-	c.keyID.SetText(p.String(prefKeyID))
-	c.teamID.SetText(p.String(prefTeamID))
-	c.body.SetText(p.String(prefBody))
-	c.title.SetText(p.String(prefTitle))
-	c.subtitle.SetText(p.String(prefSubtitle))
-	c.badge.SetText(p.String(prefBadge))
-	c.sound.SetText(p.String(prefSound))
-	c.topic.SetText(p.String(prefTopic))
-	c.pushType.SetSelected(p.StringWithFallback(prefPushType, string(sender.PushAlert)))
-	c.priority.SetSelected(priorityChoice(p.Int(prefPriority)))
-	c.expiration.SetText(p.String(prefExpiration))
-	c.collapseID.SetText(p.String(prefCollapseID))
-	c.custom.SetText(p.String(prefCustom))
-	c.token.SetText(p.String(prefToken))
+	c.cred.choose(parseKindName(p.String(prefKind)))
+	c.cred.p12Path.SetText(p.String(prefP12Path))
+	c.cred.certPath.SetText(p.String(prefCertPath))
+	c.cred.keyPath.SetText(p.String(prefKeyPath))
+	c.cred.p8Path.SetText(p.String(prefP8Path))
+	c.cred.keyID.SetText(p.String(prefKeyID))
+	c.cred.teamID.SetText(p.String(prefTeamID))
+	c.note.body.SetText(p.String(prefBody))
+	c.note.title.SetText(p.String(prefTitle))
+	c.note.subtitle.SetText(p.String(prefSubtitle))
+	c.note.badge.SetText(p.String(prefBadge))
+	c.note.sound.SetText(p.String(prefSound))
+	c.note.pushType.SetSelected(p.StringWithFallback(prefPushType, string(sender.PushAlert)))
+	c.note.topic.SetText(p.String(prefTopic))
+	c.note.priority.SetSelected(priorityChoice(p.Int(prefPriority)))
+	c.adv.expiration.SetText(p.String(prefExpiration))
+	c.adv.collapseID.SetText(p.String(prefCollapseID))
+	c.adv.custom.SetText(p.String(prefCustom))
+	c.dev.tokens.SetText(p.String(prefToken))
+	c.bar.customHost.SetText(p.String(prefCustomHost))
+	c.bar.customCA.SetText(p.String(prefCustomCA))
 	c.format.SetSelected(p.StringWithFallback(prefFormat, string(legacy.FormatFrame)))
 	if p.String(prefProtocol) == "binary" {
 		c.protocol.SetSelected(protoBinary)
@@ -74,27 +80,29 @@ func (c *Console) restore() {
 		c.split.Offset = off
 	}
 	if first {
-		c.token.SetText(apnstest.DemoToken)
-		c.body.SetText(demoBody)
-		c.sound.SetText("default")
-		c.setEnvironment(sender.Local)
+		c.dev.tokens.SetText(apnstest.DemoToken)
+		c.note.body.SetText(demoBody)
+		c.note.sound.SetText("default")
+		c.bar.setEnvironment(sender.Local)
+	} else if p.String(prefEnvironment) == "custom" {
+		c.bar.env.SetSelected(envCustom)
 	} else {
 		env, err := sender.ParseEnvironment(p.String(prefEnvironment))
 		if err != nil {
 			env = sender.Sandbox
 		}
-		c.setEnvironment(env)
+		c.bar.setEnvironment(env)
 	}
 	// Load the saved files of the chosen kind; a password can't be saved,
 	// so a protected file waits for it without calling it an error.
-	r := c.loadRequest()
+	r := c.cred.request()
 	r.quiet = true
 	if r.path != "" {
-		c.load(r)
+		c.cred.load(r)
 	}
 	c.restored = true
-	c.tokenChanged()
-	c.showCredential()
+	c.cred.show()
+	c.refreshTopics()
 	c.validate()
 }
 
@@ -104,26 +112,28 @@ func (c *Console) save() {
 		return
 	}
 	p := changesOnly{c.prefs}
-	p.SetString(prefEnvironment, string(c.environment()))
-	p.SetString(prefKind, kindName(c.credentialKind()))
-	p.SetString(prefP12Path, c.p12Path.Text)
-	p.SetString(prefCertPath, c.certPath.Text)
-	p.SetString(prefKeyPath, c.keyPath.Text)
-	p.SetString(prefP8Path, c.p8Path.Text)
-	p.SetString(prefKeyID, c.keyID.Text)
-	p.SetString(prefTeamID, c.teamID.Text)
-	p.SetString(prefToken, c.token.Text)
-	p.SetString(prefBody, c.body.Text)
-	p.SetString(prefTitle, c.title.Text)
-	p.SetString(prefSubtitle, c.subtitle.Text)
-	p.SetString(prefBadge, c.badge.Text)
-	p.SetString(prefSound, c.sound.Text)
-	p.SetString(prefTopic, c.topic.Text)
-	p.SetString(prefPushType, c.pushType.Selected)
-	p.SetInt(prefPriority, priorityValue(c.priority.Selected))
-	p.SetString(prefExpiration, c.expiration.Text)
-	p.SetString(prefCollapseID, c.collapseID.Text)
-	p.SetString(prefCustom, c.custom.Text)
+	p.SetString(prefEnvironment, c.bar.envName())
+	p.SetString(prefCustomHost, c.bar.customHost.Text)
+	p.SetString(prefCustomCA, c.bar.customCA.Text)
+	p.SetString(prefKind, kindName(c.cred.chosen()))
+	p.SetString(prefP12Path, c.cred.p12Path.Text)
+	p.SetString(prefCertPath, c.cred.certPath.Text)
+	p.SetString(prefKeyPath, c.cred.keyPath.Text)
+	p.SetString(prefP8Path, c.cred.p8Path.Text)
+	p.SetString(prefKeyID, c.cred.keyID.Text)
+	p.SetString(prefTeamID, c.cred.teamID.Text)
+	p.SetString(prefToken, c.dev.tokens.Text)
+	p.SetString(prefBody, c.note.body.Text)
+	p.SetString(prefTitle, c.note.title.Text)
+	p.SetString(prefSubtitle, c.note.subtitle.Text)
+	p.SetString(prefBadge, c.note.badge.Text)
+	p.SetString(prefSound, c.note.sound.Text)
+	p.SetString(prefTopic, c.note.topic.Text)
+	p.SetString(prefPushType, c.note.pushType.Selected)
+	p.SetInt(prefPriority, priorityValue(c.note.priority.Selected))
+	p.SetString(prefExpiration, c.adv.expiration.Text)
+	p.SetString(prefCollapseID, c.adv.collapseID.Text)
+	p.SetString(prefCustom, c.adv.custom.Text)
 	p.SetFloat(prefSplit, c.split.Offset)
 	protocol := "http2"
 	if c.binary() {
@@ -133,8 +143,29 @@ func (c *Console) save() {
 	p.SetString(prefFormat, c.format.Selected)
 }
 
-// saveSoon saves after a change (Fyne batches the writes to disk).
-func (c *Console) saveSoon() { c.save() }
+// saveSoon saves half a second after the last of a burst of changes (a
+// word typed is one write, not one per key: Fyne rewrites the whole file,
+// and its file watcher reads it back, on every change).
+func (c *Console) saveSoon() {
+	if !c.restored || c.savePending {
+		return
+	}
+	c.savePending = true
+	time.AfterFunc(saveDelay, func() {
+		c.do(func() {
+			c.savePending = false
+			c.mu.Lock()
+			closed := c.closed
+			c.mu.Unlock()
+			if !closed {
+				c.save()
+			}
+		})
+	})
+}
+
+// saveDelay is how long saveSoon waits.
+const saveDelay = 500 * time.Millisecond
 
 // changesOnly writes a preference only when its value changes. Each write
 // makes Fyne rewrite the preferences file (and its file watcher read it

@@ -27,7 +27,7 @@ var formatChoices = []string{
 	string(legacy.FormatSimple),
 }
 
-// buildProtocol makes the protocol choice shown under the environment,
+// buildProtocol makes the protocol choice shown in Advanced,
 // with the binary format beside it when the binary protocol is chosen.
 func (c *Console) buildProtocol() fyne.CanvasObject {
 	c.format = widget.NewSelect(formatChoices, func(string) { c.protocolChanged() })
@@ -37,7 +37,7 @@ func (c *Console) buildProtocol() fyne.CanvasObject {
 	c.protocol.Required = true
 	c.protocol.SetSelected(protoHTTP2)
 	c.format.Hide()
-	return container.NewHBox(widget.NewLabel("Protocol"), c.protocol, c.format)
+	return container.NewHBox(c.protocol, c.format)
 }
 
 // binary reports whether the legacy binary protocol is chosen.
@@ -53,23 +53,22 @@ func (c *Console) binaryFormat() legacy.Format {
 }
 
 func (c *Console) protocolChanged() {
-	if c.format == nil || c.env == nil {
+	if c.format == nil || c.bar == nil {
 		return // still building
 	}
 	if c.binary() {
 		c.format.Show()
-		if c.restored && c.environment() != sender.Local {
+		if c.restored && !c.bar.local() {
 			c.log.Add(sender.EventWarning, toneWarning, legacy.RetiredNotice)
 		}
 	} else {
 		c.format.Hide()
 	}
 	c.dropClient()
-	if c.binary() && c.environment() == sender.Local {
+	if c.binary() && c.bar.local() {
 		c.startGateway()
 	}
-	c.validate()
-	c.saveSoon()
+	c.changed()
 }
 
 // payloadLimit is the largest payload the chosen protocol takes: the
@@ -78,13 +77,13 @@ func (c *Console) payloadLimit() int {
 	if c.binary() {
 		return c.binaryFormat().PayloadLimit()
 	}
-	return c.selectedPushType().MaxPayload()
+	return c.note.selectedPushType().MaxPayload()
 }
 
 // binaryProblem says why the chosen credential can't use the binary
 // protocol: it authenticates with a TLS client certificate only.
 func (c *Console) binaryProblem() error {
-	if c.binary() && c.credentialKind() == credential.KindP8 {
+	if c.binary() && c.cred.chosen() == credential.KindP8 {
 		return errors.New("the binary protocol needs a certificate (.p12 or PEM pair): token keys (.p8) only work with HTTP/2")
 	}
 	return nil

@@ -20,7 +20,7 @@ func (h *harness) gateway() *apnstest.Gateway {
 			h.t.Fatalf("gateway: %v", h.c.gwErr)
 		}
 		gw = h.c.gw
-		return gw != nil && !h.c.sendBtn.Disabled()
+		return gw != nil && !h.c.bar.sendBtn.Disabled()
 	})
 	return gw
 }
@@ -37,8 +37,8 @@ func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
 		t.Error("the binary format choice is hidden with the binary protocol chosen")
 	}
 	gw := h.gateway()
-	if !strings.Contains(c.target.Text, gw.Addr+" (local binary gateway)") {
-		t.Errorf("target = %q, want the local gateway", c.target.Text)
+	if !strings.Contains(c.bar.target.Text(), gw.Addr+" (local binary gateway)") {
+		t.Errorf("target = %q, want the local gateway", c.bar.target.Text())
 	}
 
 	h.sendAndWait()
@@ -50,15 +50,15 @@ func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
 
 	// The simple format (as in the 2009 article), with its 256-byte limit.
 	c.format.SetSelected(string(legacy.FormatSimple))
-	if !strings.Contains(c.payloadStatus.Text, "/ 256 bytes") {
-		t.Errorf("payload status = %q, want the simple format's 256-byte limit", c.payloadStatus.Text)
+	if !strings.Contains(c.pview.status.Text, "/ 256 bytes") {
+		t.Errorf("payload status = %q, want the simple format's 256-byte limit", c.pview.status.Text)
 	}
 	c.sections.Open(3)
-	c.custom.SetText(`{"note":"` + strings.Repeat("x", 300) + `"}`)
-	if !c.sendBtn.Disabled() || !strings.Contains(c.payloadStatus.Text, "/ 256 bytes") {
-		t.Errorf("300-byte payload in the simple format: Send disabled %v, status %q", c.sendBtn.Disabled(), c.payloadStatus.Text)
+	c.adv.custom.SetText(`{"note":"` + strings.Repeat("x", 300) + `"}`)
+	if !c.bar.sendBtn.Disabled() || !strings.Contains(c.pview.status.Text, "/ 256 bytes") {
+		t.Errorf("300-byte payload in the simple format: Send disabled %v, status %q", c.bar.sendBtn.Disabled(), c.pview.status.Text)
 	}
-	c.custom.SetText("")
+	c.adv.custom.SetText("")
 	h.sendAndWait()
 	h.waitFor("the simple frame", func() bool { return len(gw.Accepted()) == 2 })
 	if f := gw.Accepted()[1].Format; f != legacy.FormatSimple {
@@ -71,14 +71,14 @@ func TestBinaryProtocolRefusesATokenKeyAndWarnsAboutApple(t *testing.T) {
 	h.simulator()
 	c := h.c
 	c.protocol.SetSelected(protoBinary)
-	c.kind.SetSelected(kindP8Choice)
-	if !c.sendBtn.Disabled() || !strings.Contains(c.problem.Text, "needs a certificate") {
-		t.Errorf("binary with a .p8: Send disabled %v, problem %q", c.sendBtn.Disabled(), c.problem.Text)
+	c.cred.kind.SetSelected(kindP8Choice)
+	if !c.bar.sendBtn.Disabled() || !strings.Contains(c.bar.problem.Text, "needs a certificate") {
+		t.Errorf("binary with a .p8: Send disabled %v, problem %q", c.bar.sendBtn.Disabled(), c.bar.problem.Text)
 	}
-	c.kind.SetSelected(kindP12Choice)
-	c.setEnvironment(sender.Sandbox)
+	c.cred.kind.SetSelected(kindP12Choice)
+	c.bar.setEnvironment(sender.Sandbox)
 	h.waitForLog("Apple retired the binary provider API")
-	if !strings.Contains(c.target.Text, legacy.SandboxGateway) {
-		t.Errorf("target = %q, want Apple's sandbox gateway", c.target.Text)
+	if !strings.Contains(c.bar.target.Text(), legacy.SandboxGateway) {
+		t.Errorf("target = %q, want Apple's sandbox gateway", c.bar.target.Text())
 	}
 }

@@ -22,7 +22,7 @@ func BenchmarkSendToSimulator(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		c.Send()
 		if !c.sending {
-			b.Fatalf("send %d did not start: %s", i+1, c.problem.Text)
+			b.Fatalf("send %d did not start: %s", i+1, c.bar.problem.Text)
 		}
 		h.waitFor("the send to finish", func() bool { return !c.sending })
 	}

@@ -14,7 +14,8 @@ func (c *Console) startSimulator() {
 	go func() {
 		c.simulator()
 		c.do(func() {
-			c.showCredential()
+			c.cred.show()
+			c.refreshTopics()
 			c.validate()
 		})
 	}()
@@ -76,4 +77,29 @@ func startSimulator() (sim *apnstest.Server, demo map[credential.Kind]*credentia
 		return nil, nil, fmt.Errorf("the simulator's demo key did not load: %w", err)
 	}
 	return sim, map[credential.Kind]*credential.Credential{credential.KindP12: p12, credential.KindPEM: pem, credential.KindP8: p8}, nil
+}
+
+// applyOutcome makes the simulator answer this send's tokens with the
+// chosen outcome, using the marks apnstest offers; the returned function
+// removes them after the send.
+func (c *Console) applyOutcome(job sendJob) (undo func()) {
+	sim, err := c.simulator()
+	if err != nil {
+		return func() {}
+	}
+	for _, n := range job.ns {
+		switch job.outcome {
+		case "Unregistered":
+			sim.Unregister(n.Token, c.now())
+		case "BadDeviceToken":
+			sim.OtherEnvironment(n.Token)
+		default: // TooManyRequests, InternalServerError
+			sim.Fail(n.Token, job.outcome)
+		}
+	}
+	return func() {
+		for _, n := range job.ns {
+			sim.Forget(n.Token)
+		}
+	}
 }
