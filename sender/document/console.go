@@ -186,8 +186,8 @@ func ParseConsole(data []byte, dir string) (*Document, error) {
 		}
 		return nil, &Error{Problem: `the file is JSON but not an APNs Console document (it has no "format":"apns-console" and "version")`, Fix: fix, Err: ErrNotDocument}
 	case f.Version < 0 || f.Version > Version:
-		return nil, &Error{Problem: fmt.Sprintf("the document is version %d, and this APNs Console reads versions 1 to %d", f.Version, Version),
-			Fix: "update APNs Console to open it, or save it again from the newer version as an older one", Err: ErrUnknownVersion}
+		return nil, &Error{Problem: fmt.Sprintf("the document is version %d, made by a newer APNs Console (this one reads versions up to %d)", f.Version, Version),
+			Fix: "update APNs Console to open it", Err: ErrUnknownVersion}
 	}
 	if f.Payload == nil {
 		return nil, &Error{Problem: `the document has no "payload"`, Fix: `add "payload": {"aps":{…}}, or save the document again from the window`, Err: ErrPayloadNotObject}
