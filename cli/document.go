@@ -81,8 +81,14 @@ func (f *sendFlags) applyFile(fs *flag.FlagSet) error {
 			f.p8 = c.Path
 			fill("key-id", &f.keyID, c.KeyID)
 			fill("team-id", &f.teamID, c.TeamID)
+		case credential.KindKeychain:
+			if f.env != envSimulator {
+				return inputError{fmt.Errorf("the document's credential is a Keychain identity (SHA-1 %s), which the command line does not read: give --p12, --cert or --p8 (export it from Keychain Access as .p12)", c.Path)}
+			}
 		}
-		fromDoc = append(fromDoc, c.Path, c.KeyPath)
+		if c.IsFile() {
+			fromDoc = append(fromDoc, c.Path, c.KeyPath)
+		}
 	}
 	if errors.Is(docErr, document.ErrCredentialMissing) && f.env != envSimulator {
 		for _, p := range fromDoc {

@@ -107,6 +107,8 @@ func Curl(n *Notification, cred *credential.Credential, t CurlTarget) (*CurlComm
 	case credential.KindP8:
 		c.addEnv(CurlJWTVar, "# Set the provider token first; it is a secret, valid for an hour:",
 			"#   export "+CurlJWTVar+`="$(apns-console jwt --p8 `+shellQuote(ref.Path)+" --key-id "+shellQuote(ref.KeyID)+" --team-id "+shellQuote(ref.TeamID)+`)"`)
+	case credential.KindKeychain:
+		return nil, fmt.Errorf("%w: curl cannot read a Keychain identity: export it from Keychain Access as .p12 and choose that file", ErrNoCredential)
 	default:
 		return nil, fmt.Errorf("%w: unknown credential kind %d: choose a .p12, a PEM certificate and key, or a .p8 key", ErrNoCredential, ref.Kind)
 	}

@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -11,7 +12,7 @@ import (
 // are loaded; it is never part of a Ref.
 type Ref struct {
 	Kind    Kind
-	Path    string // the .p12, the PEM certificate (possibly with its key), or the .p8
+	Path    string // the .p12, the PEM certificate (possibly with its key), the .p8, or a Keychain identity's SHA-1 fingerprint
 	KeyPath string // KindPEM only: the PEM key when it is a separate file
 	KeyID   string // KindP8 only
 	TeamID  string // KindP8 only
@@ -20,10 +21,17 @@ type Ref struct {
 // IsZero reports a Ref that names no credential.
 func (r Ref) IsZero() bool { return r.Kind == 0 && r.Path == "" }
 
+// IsFile reports whether Path (and KeyPath) name files: true for every
+// kind but KindKeychain.
+func (r Ref) IsFile() bool { return r.Kind != KindKeychain }
+
 // Load reads the credential r names. password is the .p12's password, or
-// the PEM key's when it is encrypted; it is ignored for a .p8.
+// the PEM key's when it is encrypted; it is ignored for a .p8. A Keychain
+// identity is exported from the login keychain (Keychain.Export).
 func (r Ref) Load(password string) (*Credential, error) {
 	switch r.Kind {
+	case KindKeychain:
+		return (&Keychain{}).Export(context.Background(), r.Path)
 	case KindP12:
 		return LoadP12(r.Path, password)
 	case KindPEM:
@@ -35,7 +43,7 @@ func (r Ref) Load(password string) (*Credential, error) {
 }
 
 // KindName is the short name of a kind used in files and on the command
-// line: "p12", "pem" or "p8" ("" for none).
+// line: "p12", "pem", "p8" or "keychain" ("" for none).
 func (k Kind) KindName() string {
 	switch k {
 	case KindP12:
@@ -44,12 +52,14 @@ func (k Kind) KindName() string {
 		return "pem"
 	case KindP8:
 		return "p8"
+	case KindKeychain:
+		return "keychain"
 	}
 	return ""
 }
 
-// ParseKindName reads "p12", "pem" or "p8" (any case; also "pfx", "cert"
-// and "token"), the names KindName gives.
+// ParseKindName reads "p12", "pem", "p8" or "keychain" (any case; also
+// "pfx", "cert" and "token"), the names KindName gives.
 func ParseKindName(s string) (Kind, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "p12", "pfx":
@@ -58,6 +68,8 @@ func ParseKindName(s string) (Kind, error) {
 		return KindPEM, nil
 	case "p8", "token":
 		return KindP8, nil
+	case "keychain":
+		return KindKeychain, nil
 	}
-	return 0, fmt.Errorf("unknown credential kind %q: use p12 (a certificate exported with its key), pem (certificate and key files) or p8 (a token key)", s)
+	return 0, fmt.Errorf("unknown credential kind %q: use p12 (a certificate exported with its key), pem (certificate and key files), p8 (a token key) or keychain (a macOS Keychain identity)", s)
 }

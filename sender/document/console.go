@@ -120,7 +120,10 @@ func (d *Document) Encode(dir string) ([]byte, error) {
 	}
 	if !d.Credential.IsZero() {
 		c := d.Credential
-		f.Credential = &fileCredential{Kind: c.Kind.KindName(), Path: relativeTo(dir, c.Path), KeyPath: relativeTo(dir, c.KeyPath), KeyID: c.KeyID, TeamID: c.TeamID}
+		f.Credential = &fileCredential{Kind: c.Kind.KindName(), Path: c.Path, KeyPath: c.KeyPath, KeyID: c.KeyID, TeamID: c.TeamID}
+		if c.IsFile() {
+			f.Credential.Path, f.Credential.KeyPath = relativeTo(dir, c.Path), relativeTo(dir, c.KeyPath)
+		}
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -217,7 +220,10 @@ func ParseConsole(data []byte, dir string) (*Document, error) {
 		if c.Path == "" {
 			return nil, &Error{Problem: `the credential has no "path"`, Fix: "choose the credential again in the window and save", Err: ErrBadField}
 		}
-		d.Credential = credential.Ref{Kind: kind, Path: absoluteIn(dir, c.Path), KeyPath: absoluteIn(dir, c.KeyPath), KeyID: c.KeyID, TeamID: c.TeamID}
+		d.Credential = credential.Ref{Kind: kind, Path: c.Path, KeyPath: c.KeyPath, KeyID: c.KeyID, TeamID: c.TeamID}
+		if d.Credential.IsFile() {
+			d.Credential.Path, d.Credential.KeyPath = absoluteIn(dir, c.Path), absoluteIn(dir, c.KeyPath)
+		}
 	}
 	if err := d.check(); err != nil {
 		return nil, err
@@ -227,11 +233,12 @@ func ParseConsole(data []byte, dir string) (*Document, error) {
 
 // missingFiles reports a credential or CA file that no longer exists.
 func (d *Document) missingFiles() error {
-	for _, p := range []struct{ path, what string }{
-		{d.Credential.Path, "credential file"},
-		{d.Credential.KeyPath, "credential's key file"},
-		{d.Target.CA, "CA file"},
-	} {
+	files := []struct{ path, what string }{{d.Target.CA, "CA file"}}
+	if d.Credential.IsFile() {
+		files = append(files, struct{ path, what string }{d.Credential.Path, "credential file"},
+			struct{ path, what string }{d.Credential.KeyPath, "credential's key file"})
+	}
+	for _, p := range files {
 		if p.path == "" {
 			continue
 		}

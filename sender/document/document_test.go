@@ -245,3 +245,18 @@ func TestWritesAreAtomicAndReplaceSymlinks(t *testing.T) {
 		t.Errorf("writing over a folder: %v", err)
 	}
 }
+
+func TestConsoleDocumentKeepsAKeychainIdentityByFingerprint(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "k.apnsconsole")
+	d := sampleDocument(dir)
+	d.Target = Target{Environment: "sandbox"}
+	d.Credential = credential.Ref{Kind: credential.KindKeychain, Path: "0F1E2D3C4B5A69788796A5B4C3D2E1F001122334"}
+	if err := WriteConsole(path, d); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadConsole(path)
+	if err != nil || got.Credential != d.Credential {
+		t.Fatalf("read back %+v, %v; want the fingerprint as saved, no missing file", got.Credential, err)
+	}
+}
