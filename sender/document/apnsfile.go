@@ -37,17 +37,17 @@ func ParseAPNs(data []byte) (*APNsFile, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, &Error{Problem: "the payload is " + kindOf(v) + ", not a JSON object", Fix: `wrap it as {"aps":{…}}: a payload is an object with Apple's keys under "aps"`, Err: ErrPayloadNotObject}
+		return nil, &Error{Problem: "the payload is " + sender.JSONKind(v) + ", not a JSON object", Fix: `wrap it as {"aps":{…}}: a payload is an object with Apple's keys under "aps"`, Err: ErrPayloadNotObject}
 	}
 	f := &APNsFile{}
 	if b, ok := obj[SimulatorTargetBundle]; ok {
 		s, isString := b.(string)
 		if !isString {
-			return nil, &Error{Problem: fmt.Sprintf("%q is %s, not a bundle id", SimulatorTargetBundle, kindOf(b)), Fix: `write it as "Simulator Target Bundle": "com.example.app"`, Err: ErrBadField}
+			return nil, &Error{Problem: fmt.Sprintf("%q is %s, not a bundle id", SimulatorTargetBundle, sender.JSONKind(b)), Fix: `write it as "Simulator Target Bundle": "com.example.app"`, Err: ErrBadField}
 		}
 		f.Bundle = s
 	}
-	payload, err := withoutKey(data, SimulatorTargetBundle)
+	payload, err := sender.PayloadWithout(data, SimulatorTargetBundle)
 	if err != nil {
 		return nil, &Error{Problem: "the file cannot be read: " + err.Error(), Fix: "check the JSON", Err: ErrNotJSON}
 	}
@@ -80,9 +80,9 @@ func (f *APNsFile) Encode() ([]byte, error) {
 		return nil, &Error{Problem: "the payload is not JSON: " + jsonProblem(f.Payload, err), Fix: "fix the payload before saving", Err: ErrNotJSON}
 	}
 	if _, ok := v.(map[string]any); !ok {
-		return nil, &Error{Problem: "the payload is " + kindOf(v) + ", not a JSON object", Fix: `write it as {"aps":{…}}`, Err: ErrPayloadNotObject}
+		return nil, &Error{Problem: "the payload is " + sender.JSONKind(v) + ", not a JSON object", Fix: `write it as {"aps":{…}}`, Err: ErrPayloadNotObject}
 	}
-	rest, err := withoutKey(f.Payload, SimulatorTargetBundle)
+	rest, err := sender.PayloadWithout(f.Payload, SimulatorTargetBundle)
 	if err != nil {
 		return nil, &Error{Problem: "the payload cannot be read: " + err.Error(), Fix: "check the JSON", Err: ErrNotJSON}
 	}
@@ -112,44 +112,6 @@ func WriteAPNs(path string, f *APNsFile) error {
 	return writeFile(path, data, false)
 }
 
-// withoutKey is the JSON object data, compact, without key, the other
-// keys in their order.
-func withoutKey(data []byte, key string) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, fmt.Errorf("not a JSON object")
-	}
-	var b bytes.Buffer
-	b.WriteByte('{')
-	first := true
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		k, _ := t.(string)
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, err
-		}
-		if k == key {
-			continue
-		}
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		b.Write(marshal(k))
-		b.WriteByte(':')
-		if err := json.Compact(&b, raw); err != nil {
-			return nil, err
-		}
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
 // marshal encodes a string without HTML escaping.
 func marshal(s string) []byte {
 	var b bytes.Buffer
@@ -167,22 +129,4 @@ func indent(compact []byte) ([]byte, error) {
 	}
 	b.WriteByte('\n')
 	return b.Bytes(), nil
-}
-
-func kindOf(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case float64:
-		return "a number"
-	case string:
-		return "a string"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }

@@ -298,7 +298,7 @@ func checkObject(raw json.RawMessage, name string) error {
 		return &Error{Problem: fmt.Sprintf("the %s is not JSON: %s", name, jsonProblem(raw, err)), Fix: "fix the JSON", Err: ErrNotJSON}
 	}
 	if _, ok := v.(map[string]any); !ok {
-		return &Error{Problem: fmt.Sprintf("the %s is %s, not a JSON object", name, kindOf(v)), Fix: `write it as {"aps":{…}}: an object with Apple's keys under "aps"`, Err: ErrPayloadNotObject}
+		return &Error{Problem: fmt.Sprintf("the %s is %s, not a JSON object", name, sender.JSONKind(v)), Fix: `write it as {"aps":{…}}: an object with Apple's keys under "aps"`, Err: ErrPayloadNotObject}
 	}
 	return nil
 }

@@ -60,7 +60,7 @@ func TestBadAPNsFilesSayWhyAndWhatToDo(t *testing.T) {
 		{``, ErrNotJSON, "empty"},
 		{`{"aps":{"alert":"hi"}`, ErrNotJSON, "line 1, column"},
 		{"{\n  \"aps\": {\n    \"alert\": \"hi\",\n  }\n}", ErrNotJSON, "line 4, column 3"},
-		{`["aps"]`, ErrPayloadNotObject, "a list, not a JSON object"},
+		{`["aps"]`, ErrPayloadNotObject, "an array, not a JSON object"},
 		{`"hello"`, ErrPayloadNotObject, "a string"},
 		{`{"Simulator Target Bundle":42,"aps":{}}`, ErrBadField, "a number, not a bundle id"},
 	}

@@ -1,11 +1,11 @@
 package document
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
+
+	"apnsconsole/sender"
 )
 
 // The causes a *Error wraps, for errors.Is.
@@ -42,25 +42,12 @@ func (e *Error) Unwrap() error { return e.Err }
 // jsonProblem says what is wrong with data and where: line and column for
 // syntax errors.
 func jsonProblem(data []byte, err error) string {
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		at := max(0, min(int(syn.Offset)-1, len(data)))
-		before := data[:at]
-		line := 1 + bytes.Count(before, []byte("\n"))
-		col := 1 + utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:])
-		return fmt.Sprintf("%s at line %d, column %d", syn.Error(), line, col)
-	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) && typ.Field != "" {
 		return fmt.Sprintf("%q is a JSON %s, not the %s it should be", typ.Field, typ.Value, typeName(typ.Type.Kind().String()))
 	}
-	if errors.Is(err, errEmpty) {
-		return "the file is empty"
-	}
-	return err.Error()
+	return sender.DescribeJSONError(data, err)
 }
-
-var errEmpty = errors.New("empty")
 
 func typeName(kind string) string {
 	switch kind {
