@@ -182,13 +182,13 @@ func ParseConsole(data []byte, dir string) (*Document, error) {
 		return nil, &Error{Problem: "the file cannot be read: " + err.Error(), Fix: "save the document again from the window", Err: ErrNotJSON}
 	}
 	switch {
-	case f.Format != formatName || f.Version == 0:
+	case f.Format != formatName || f.Version < 1:
 		fix := "choose an .apnsconsole document saved by APNs Console"
 		if f.Format == "" && f.Version == 0 && f.Payload == nil {
 			fix += `; a bare payload or .apns file opens as a payload (send --file x.apns)`
 		}
 		return nil, &Error{Problem: `the file is JSON but not an APNs Console document (it has no "format":"apns-console" and "version")`, Fix: fix, Err: ErrNotDocument}
-	case f.Version < 0 || f.Version > Version:
+	case f.Version > Version:
 		return nil, &Error{Problem: fmt.Sprintf("the document is version %d, made by a newer APNs Console (this one reads versions up to %d)", f.Version, Version),
 			Fix: "update APNs Console to open it", Err: ErrUnknownVersion}
 	}
