@@ -248,21 +248,34 @@ func badgeText(b int) string {
 // oneLine is s on one line (line breaks become spaces), cut with an
 // ellipsis when wider than the layout.
 func oneLine(s string, l Layout, bold bool) (string, bool) {
-	s = strings.Join(strings.Fields(s), " ")
-	if s == "" || l.Measure(s, bold) <= l.Width {
-		return s, false
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if fitPrefix(r, "", l, bold) == len(r) {
+		return string(r), false
 	}
-	return ellipsize(s, l, bold), true
+	return ellipsize(r, l, bold), true
 }
 
-// ellipsize cuts s until s+"…" fits, at a character boundary (as iOS's
+// ellipsize cuts r where r+"…" fits, at a character boundary (as iOS's
 // tail truncation does), dropping trailing spaces.
-func ellipsize(s string, l Layout, bold bool) string {
-	r := []rune(s)
-	for len(r) > 0 && l.Measure(string(r)+Ellipsis, bold) > l.Width {
-		r = r[:len(r)-1]
+func ellipsize(r []rune, l Layout, bold bool) string {
+	n := fitPrefix(r, Ellipsis, l, bold)
+	return strings.TrimRight(string(r[:n]), " ") + Ellipsis
+}
+
+// fitPrefix is how many of r's first runes, followed by suffix, fit in a
+// line. It measures only prefixes up to one rune past a line, so a huge
+// text costs no more than a short one.
+func fitPrefix(r []rune, suffix string, l Layout, bold bool) int {
+	n := 0
+	for n < len(r) && l.Measure(string(r[:n+1])+suffix, bold) <= l.Width {
+		n++
 	}
-	return strings.TrimRight(string(r), " ") + Ellipsis
+	return n
+}
+
+func fits(s string, l Layout) bool {
+	r := []rune(s)
+	return fitPrefix(r, "", l, false) == len(r)
 }
 
 // wrap lays the body out as iOS does: its own line breaks kept, lines
@@ -274,7 +287,7 @@ func wrap(body string, l Layout) ([]string, bool) {
 	}
 	var lines []string
 	for _, para := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n") {
-		lines = append(lines, wrapParagraph(para, l)...)
+		lines = wrapParagraph(para, l, lines)
 		if len(lines) > l.BodyLines {
 			break
 		}
@@ -284,28 +297,31 @@ func wrap(body string, l Layout) ([]string, bool) {
 	}
 	last := lines[l.BodyLines-1]
 	lines = lines[:l.BodyLines]
-	if last != "" && l.Measure(last+Ellipsis, false) <= l.Width {
+	if last != "" && fits(last+Ellipsis, l) {
 		lines[l.BodyLines-1] = strings.TrimRight(last, " ") + Ellipsis
 	} else {
-		lines[l.BodyLines-1] = ellipsize(last, l, false)
+		lines[l.BodyLines-1] = ellipsize([]rune(last), l, false)
 	}
 	return lines, true
 }
 
-// wrapParagraph wraps one paragraph greedily at spaces.
-func wrapParagraph(p string, l Layout) []string {
+// wrapParagraph appends paragraph p's lines to lines, wrapped greedily at
+// spaces, and stops once there are more lines than the layout shows.
+func wrapParagraph(p string, l Layout, lines []string) []string {
 	words := strings.Fields(p)
 	if len(words) == 0 {
-		return []string{""}
+		return append(lines, "")
 	}
-	var lines []string
 	line := ""
 	for _, w := range words {
+		if len(lines) > l.BodyLines {
+			return lines
+		}
 		candidate := w
 		if line != "" {
 			candidate = line + " " + w
 		}
-		if l.Measure(candidate, false) <= l.Width {
+		if fits(candidate, l) {
 			line = candidate
 			continue
 		}
@@ -313,16 +329,17 @@ func wrapParagraph(p string, l Layout) []string {
 			lines = append(lines, line)
 		}
 		// A word wider than a line is broken between characters.
-		for l.Measure(w, false) > l.Width {
-			r := []rune(w)
-			n := len(r)
-			for n > 1 && l.Measure(string(r[:n]), false) > l.Width {
-				n--
+		r := []rune(w)
+		for len(lines) <= l.BodyLines {
+			n := fitPrefix(r, "", l, false)
+			if n == len(r) {
+				break
 			}
+			n = max(n, 1)
 			lines = append(lines, string(r[:n]))
-			w = string(r[n:])
+			r = r[n:]
 		}
-		line = w
+		line = string(r)
 	}
 	return append(lines, line)
 }

@@ -1,6 +1,7 @@
 package preview_test
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -138,6 +139,30 @@ func TestBuildRefusesWhatIsNotAPayload(t *testing.T) {
 	for _, p := range []string{`[]`, `{"aps":"x"}`, `nope`} {
 		if _, err := preview.Build([]byte(p), "", preview.Layout{}); !errors.Is(err, sender.ErrInvalidPayload) {
 			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
+
+// TestHugeTextsCostNoMoreThanShortOnes: the window measures with its font
+// on every keystroke, so a megabyte pasted into a field must not mean
+// millions of measurements.
+func TestHugeTextsCostNoMoreThanShortOnes(t *testing.T) {
+	calls := 0
+	l := preview.Layout{Width: 40, Measure: func(s string, _ bool) float32 {
+		calls++
+		return float32(utf8.RuneCountInString(s))
+	}}
+	word := strings.Repeat("x", 1<<20)
+	words := strings.Repeat("lorem ipsum ", 1<<16)
+	for _, body := range []string{word, words, strings.Repeat("a\n", 1<<18)} {
+		calls = 0
+		p, _ := json.Marshal(map[string]any{"aps": map[string]any{"alert": map[string]string{"title": word, "body": body}}})
+		n := build(t, string(p), "", l)
+		if len(n.BodyLines) != 4 || !strings.HasSuffix(n.BodyLines[3], "…") || !strings.HasSuffix(n.Title, "…") {
+			t.Errorf("lines %q title %q", n.BodyLines, n.Title)
+		}
+		if calls > 20000 {
+			t.Errorf("%d measurements for a 1 MB text: the cost must not grow with the text", calls)
 		}
 	}
 }
