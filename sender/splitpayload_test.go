@@ -76,3 +76,58 @@ func TestSplitPayloadRefusesWhatIsNotAnObject(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSplitPayload checks that opening any payload in the form and
+// building it again changes nothing iOS would notice.
+func FuzzSplitPayload(f *testing.F) {
+	for _, s := range []string{
+		`{"aps":{"alert":"Hi"}}`,
+		`{"aps":{"alert":{"title":"T","body":"B"},"badge":3,"sound":"default","category":"C"},"x":[1,{"y":null}]}`,
+		`{"aps":{"alert":{"body":"only"}}}`,
+		`{"aps":{"badge":-1,"sound":{"critical":1}},"aps2":"x"}`,
+		`{"x":1}`,
+		`{"aps":{"alert":""}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		var in any
+		if json.Unmarshal(p, &in) != nil {
+			return
+		}
+		obj, ok := in.(map[string]any)
+		m, err := sender.SplitPayload(p)
+		if !ok {
+			if err == nil {
+				t.Fatalf("%s is not an object, yet SplitPayload took it", p)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("SplitPayload(%s): %v", p, err)
+		}
+		back, err := sender.BuildPayload(m)
+		if err != nil {
+			return // e.g. nothing to send, or too large: BuildPayload says so
+		}
+		// What BuildPayload does on purpose: an aps dictionary is always
+		// there, and an alert of only a body is the body string.
+		if _, has := obj["aps"]; !has {
+			obj["aps"] = map[string]any{}
+		}
+		if aps, ok := obj["aps"].(map[string]any); ok {
+			if alert, ok := aps["alert"].(map[string]any); ok && len(alert) == 1 {
+				if body, ok := alert["body"].(string); ok && body != "" {
+					aps["alert"] = body
+				}
+			}
+		}
+		var out any
+		if err := json.Unmarshal(back, &out); err != nil {
+			t.Fatalf("BuildPayload made invalid JSON %s", back)
+		}
+		if !reflect.DeepEqual(out, any(obj)) {
+			t.Fatalf("round trip changed the payload:\n  in %s\n out %s\nform %+v", p, back, m)
+		}
+	})
+}

@@ -260,3 +260,24 @@ func TestConsoleDocumentKeepsAKeychainIdentityByFingerprint(t *testing.T) {
 		t.Fatalf("read back %+v, %v; want the fingerprint as saved, no missing file", got.Credential, err)
 	}
 }
+
+// FuzzParse feeds any bytes to both readers: they never panic, and every
+// refusal is an *Error with a fix.
+func FuzzParse(f *testing.F) {
+	good, _ := sampleDocument("/docs").Encode("")
+	f.Add(good)
+	f.Add([]byte(`{"Simulator Target Bundle":"a","aps":{"alert":"x"}}`))
+	f.Add([]byte(`{"format":"apns-console","version":1,"payload":[],"credential":{"kind":"p12"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, parse := range []func([]byte) error{
+			func(d []byte) error { _, err := ParseAPNs(d); return err },
+			func(d []byte) error { _, err := ParseConsole(d, ""); return err },
+		} {
+			err := parse(data)
+			var e *Error
+			if err != nil && (!errors.As(err, &e) || e.Fix == "" || e.Problem == "") {
+				t.Fatalf("%q: %v is not an *Error with a problem and a fix", data, err)
+			}
+		}
+	})
+}
