@@ -1,13 +1,7 @@
 package credential_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/x509"
-	"encoding/hex"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -16,100 +10,31 @@ import (
 	"testing"
 	"time"
 
-	"software.sslmate.com/src/go-pkcs12"
-
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
 	"apnsconsole/sender/credential"
+	"apnsconsole/sender/credential/keychaintest"
 )
 
-// standInEnv makes the test binary act as macOS's security tool (see
-// TestSecurityStandIn); its value is the folder holding the keychain's
-// contents.
-const standInEnv = "APNS_TEST_SECURITY_STANDIN"
-
-// TestSecurityStandIn is not a test: run by the stand-in script with
-// standInEnv set, it answers like `security` from the files in that
-// folder, records its arguments, and exits.
-func TestSecurityStandIn(t *testing.T) {
-	dir := os.Getenv(standInEnv)
-	if dir == "" {
-		t.Skip("the stand-in for macOS's security tool; runs only when a keychain test calls it")
-	}
-	var args []string
-	for i, a := range os.Args {
-		if a == "--" {
-			args = os.Args[i+1:]
-			break
-		}
-	}
-	f, _ := os.OpenFile(filepath.Join(dir, "runs"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	fmt.Fprintln(f, strings.Join(args, " "))
-	f.Close()
-	if msg, err := os.ReadFile(filepath.Join(dir, "fail")); err == nil {
-		os.Stderr.Write(msg)
-		os.Exit(1)
-	}
-	switch args[0] {
-	case "find-identity":
-		data, _ := os.ReadFile(filepath.Join(dir, "identities.txt"))
-		os.Stdout.Write(data)
-	case "find-certificate":
-		data, _ := os.ReadFile(filepath.Join(dir, "certificates.pem"))
-		os.Stdout.Write(data)
-	case "export":
-		pass := ""
-		for i, a := range args {
-			if a == "-P" {
-				pass = args[i+1]
-			}
-		}
-		pemData, _ := os.ReadFile(filepath.Join(dir, "export.pem"))
-		var key *rsa.PrivateKey
-		var certs []*x509.Certificate
-		for rest := pemData; ; {
-			var b *pem.Block
-			if b, rest = pem.Decode(rest); b == nil {
-				break
-			}
-			if b.Type == "CERTIFICATE" {
-				c, _ := x509.ParseCertificate(b.Bytes)
-				certs = append(certs, c)
-			} else {
-				k, _ := x509.ParsePKCS8PrivateKey(b.Bytes)
-				key = k.(*rsa.PrivateKey)
-			}
-		}
-		// Keychain Access exports with the legacy RC2/3DES encoding.
-		p12, err := pkcs12.LegacyRC2.Encode(key, certs[0], certs[1:], pass)
-		if err != nil {
-			os.Stderr.WriteString(err.Error())
-			os.Exit(1)
-		}
-		os.Stdout.Write(p12)
-	default:
-		fmt.Fprintf(os.Stderr, "security: unknown command %q\n", args[0])
-		os.Exit(2)
-	}
-	os.Exit(0)
+func TestMain(m *testing.M) {
+	keychaintest.RunIfStandIn() // the Keychain tests run this binary as macOS's security tool
+	os.Exit(m.Run())
 }
 
 // fakeKeychain is a keychain served by the stand-in.
 type fakeKeychain struct {
-	dir       string
+	*keychaintest.Security
 	authority *apnstest.Authority
 	a, b, c   *apnstest.PushCert // a and b have keys in the keychain, c not
 	dev       *apnstest.PushCert // a development (non-push) identity
 }
 
-func sha1Of(c *x509.Certificate) string {
-	s := sha1.Sum(c.Raw)
-	return strings.ToUpper(hex.EncodeToString(s[:]))
-}
+var sha1Of = keychaintest.SHA1
 
 // installKeychain puts a `security` stand-in on PATH serving a keychain
 // with two push identities, a push certificate without its key and a
-// developer identity; its export holds identity a, with b's certificate.
+// developer identity; its export holds identity a, with the others'
+// certificates.
 func installKeychain(t *testing.T) *fakeKeychain {
 	t.Helper()
 	auth, err := apnstest.NewAuthority()
@@ -123,13 +48,34 @@ func installKeychain(t *testing.T) *fakeKeychain {
 		}
 		return c
 	}
-	k := &fakeKeychain{dir: t.TempDir(), authority: auth,
+	k := &fakeKeychain{authority: auth,
 		a:   issue(apnstest.PushCertSpec{BundleID: apnstest.DemoBundleID, Sandbox: true, Production: true}),
 		b:   issue(apnstest.PushCertSpec{BundleID: "com.example.old", CommonName: "Apple Development IOS Push Services: com.example.old", Sandbox: true, NotAfter: time.Now().AddDate(0, -1, 0), NotBefore: time.Now().AddDate(-1, 0, 0)}),
 		c:   issue(apnstest.PushCertSpec{BundleID: "com.example.nokey", Production: true}),
 		dev: issue(apnstest.PushCertSpec{BundleID: "com.example.dev", CommonName: "Apple Development: Jane Appleseed (ABCDE12345)", Topics: []credential.Topic{}}),
 	}
-	ids := fmt.Sprintf(`Policy: X.509 Basic
+	k.Security = keychaintest.Install(t,
+		keychaintest.Identity{Cert: k.b.Cert, Key: k.b.Key},
+		keychaintest.Identity{Cert: k.a.Cert, Key: k.a.Key},
+		keychaintest.Identity{Cert: k.c.Cert},
+		keychaintest.Identity{Cert: k.dev.Cert, Key: k.dev.Key},
+		keychaintest.Identity{Cert: auth.Cert})
+	k.Exports(t, keychaintest.Identity{Cert: k.a.Cert, Key: k.a.Key}, keychaintest.Identity{Cert: auth.Cert}, keychaintest.Identity{Cert: k.b.Cert})
+	return k
+}
+
+func (k *fakeKeychain) runs(t *testing.T) []string {
+	var runs []string
+	for _, r := range k.Runs(t) {
+		runs = append(runs, strings.Join(r, " "))
+	}
+	return runs
+}
+
+func TestKeychainListsPushIdentities(t *testing.T) {
+	k := installKeychain(t)
+	// What security prints on a Mac: every identity, then the valid ones again.
+	realistic := fmt.Sprintf(`Policy: X.509 Basic
   Matching identities
   1) %s "Apple Push Services: com.example.demo"
   2) %s "Apple Development IOS Push Services: com.example.old" (CSSMERR_TP_CERT_EXPIRED)
@@ -141,40 +87,9 @@ func installKeychain(t *testing.T) *fakeKeychain {
   2) %s "Apple Development: Jane Appleseed (ABCDE12345)"
      2 valid identities found
 `, sha1Of(k.a.Cert), sha1Of(k.b.Cert), sha1Of(k.dev.Cert), sha1Of(k.a.Cert), sha1Of(k.dev.Cert))
-	var certs, export bytes.Buffer
-	for _, c := range []*apnstest.PushCert{k.b, k.a, k.c, k.dev} {
-		certs.Write(c.CertPEM)
-	}
-	certs.Write(auth.CertPEM)
-	export.Write(k.a.CertPEM)
-	export.Write(auth.CertPEM)
-	export.Write(k.b.CertPEM)
-	export.Write(k.a.KeyPEM)
-	for name, data := range map[string][]byte{"identities.txt": []byte(ids), "certificates.pem": certs.Bytes(), "export.pem": export.Bytes()} {
-		if err := os.WriteFile(filepath.Join(k.dir, name), data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	exe, err := os.Executable()
-	if err != nil {
+	if err := os.WriteFile(filepath.Join(k.Dir, "identities.txt"), []byte(realistic), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	bin := t.TempDir()
-	script := fmt.Sprintf("#!/bin/sh\n%s=%q exec %q -test.run='^TestSecurityStandIn$' -- \"$@\"\n", standInEnv, k.dir, exe)
-	if err := os.WriteFile(filepath.Join(bin, "security"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	return k
-}
-
-func (k *fakeKeychain) runs(t *testing.T) []string {
-	data, _ := os.ReadFile(filepath.Join(k.dir, "runs"))
-	return strings.Split(strings.TrimSpace(string(data)), "\n")
-}
-
-func TestKeychainListsPushIdentities(t *testing.T) {
-	k := installKeychain(t)
 	ids, err := (&credential.Keychain{}).PushIdentities(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -250,7 +165,7 @@ func TestKeychainExportExplainsFailures(t *testing.T) {
 			t.Errorf("%s: %v, want %q", c.sha1, err, c.want)
 		}
 	}
-	os.WriteFile(filepath.Join(k.dir, "fail"), []byte("security: SecKeychainItemExport: User interaction is not allowed.\n"), 0o600)
+	k.Fail(t, "security: SecKeychainItemExport: User interaction is not allowed.")
 	_, err := kc.Export(context.Background(), sha1Of(k.a.Cert))
 	if !errors.Is(err, credential.ErrKeychain) || !strings.Contains(err.Error(), "User interaction is not allowed") || !strings.Contains(err.Error(), "allow the export") {
 		t.Errorf("refused export: %v", err)
@@ -261,7 +176,7 @@ func TestKeychainExportExplainsFailures(t *testing.T) {
 }
 
 func TestKeychainWithoutTheSecurityTool(t *testing.T) {
-	t.Setenv("PATH", t.TempDir())
+	keychaintest.Hide(t)
 	kc := &credential.Keychain{}
 	if err := kc.Available(); !errors.Is(err, credential.ErrNoSecurityTool) {
 		t.Errorf("Available: %v", err)
