@@ -236,7 +236,10 @@ func parseExportedKey(der []byte) crypto.Signer {
 	return nil
 }
 
-// onePassphrase protects one export on its way through the pipe.
+// onePassphrase protects one export on its way through the pipe. It is
+// on security's command line, where other processes may see it; that
+// gives them nothing, as the PKCS#12 it encrypts only ever travels through
+// the pipe to this process.
 func onePassphrase() string {
 	b := make([]byte, 18)
 	if _, err := rand.Read(b); err != nil {
