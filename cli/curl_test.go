@@ -15,8 +15,12 @@ import (
 // TestSendCurlWithJWTGets200 is the documented workflow: print the curl
 // command with send --curl, set $APNS_JWT with the jwt command, run it.
 func TestSendCurlWithJWTGets200(t *testing.T) {
-	if out, err := exec.Command("curl", "--version").Output(); err != nil || !strings.Contains(string(out), "HTTP2") {
-		t.Skip("needs curl with HTTP/2 (make deps-test installs it)")
+	out, err := exec.Command("curl", "--version").Output()
+	if err != nil {
+		t.Fatalf("curl is not installed or does not run (%v): run make deps-test (or apt-get install curl)", err)
+	}
+	if !strings.Contains(string(out), "HTTP2") {
+		t.Skipf("this curl has no HTTP/2 support (its --version lists no HTTP2 feature): install a curl built with nghttp2\n%s", out)
 	}
 	s := apnstest.NewServer()
 	defer s.Close()

@@ -15,14 +15,13 @@ import (
 	"apnsconsole/sender/credential"
 )
 
-// curlWithHTTP2 returns curl's path, skipping the test when curl is
-// missing or was built without HTTP/2 (make deps-test installs one that
-// has it).
+// curlWithHTTP2 returns curl's path. A missing curl fails the test (make
+// deps-test installs it); one built without HTTP/2 skips it.
 func curlWithHTTP2(t *testing.T) string {
 	t.Helper()
 	path, err := exec.LookPath("curl")
 	if err != nil {
-		t.Skip("curl is not installed: apt-get install curl (make deps-test does) to run the Copy as cURL test")
+		t.Fatal("curl is not installed: run make deps-test (or apt-get install curl) to run the Copy as cURL tests")
 	}
 	out, err := exec.Command(path, "--version").Output()
 	if err != nil || !strings.Contains(string(out), "HTTP2") {
