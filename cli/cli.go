@@ -33,6 +33,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runInspect(rest, stdout, stderr)
 	case "feedback": // the binary protocol's feedback service (feedback.go)
 		return runFeedback(ctx, rest, stdout, stderr)
+	case "simulators": // the booted iOS simulators (simulators.go)
+		return runSimulators(ctx, rest, stdout, stderr)
+	case "jwt": // a provider token for curl (jwt.go)
+		return runJWT(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "apns-console", Version)
 		return exitOK
@@ -52,6 +56,9 @@ Usage:
   apns-console serve [flags]        run the local APNs simulator for other programs
   apns-console inspect FILE [flags] show what a .p12, .pem or .p8 file holds
   apns-console feedback [flags]     read the retired binary protocol's feedback service (removed apps' tokens)
+  apns-console simulators [--json]  list the booted iOS simulators (send --env simulator --device UDID)
+  apns-console jwt --p8 F --key-id K --team-id T
+                                    print a fresh provider token (a secret, valid for an hour), e.g. for send --curl
   apns-console version              print the version
 
 Try it without Apple:

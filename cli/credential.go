@@ -30,7 +30,7 @@ func (f *credentialFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.p8, "p8", "", "`FILE`: a .p8 token-auth key (with --key-id and --team-id)")
 	fs.StringVar(&f.keyID, "key-id", "", "the .p8 key's 10-character Key ID")
 	fs.StringVar(&f.teamID, "team-id", "", "your 10-character Team ID")
-	fs.StringVar(&f.env, "env", "sandbox", "sandbox, production, or local (the built-in simulator, with demo credentials)")
+	fs.StringVar(&f.env, "env", "sandbox", "sandbox, production, local (the built-in APNs simulator, with demo credentials), or simulator (send only: the iOS Simulator via xcrun simctl)")
 	fs.StringVar(&f.host, "host", "", "`HOST:PORT` of another endpoint, e.g. a simulator started with `serve`")
 	fs.StringVar(&f.ca, "ca", "", "`FILE`: trust only this CA (PEM) for --host, e.g. the ca.pem `serve` writes")
 }

@@ -14,8 +14,9 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	password := fs.String("password", "", "the password of a .p12 or of an encrypted key (also read from $APNS_P12_PASSWORD)")
+	keychain := fs.Bool("keychain", false, "list the push identities in the macOS login keychain instead")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: apns-console inspect FILE [--password P]\n\nShows a .p12/.pfx, .pem/.crt/.cer or .p8 file's subject, bundle id, topics, environments and validity.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: apns-console inspect FILE [--password P]\n       apns-console inspect --keychain\n\nShows a .p12/.pfx, .pem/.crt/.cer or .p8 file's subject, bundle id, topics, environments and validity.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	// Accept the file before or after the flags.
@@ -25,6 +26,9 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := fs.Parse(args); err != nil {
 		return exitFailure
+	}
+	if *keychain && file == "" && fs.NArg() == 0 {
+		return listKeychain(stdout, stderr)
 	}
 	if file == "" && fs.NArg() > 0 {
 		file = fs.Arg(0)

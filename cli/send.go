@@ -21,6 +21,8 @@ import (
 type sendFlags struct {
 	credentialFlags
 	binaryFlags // --protocol, --format (binary.go)
+	// --file, --curl, --device (sendworkflow.go)
+	workflowFlags
 
 	tokens     stringList
 	tokensFile string
@@ -67,6 +69,8 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the exact request and send nothing")
 	fs.BoolVar(&f.verbose, "v", false, "print the connection events (DNS, TLS, request, response)")
 	f.binaryFlags.register(fs) // --protocol, --format (binary.go)
+	// --file, --curl, --device (sendworkflow.go)
+	f.workflowFlags.register(fs)
 }
 
 // inputError is bad input: exit code 2.
@@ -87,6 +91,10 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "apns-console send: unexpected argument %q (tokens go after --token)\n", fs.Arg(0))
 		return exitFailure
+	}
+	// --file, --curl and --env simulator (sendworkflow.go).
+	if code, done := f.workflow(ctx, fs, stdin, stdout, stderr); done {
+		return code
 	}
 	// --protocol binary: Apple's retired binary protocol (binary.go).
 	if binary, err := f.binaryChosen(fs); err != nil {

@@ -49,6 +49,8 @@ func (k Kind) String() string {
 		return "certificate (PEM)"
 	case KindP8:
 		return "token key (.p8)"
+	case KindKeychain:
+		return "certificate (Keychain)"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
