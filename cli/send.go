@@ -20,7 +20,8 @@ import (
 // sendFlags are `apns-console send`'s flags.
 type sendFlags struct {
 	credentialFlags
-	binaryFlags // --protocol, --format (binary.go)
+	binaryFlags       // --protocol, --format (binary.go)
+	liveActivityFlags // --live-activity, --content-state, --channel … (liveactivity.go)
 
 	tokens     stringList
 	tokensFile string
@@ -66,7 +67,8 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per result")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the exact request and send nothing")
 	fs.BoolVar(&f.verbose, "v", false, "print the connection events (DNS, TLS, request, response)")
-	f.binaryFlags.register(fs) // --protocol, --format (binary.go)
+	f.binaryFlags.register(fs)       // --protocol, --format (binary.go)
+	f.liveActivityFlags.register(fs) // --live-activity … (liveactivity.go)
 }
 
 // inputError is bad input: exit code 2.
@@ -89,10 +91,16 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitFailure
 	}
 	// --protocol binary: Apple's retired binary protocol (binary.go).
-	if binary, err := f.binaryChosen(fs); err != nil {
+	binary, err := f.binaryChosen(fs)
+	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitFailure
-	} else if binary {
+	}
+	// --live-activity checks and --channel broadcasts (liveactivity.go).
+	if code, done := f.dispatchLiveActivity(ctx, binary, stdout, stderr); done {
+		return code
+	}
+	if binary {
 		return runSendBinary(ctx, &f, stdin, stdout, stderr)
 	}
 	out := newPrinter(stdout, stderr, f.json, f.verbose)
@@ -108,6 +116,9 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	defer tgt.close()
 	if tgt.simulator != nil {
 		out.info(fmt.Sprintf("Started the local APNs simulator on %s (sandbox)", tgt.host))
+	}
+	if err := f.prepareLiveActivity(b, &cred, tgt, out, stderr); err != nil { // liveactivity.go
+		return out.fail(err)
 	}
 	if f.dryRun {
 		for _, n := range b.ns {
@@ -163,6 +174,9 @@ func (f *sendFlags) readTokens(stdin io.Reader) ([]string, error) {
 
 // buildPayload makes the payload from --alert … and --payload.
 func (f *sendFlags) buildPayload() ([]byte, error) {
+	if f.liveActivityFlags.chosen() {
+		return f.liveActivityPayload() // liveactivity.go
+	}
 	m := sender.Message{Body: f.alert, Title: f.title, Subtitle: f.subtitle, Sound: f.sound, Custom: f.payload}
 	if strings.HasPrefix(f.payload, "@") {
 		data, err := os.ReadFile(f.payload[1:])
@@ -201,6 +215,9 @@ func (f *sendFlags) notification(payload []byte) (*sender.Notification, error) {
 			return nil, inputError{err}
 		}
 		n.Expiration = &t
+	}
+	if err := f.applyLiveActivity(n); err != nil { // liveactivity.go
+		return nil, err
 	}
 	return n, nil
 }

@@ -362,7 +362,7 @@ func parseFriendlyDuration(s string) (time.Duration, bool) {
 // FormatDate shows a date back in local time with its UNIX seconds and
 // how far it is from now: "Sun 29 Nov 2026 17:43:11 CET (1796661791, in 2h0m0s)".
 func FormatDate(t, now time.Time) string {
-	d := t.Sub(now).Round(time.Second)
+	d := t.Sub(now.Truncate(time.Second)).Round(time.Second)
 	rel := "now"
 	switch {
 	case d > 0:
