@@ -128,6 +128,9 @@ func serveLogLine(r apnstest.Record) string {
 	if r.ApnsID != "" {
 		line += " apns-id " + r.ApnsID
 	}
+	for _, w := range r.Warnings {
+		line += "\n  warning: " + w
+	}
 	return line
 }
 

@@ -46,6 +46,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 	hdr["Date"] = nil // APNs sends no Date; a nil value stops net/http adding one
 	hdr.Set("apns-id", apnsID)
 	if v == nil {
+		rec.Warnings = liveActivityWarnings(req.effective, body) // liveactivity.go
 		if s.Environment == sender.Sandbox {
 			rec.UniqueID = newUUID()
 			hdr.Set("apns-unique-id", rec.UniqueID)
@@ -55,6 +56,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 			Priority: req.priority, Expiration: req.expiration, CollapseID: req.collapseID,
 			ApnsID: apnsID, UniqueID: rec.UniqueID, Payload: body,
 			Header: redactedHeader(r.Header), Auth: c.auth, TeamID: req.teamID, KeyID: req.keyID,
+			Warnings: rec.Warnings,
 		})
 		hdr["Content-Length"] = nil // HEADERS with END_STREAM only, as APNs answers
 		w.WriteHeader(http.StatusOK)

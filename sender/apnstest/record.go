@@ -29,6 +29,10 @@ type Accepted struct {
 	Auth       string      // AuthCertificate or AuthToken
 	TeamID     string      // the JWT's issuer, or the certificate's team (subject OU)
 	KeyID      string      // the JWT's key id (token auth only)
+	// Warnings name what APNs accepts but the device would drop (Live
+	// Activity payload rules, liveactivity.go); each starts with
+	// DeviceWouldDrop.
+	Warnings []string
 }
 
 // Record is one thing the server answered: a request with its outcome, or
@@ -55,6 +59,8 @@ type Record struct {
 	// (BadCertificateEnvironment); Status is then the reason's status and
 	// the request fields are empty.
 	GoAway bool
+	// Warnings are those of the Accepted notification (see Accepted.Warnings).
+	Warnings []string
 }
 
 // Accepted returns the accepted notifications in the order they were
