@@ -13,6 +13,9 @@ import (
 // handler serves the requests of one connection.
 func (s *Server) handler(c *conn) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.serveChannels(c, w, r) { // channel management and broadcasts (channels.go)
+			return
+		}
 		s.serveRequest(c, w, r)
 	})
 }

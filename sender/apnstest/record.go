@@ -61,6 +61,9 @@ type Record struct {
 	GoAway bool
 	// Warnings are those of the Accepted notification (see Accepted.Warnings).
 	Warnings []string
+	// Channel is the apns-channel-id of a channel-management request or a
+	// broadcast, or the id of a created channel (channels.go).
+	Channel string
 }
 
 // Accepted returns the accepted notifications in the order they were
