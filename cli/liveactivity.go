@@ -30,6 +30,9 @@ type liveActivityFlags struct {
 	relevanceScore   string
 	inputPushToken   bool
 	inputPushChannel string
+	channel          string
+	broadcastHost    string
+	manageHost       string
 
 	dates    []string // the dates as read, in local time, printed once the target is known
 	warnings []string // likely mistakes that do not stop the send
@@ -47,6 +50,9 @@ func (f *liveActivityFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.relevanceScore, "relevance-score", "", "with --live-activity: a `NUMBER`; the highest shows first among several activities")
 	fs.BoolVar(&f.inputPushToken, "input-push-token", false, "with --live-activity start (iOS 18): the new activity gets its own update token")
 	fs.StringVar(&f.inputPushChannel, "input-push-channel", "", "with --live-activity start (iOS 18): subscribe the new activity to broadcast channel `ID`")
+	fs.StringVar(&f.channel, "channel", "", "broadcast to channel `ID` instead of device tokens (with --live-activity update or end and --topic BUNDLE)")
+	fs.StringVar(&f.broadcastHost, "broadcast-host", "", "`HOST:PORT` for --channel (default: --host, else api-broadcast[.sandbox].push.apple.com:443; Apple's command-line article uses api[.sandbox].push.apple.com:443 instead)")
+	fs.StringVar(&f.manageHost, "manage-host", "", "`HOST:PORT` of channel management, asked for a --channel's storage policy (default: --host, else Apple's for --env)")
 }
 
 // chosen reports whether --live-activity was given.
@@ -62,7 +68,7 @@ func (f *sendFlags) dispatchLiveActivity(ctx context.Context, binary bool, stdou
 	if !f.liveActivityFlags.chosen() {
 		for _, v := range []struct{ name, value string }{{"content-state", f.contentState}, {"attributes-type", f.attributesType},
 			{"attributes", f.attributes}, {"stale-date", f.staleDate}, {"dismissal-date", f.dismissalDate}, {"relevance-score", f.relevanceScore},
-			{"input-push-channel", f.inputPushChannel}, {"timestamp", f.timestamp}} {
+			{"input-push-channel", f.inputPushChannel}, {"timestamp", f.timestamp}, {"channel", f.channel}} {
 			if v.value != "" {
 				return fail(fmt.Sprintf("--%s belongs to a Live Activity push: add --live-activity start, update or end", v.name))
 			}
@@ -80,6 +86,12 @@ func (f *sendFlags) dispatchLiveActivity(ctx context.Context, binary bool, stdou
 	}
 	if pt := sender.PushType(f.pushType); pt != sender.PushAlert && pt != sender.PushLiveActivity {
 		return fail(fmt.Sprintf("--push-type %s does not go with --live-activity, whose push type is liveactivity: leave --push-type out", f.pushType))
+	}
+	if f.channel != "" {
+		return runBroadcast(ctx, f, stdout, stderr), true // channels.go
+	}
+	if f.broadcastHost != "" || f.manageHost != "" {
+		return fail("--broadcast-host and --manage-host go with --channel ID")
 	}
 	return 0, false
 }

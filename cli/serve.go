@@ -90,6 +90,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintln(stdout, "or (certificate):")
 	fmt.Fprintf(stdout, "  apns-console send --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey), apnstest.DemoToken)
+	printChannelLines(stdout, env, s.Addr, *dir) // channels.go
 	if g != nil {
 		fmt.Fprintf(stdout, "Binary gateway (legacy) on %s, feedback service on %s:\n", g.Addr, g.FeedbackAddr)
 		fmt.Fprintf(stdout, "  apns-console send --protocol binary --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
@@ -121,12 +122,18 @@ func serveLogLine(r apnstest.Record) string {
 	if r.PushType != "" {
 		line += " type=" + string(r.PushType)
 	}
+	if r.Channel != "" {
+		line += " channel=" + r.Channel
+	}
 	line += fmt.Sprintf(" %dB → %d", r.PayloadSize, r.Status)
 	if r.Reason != "" {
 		line += " " + r.Reason
 	}
 	if r.ApnsID != "" {
 		line += " apns-id " + r.ApnsID
+	}
+	if r.RequestID != "" {
+		line += " apns-request-id " + r.RequestID
 	}
 	for _, w := range r.Warnings {
 		line += "\n  warning: " + w

@@ -232,7 +232,7 @@ func (s *Server) serveManagement(c *conn, w http.ResponseWriter, r *http.Request
 		channelID = a.channelID
 	}
 	s.record(Record{Time: now, Conn: c.id, Remote: c.remote, Auth: c.auth, Method: r.Method, Path: r.URL.Path,
-		Topic: bundle, Channel: channelID, Status: a.status, Reason: a.reason, ApnsID: reqID, PayloadSize: len(body),
+		Topic: bundle, Channel: channelID, Status: a.status, Reason: a.reason, RequestID: reqID, PayloadSize: len(body),
 		Header: redactedHeader(r.Header)}, nil)
 	writeChannelAnswer(w, a, reqID)
 }
@@ -359,19 +359,12 @@ func (s *Server) serveBroadcast(c *conn, w http.ResponseWriter, r *http.Request)
 	}()
 	rec := Record{Time: now, Conn: c.id, Remote: c.remote, Auth: c.auth, Method: r.Method, Path: r.URL.Path,
 		Topic: bundle, Channel: channelID, PushType: sender.PushType(pushType), Status: a.status, Reason: a.reason,
-		ApnsID: cmpOr(a.apnsID, apnsID), PayloadSize: len(body), Header: redactedHeader(r.Header)}
+		ApnsID: a.apnsID, RequestID: reqID, PayloadSize: len(body), Header: redactedHeader(r.Header)}
 	if accepted != nil {
 		rec.Warnings = accepted.Warnings
 	}
 	s.record(rec, nil)
 	writeChannelAnswer(w, a, reqID)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // writeChannelAnswer answers with apns-request-id (and apns-channel-id,

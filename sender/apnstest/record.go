@@ -64,6 +64,9 @@ type Record struct {
 	// Channel is the apns-channel-id of a channel-management request or a
 	// broadcast, or the id of a created channel (channels.go).
 	Channel string
+	// RequestID is the apns-request-id answered to a channel-management
+	// request or a broadcast.
+	RequestID string
 }
 
 // Accepted returns the accepted notifications in the order they were
