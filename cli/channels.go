@@ -223,8 +223,8 @@ func runBroadcast(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) i
 		return out.fail(err)
 	}
 	defer tgt.close()
-	if tgt.env == sender.Local && !f.credentialFlags.chosen() && tgt.simulator != nil {
-		if cred, err = credential.ParseP8(tgt.simulator.Demo.Key.P8, apnstest.DemoKeyID, apnstest.DemoTeamID); err != nil {
+	if tgt.env == sender.Local && !f.credentialFlags.chosen() {
+		if err := useDemoTokenKey(&cred, tgt); err != nil {
 			return out.fail(err)
 		}
 	}

@@ -18,9 +18,8 @@ func startServe(t *testing.T) (out *syncBuffer, line func(parts ...string) []str
 	var errOut syncBuffer
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan int)
-	go func() {
-		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--dir", t.TempDir()}, nil, out, &errOut)
-	}()
+	dir := t.TempDir()
+	go func() { done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--dir", dir}, nil, out, &errOut) }()
 	t.Cleanup(func() {
 		stop()
 		if code := <-done; code != exitOK {

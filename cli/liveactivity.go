@@ -204,12 +204,8 @@ func (f *sendFlags) prepareLiveActivity(b *batch, cred **credential.Credential, 
 		return nil
 	}
 	if tgt.env == sender.Local && !f.credentialFlags.chosen() {
-		if tgt.simulator != nil {
-			demo, err := credential.ParseP8(tgt.simulator.Demo.Key.P8, apnstest.DemoKeyID, apnstest.DemoTeamID)
-			if err != nil {
-				return fmt.Errorf("cannot read the simulator's demo key (%v): this is a bug in apns-console, please report it", err)
-			}
-			*cred = demo
+		if err := useDemoTokenKey(cred, tgt); err != nil {
+			return err
 		}
 		for _, n := range b.ns {
 			if n.Topic == "" {
@@ -234,5 +230,21 @@ func (f *sendFlags) prepareLiveActivity(b *batch, cred **credential.Credential, 
 	if b.ns != nil && b.ns[0].Priority == 10 && f.verbose {
 		out.info(sender.LiveActivityPriorityNote)
 	}
+	return nil
+}
+
+// useDemoTokenKey sets *cred to the in-process simulator's demo .p8 key
+// (when the target started one): Live Activities and broadcasts are
+// token-auth features, and the demo certificate lists no liveactivity
+// topic.
+func useDemoTokenKey(cred **credential.Credential, tgt *target) error {
+	if tgt.simulator == nil {
+		return nil
+	}
+	demo, err := credential.ParseP8(tgt.simulator.Demo.Key.P8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	if err != nil {
+		return fmt.Errorf("cannot read the simulator's demo key (%v): this is a bug in apns-console, please report it", err)
+	}
+	*cred = demo
 	return nil
 }
