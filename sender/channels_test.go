@@ -3,6 +3,7 @@ package sender_test
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +152,30 @@ func TestChannelHostsFollowTheReference(t *testing.T) {
 	}
 	if _, err := sender.ParseStoragePolicy("2"); err == nil || !strings.Contains(err.Error(), "use 0 (no message stored") {
 		t.Errorf("policy 2: %v", err)
+	}
+}
+
+func TestChannelClientGivesUpOnAServerThatNeverAnswers(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer conn.Close() // held open, never answered
+		}
+	}()
+	s := apnstest.NewServer() // only for its demo key
+	defer s.Close()
+	c := &sender.ChannelClient{Credential: demoP8(t, s), Environment: sender.Local, ManagementHost: ln.Addr().String(), Timeout: 300 * time.Millisecond}
+	defer c.Close()
+	_, err = c.ListChannels(context.Background(), apnstest.DemoBundleID)
+	if !errors.Is(err, sender.ErrConnect) {
+		t.Errorf("err = %v, want a connection error", err)
 	}
 }
