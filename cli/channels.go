@@ -114,10 +114,7 @@ func runChannels(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		r, err = c.DeleteChannel(ctx, bundle, f.channel)
 	}
 	if err != nil {
-		if errors.Is(err, sender.ErrInvalidNotification) {
-			err = inputError{err}
-		}
-		return out.fail(err)
+		return failChannel(out, stdout, f.json, f.channel, err)
 	}
 	printChannelAnswer(stdout, action, r, f.json)
 	if !r.OK() {
@@ -158,6 +155,25 @@ type channelJSON struct {
 	RequestID     string   `json:"request_id,omitempty"`
 	ApnsID        string   `json:"apns_id,omitempty"`
 	DurationMS    int64    `json:"duration_ms"`
+	Error         string   `json:"error,omitempty"`
+}
+
+// failChannel reports a request that got no answer (refused input, no
+// connection, a GOAWAY): on stderr, and with --json also as an object on
+// stdout, as send does for a token. The exit code is 2.
+func failChannel(out *printer, stdout io.Writer, asJSON bool, channelID string, err error) int {
+	if errors.Is(err, sender.ErrInvalidNotification) {
+		err = inputError{err}
+	}
+	if asJSON {
+		j := channelJSON{ChannelID: channelID, Error: err.Error()}
+		var ga *sender.GoAwayError
+		if errors.As(err, &ga) {
+			j.Reason = ga.Reason
+		}
+		fmt.Fprintln(stdout, marshalJSON(j))
+	}
+	return out.fail(err)
 }
 
 // printChannelAnswer prints what a script wants on stdout: create the new
@@ -268,10 +284,7 @@ func runBroadcast(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) i
 	}
 	r, err := c.Broadcast(ctx, b)
 	if err != nil {
-		if errors.Is(err, sender.ErrInvalidNotification) {
-			err = inputError{err}
-		}
-		return out.fail(err)
+		return failChannel(out, stdout, f.json, f.channel, err)
 	}
 	if f.json {
 		fmt.Fprintln(stdout, marshalJSON(channelJSON{Status: r.Status, Reason: r.Reason, ChannelID: r.ChannelID, ApnsID: r.ApnsID,

@@ -196,3 +196,13 @@ func TestChannelsLocalCreateGetList(t *testing.T) {
 		t.Errorf("-v shows no request:\n%s", errOut)
 	}
 }
+
+func TestChannelsJSONReportsAFailedConnection(t *testing.T) {
+	dir := writeDemoFiles(t)
+	code, out, errOut := cli(t, "", "channels", "list", "--host", "127.0.0.1:1", "--ca", dir+"/"+apnstest.FileCA,
+		"--p8", dir+"/"+apnstest.FileDemoP8, "--key-id", apnstest.DemoKeyID, "--team-id", apnstest.DemoTeamID, "--bundle", "com.example.app", "--json")
+	var j channelJSON
+	if err := json.Unmarshal([]byte(out), &j); code != exitFailure || err != nil || !strings.Contains(j.Error, "could not connect to 127.0.0.1:1") || !strings.Contains(errOut, "error: ") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}

@@ -136,3 +136,23 @@ func (c *ChannelClient) storagePolicy(ctx context.Context, bundle, channelID str
 	}
 	return r.StoragePolicy, true
 }
+
+// Broadcast builds the broadcast of la to channelID of bundleID with
+// priority (0 = 10; 5 or 10), for "send to channel" from a Live Activity
+// composer: the same payload as a device push, checked against the
+// broadcast rules (not a start, at most 5120 bytes).
+func (la *LiveActivity) Broadcast(bundleID, channelID string, priority int, now time.Time) (*Broadcast, error) {
+	if la.Event == LiveActivityStart {
+		return nil, &LiveActivityError{Problem: "a broadcast cannot start a Live Activity",
+			Fix: "start it with a push to the device token (with input-push-channel to subscribe it to the channel), then broadcast update and end"}
+	}
+	p, err := la.Payload(now)
+	if err != nil {
+		return nil, err
+	}
+	b := &Broadcast{BundleID: strings.TrimSuffix(bundleID, PushLiveActivity.TopicSuffix()), ChannelID: channelID, Priority: priority, Payload: p}
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}

@@ -179,3 +179,19 @@ func TestChannelClientGivesUpOnAServerThatNeverAnswers(t *testing.T) {
 		t.Errorf("err = %v, want a connection error", err)
 	}
 }
+
+func TestLiveActivityBroadcastForTheComposer(t *testing.T) {
+	la := sender.LiveActivity{Event: sender.LiveActivityEnd, ContentState: `{"a":1}`, Timestamp: time.Unix(1800000000, 0)}
+	b, err := la.Broadcast("com.example.app.push-type.liveactivity", "dHN0LXNyY2gtY2hubA==", 5, time.Unix(1800000000, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Path() != "/4/broadcasts/apps/com.example.app" || string(b.Payload) != `{"aps":{"timestamp":1800000000,"event":"end","content-state":{"a":1}}}` ||
+		b.Header("").Get("apns-priority") != "5" || b.Header("").Get("apns-expiration") != "" || b.Header("LiveActivity").Get("apns-push-type") != "LiveActivity" {
+		t.Errorf("broadcast %+v %v", b, b.Header(""))
+	}
+	la.Event = sender.LiveActivityStart
+	if _, err := la.Broadcast("com.example.app", "dHN0", 0, time.Now()); err == nil || !strings.Contains(err.Error(), "cannot start") {
+		t.Errorf("start: %v", err)
+	}
+}
