@@ -136,3 +136,25 @@ func TestChannelsWithCertificates(t *testing.T) {
 		t.Errorf("another bundle with the certificate: %d %s", a.Status, a.Reason)
 	}
 }
+
+func TestChannelsBelongToOneEnvironment(t *testing.T) {
+	f := getFixture(t)
+	sandbox, _ := startServer(t, f, nil)
+	production, _ := startServer(t, f, func(s *Server) { s.Environment = "production" })
+	auth := bearer(jwtFor(t, f.demo.Key, time.Now()))
+	a := send(t, sandbox, dial(t, sandbox, nil), channelPush(auth, "POST", "/1/apps/"+DemoBundleID+"/channels", `{"message-storage-policy":1,"push-type":"LiveActivity"}`))
+	if a.Status != 201 {
+		t.Fatalf("create in sandbox: %d %s", a.Status, a.Reason)
+	}
+	id := a.Header.Get("apns-channel-id")
+	prod := dial(t, production, nil)
+	a = send(t, production, prod, channelPush(auth, "GET", "/1/apps/"+DemoBundleID+"/channels", "", "apns-channel-id", id))
+	if a.Status != 400 || a.Reason != "ChannelNotRegistered" {
+		t.Errorf("sandbox channel in production: %d %s", a.Status, a.Reason)
+	}
+	// A key limited to production is refused in sandbox, as for device pushes.
+	a = send(t, sandbox, dial(t, sandbox, nil), channelPush(bearer(jwtFor(t, f.prodKey, time.Now())), "GET", "/1/apps/"+DemoBundleID+"/all-channels", ""))
+	if a.Status != 403 || a.Reason != DefaultEnvironmentKeyReason {
+		t.Errorf("production key in sandbox: %d %s", a.Status, a.Reason)
+	}
+}
