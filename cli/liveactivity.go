@@ -88,7 +88,7 @@ func (f *sendFlags) dispatchLiveActivity(ctx context.Context, binary bool, stdou
 		return fail(fmt.Sprintf("--push-type %s does not go with --live-activity, whose push type is liveactivity: leave --push-type out", f.pushType))
 	}
 	if f.channel != "" {
-		return runBroadcast(ctx, f, stdout, stderr), true // channels.go
+		return runBroadcast(ctx, f, stdout, stderr), true // broadcast.go
 	}
 	if f.broadcastHost != "" || f.manageHost != "" {
 		return fail("--broadcast-host and --manage-host go with --channel ID")
