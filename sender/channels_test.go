@@ -195,3 +195,26 @@ func TestLiveActivityBroadcastForTheComposer(t *testing.T) {
 		t.Errorf("start: %v", err)
 	}
 }
+
+func TestChannelClientReportsAGoAwayReason(t *testing.T) {
+	s := apnstest.NewUnstartedServer()
+	s.Environment = sender.Production
+	s.Start()
+	defer s.Close()
+	pc, err := s.Authority.IssuePushCert(apnstest.PushCertSpec{BundleID: apnstest.DemoBundleID, Sandbox: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, err := credential.ParsePEM(pc.CertPEM, pc.KeyPEM, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log apnstest.EventLog
+	c := &sender.ChannelClient{Credential: cred, Environment: sender.Production, ManagementHost: s.Addr, RootCAs: s.Authority.Pool(), OnEvent: log.Add}
+	defer c.Close()
+	_, err = c.CreateChannel(context.Background(), apnstest.DemoBundleID, sender.MostRecentMessageStored)
+	var ga *sender.GoAwayError
+	if !errors.As(err, &ga) || ga.Reason != "BadCertificateEnvironment" || log.Count(sender.EventGoAway) == 0 {
+		t.Fatalf("want a GoAwayError with BadCertificateEnvironment, got %v\n%s", err, log.Text())
+	}
+}
