@@ -158,3 +158,22 @@ func TestChannelsBelongToOneEnvironment(t *testing.T) {
 		t.Errorf("production key in sandbox: %d %s", a.Status, a.Reason)
 	}
 }
+
+func TestBroadcastMemoryIsBounded(t *testing.T) {
+	f := getFixture(t)
+	s, _ := startServer(t, f, nil)
+	cc := dial(t, s, nil)
+	auth := bearer(jwtFor(t, f.demo.Key, time.Now()))
+	id := send(t, s, cc, channelPush(auth, "POST", "/1/apps/"+DemoBundleID+"/channels", `{"message-storage-policy":1,"push-type":"LiveActivity"}`)).Header.Get("apns-channel-id")
+	s.channels.mu.Lock()
+	s.channels.broadcasts = make([]AcceptedBroadcast, maxRememberedBroadcasts)
+	s.channels.mu.Unlock()
+	body := `{"aps":{"timestamp":1,"event":"update","content-state":{}}}`
+	if a := send(t, s, cc, channelPush(auth, "POST", "/4/broadcasts/apps/"+DemoBundleID, body, "apns-channel-id", id, "apns-push-type", "liveactivity")); a.Status != 200 {
+		t.Fatalf("%d %s", a.Status, a.Reason)
+	}
+	b := s.Broadcasts()
+	if len(b) != maxRememberedBroadcasts || string(b[len(b)-1].Payload) != body {
+		t.Errorf("%d broadcasts kept, last %q", len(b), b[len(b)-1].Payload)
+	}
+}
