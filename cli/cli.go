@@ -37,6 +37,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runSimulators(ctx, rest, stdout, stderr)
 	case "jwt": // a provider token for curl (jwt.go)
 		return runJWT(rest, stdout, stderr)
+	case "channels": // broadcast channel management (channels.go)
+		return runChannels(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "apns-console", Version)
 		return exitOK
@@ -59,10 +61,12 @@ Usage:
   apns-console simulators [--json]  list the booted iOS simulators (send --env simulator --device UDID)
   apns-console jwt --p8 F --key-id K --team-id T
                                     print a fresh provider token (a secret, valid for an hour), e.g. for send --curl
+  apns-console channels ACTION      create, list, get or delete broadcast channels (apns-console channels -h)
   apns-console version              print the version
 
 Try it without Apple:
   apns-console send --env local --token '<740f4707 bebcf74f 9b7c25d4 8e335894 5f6aa01d a5ddb387 462c7eaf 61bb78ad>' --alert hi -v
+  apns-console send --env local --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --live-activity update --content-state '{"progress":0.5}'
   apns-console send --protocol binary --format simple --env local --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --alert hi --dry-run
 
 Exit codes: 0 all accepted, 1 APNs rejected at least one, 2 bad input, credential or connection.

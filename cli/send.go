@@ -23,6 +23,7 @@ type sendFlags struct {
 	binaryFlags // --protocol, --format (binary.go)
 	// --file, --curl, --device (sendworkflow.go)
 	workflowFlags
+	liveActivityFlags // --live-activity, --content-state, --channel … (liveactivity.go)
 
 	tokens     stringList
 	tokensFile string
@@ -71,6 +72,7 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 	f.binaryFlags.register(fs) // --protocol, --format (binary.go)
 	// --file, --curl, --device (sendworkflow.go)
 	f.workflowFlags.register(fs)
+	f.liveActivityFlags.register(fs) // --live-activity … (liveactivity.go)
 }
 
 // inputError is bad input: exit code 2.
@@ -97,10 +99,16 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return code
 	}
 	// --protocol binary: Apple's retired binary protocol (binary.go).
-	if binary, err := f.binaryChosen(fs); err != nil {
+	binary, err := f.binaryChosen(fs)
+	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitFailure
-	} else if binary {
+	}
+	// --live-activity checks and --channel broadcasts (liveactivity.go).
+	if code, done := f.dispatchLiveActivity(ctx, binary, stdout, stderr); done {
+		return code
+	}
+	if binary {
 		return runSendBinary(ctx, &f, stdin, stdout, stderr)
 	}
 	out := newPrinter(stdout, stderr, f.json, f.verbose)
@@ -116,6 +124,9 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	defer tgt.close()
 	if tgt.simulator != nil {
 		out.info(fmt.Sprintf("Started the local APNs simulator on %s (sandbox)", tgt.host))
+	}
+	if err := f.prepareLiveActivity(b, &cred, tgt, out, stderr); err != nil { // liveactivity.go
+		return out.fail(err)
 	}
 	if f.dryRun {
 		for _, n := range b.ns {
@@ -171,6 +182,9 @@ func (f *sendFlags) readTokens(stdin io.Reader) ([]string, error) {
 
 // buildPayload makes the payload from --alert … and --payload.
 func (f *sendFlags) buildPayload() ([]byte, error) {
+	if f.liveActivityFlags.chosen() {
+		return f.liveActivityPayload() // liveactivity.go
+	}
 	m := sender.Message{Body: f.alert, Title: f.title, Subtitle: f.subtitle, Sound: f.sound, Custom: f.payload}
 	if strings.HasPrefix(f.payload, "@") {
 		data, err := os.ReadFile(f.payload[1:])
@@ -209,6 +223,9 @@ func (f *sendFlags) notification(payload []byte) (*sender.Notification, error) {
 			return nil, inputError{err}
 		}
 		n.Expiration = &t
+	}
+	if err := f.applyLiveActivity(n); err != nil { // liveactivity.go
+		return nil, err
 	}
 	return n, nil
 }

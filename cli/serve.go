@@ -159,6 +159,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintln(out, "or (certificate):")
 	fmt.Fprintf(out, "  apns-console send --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoCert), p(apnstest.FileDemoKey), apnstest.DemoToken)
+	printChannelLines(out, env, s.Addr, *dir) // channels.go
 	if g != nil {
 		fmt.Fprintf(out, "Binary gateway (legacy) on %s, feedback service on %s:\n", g.Addr, g.FeedbackAddr)
 		fmt.Fprintf(out, "  apns-console send --protocol binary --env %s --host %s --ca %s --cert %s --key %s --token %s --alert 'Hello' -v\n",

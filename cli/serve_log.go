@@ -142,12 +142,21 @@ func serveLogLine(r apnstest.Record) string {
 	if r.PushType != "" {
 		b.WriteString(" type=" + logSafe(string(r.PushType)))
 	}
+	if r.Channel != "" {
+		b.WriteString(" channel=" + logSafe(r.Channel))
+	}
 	b.WriteString(" " + strconv.Itoa(r.PayloadSize) + "B → " + strconv.Itoa(r.Status))
 	if r.Reason != "" {
 		b.WriteString(" " + logSafe(r.Reason))
 	}
 	if r.ApnsID != "" {
 		b.WriteString(" apns-id " + logSafe(r.ApnsID))
+	}
+	if r.RequestID != "" {
+		b.WriteString(" apns-request-id " + logSafe(r.RequestID))
+	}
+	for _, w := range r.Warnings {
+		b.WriteString("\n  warning: " + logSafe(w))
 	}
 	return b.String()
 }
@@ -169,6 +178,9 @@ type serveJSON struct {
 	Timestamp int64           `json:"timestamp,omitempty"` // 410 Unregistered, milliseconds
 	ApnsID    string          `json:"apns_id,omitempty"`
 	UniqueID  string          `json:"apns_unique_id,omitempty"`
+	Channel   string          `json:"channel,omitempty"`
+	RequestID string          `json:"apns_request_id,omitempty"`
+	Warnings  []string        `json:"warnings,omitempty"` // what the device would drop
 	GoAway    bool            `json:"goaway,omitempty"`
 	Payload   json.RawMessage `json:"payload,omitempty"` // as sent when it is JSON, else a string
 }
@@ -176,7 +188,8 @@ type serveJSON struct {
 func serveJSONLine(r apnstest.Record) string {
 	v := serveJSON{Time: r.Time, Conn: r.Conn, Remote: r.Remote, Auth: r.Auth, Method: r.Method, Path: r.Path,
 		Token: r.Token, Topic: r.Topic, PushType: string(r.PushType), Priority: r.Priority, Status: r.Status,
-		Reason: r.Reason, ApnsID: r.ApnsID, UniqueID: r.UniqueID, GoAway: r.GoAway, Payload: jsonPayload(r.Payload)}
+		Reason: r.Reason, ApnsID: r.ApnsID, UniqueID: r.UniqueID, Channel: r.Channel, RequestID: r.RequestID,
+		Warnings: r.Warnings, GoAway: r.GoAway, Payload: jsonPayload(r.Payload)}
 	if !r.Timestamp.IsZero() {
 		v.Timestamp = r.Timestamp.UnixMilli()
 	}

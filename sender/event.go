@@ -37,13 +37,13 @@ type Event struct {
 type EventFunc func(Event)
 
 // Failed reports whether the event tells of a failure: an error, a GOAWAY,
-// or a response other than 200.
+// or a response other than 2xx (channel management answers 201 and 204).
 func (e Event) Failed() bool {
 	switch e.Kind {
 	case EventError, EventGoAway:
 		return true
 	case EventResponse:
-		return e.Status != 200
+		return e.Status < 200 || e.Status > 299
 	}
 	return false
 }

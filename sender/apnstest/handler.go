@@ -13,6 +13,9 @@ import (
 // handler serves the requests of one connection.
 func (s *Server) handler(c *conn) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.serveChannels(c, w, r) { // channel management and broadcasts (channels.go)
+			return
+		}
 		s.serveRequest(c, w, r)
 	})
 }
@@ -64,6 +67,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 	hdr["Date"] = nil // APNs sends no Date; a nil value stops net/http adding one
 	hdr.Set("apns-id", apnsID)
 	if v == nil {
+		rec.Warnings = liveActivityWarnings(req.effective, body) // liveactivity.go
 		if s.Environment == sender.Sandbox {
 			rec.UniqueID = newUUID()
 			hdr.Set("apns-unique-id", rec.UniqueID)
@@ -73,6 +77,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 			Priority: req.priority, Expiration: req.expiration, CollapseID: req.collapseID,
 			ApnsID: apnsID, UniqueID: rec.UniqueID, Payload: body,
 			Header: rec.Header, Auth: c.auth, TeamID: req.teamID, KeyID: req.keyID,
+			Warnings: rec.Warnings,
 		})
 		hdr["Content-Length"] = nil // HEADERS with END_STREAM only, as APNs answers
 		w.WriteHeader(http.StatusOK)

@@ -31,6 +31,10 @@ type Accepted struct {
 	Auth       string      // AuthCertificate or AuthToken
 	TeamID     string      // the JWT's issuer, or the certificate's team (subject OU)
 	KeyID      string      // the JWT's key id (token auth only)
+	// Warnings name what APNs accepts but the device would drop (Live
+	// Activity payload rules, liveactivity.go); each starts with
+	// DeviceWouldDrop.
+	Warnings []string
 }
 
 // Record is one thing the server answered: a request with its outcome, or
@@ -60,6 +64,14 @@ type Record struct {
 	// (BadCertificateEnvironment); Status is then the reason's status and
 	// the request fields are empty.
 	GoAway bool
+	// Warnings are those of the Accepted notification (see Accepted.Warnings).
+	Warnings []string
+	// Channel is the apns-channel-id of a channel-management request or a
+	// broadcast, or the id of a created channel (channels.go).
+	Channel string
+	// RequestID is the apns-request-id answered to a channel-management
+	// request or a broadcast.
+	RequestID string
 }
 
 // Counts are running totals of what a Server answered. Unlike the

@@ -100,6 +100,10 @@ type Server struct {
 	// Hosts are extra names or addresses for the server certificate, which
 	// always covers localhost, 127.0.0.1 and ::1.
 	Hosts []string
+	// ChannelOptions configures broadcast channel management and
+	// broadcasts, served on the same listener (channels.go).
+	ChannelOptions ChannelOptions
+	channels       channelStore
 
 	// StallTimeout bounds how long a client may take to complete the
 	// HTTP/2 preface, a frame or a request once begun; default

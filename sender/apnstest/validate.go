@@ -114,6 +114,9 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 	if req.effective == "" {
 		req.effective = pushTypeOfSuffix(suffix)
 	}
+	if v := checkLiveActivity(req); v != nil { // liveactivity.go
+		return v
+	}
 
 	if f := s.injectedFault(req.token); f != nil {
 		switch {
