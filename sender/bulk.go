@@ -1,35 +1,145 @@
 package sender
 
 import (
+	"cmp"
 	"context"
 	"sync"
 )
 
-// BulkWorkers is how many notifications SendAll keeps in flight on its one
-// connection.
-const BulkWorkers = 8
+// DefaultConcurrency is how many notifications a bulk send keeps in flight
+// per connection when BulkOptions.Concurrency is 0; the server's
+// SETTINGS_MAX_CONCURRENT_STREAMS lowers it when smaller.
+const DefaultConcurrency = 100
 
-// SendAll sends every notification over the client's connection, several
-// at a time, and returns exactly one Result per notification, in order.
-func (c *Client) SendAll(ctx context.Context, ns []*Notification) []Result {
-	results := make([]Result, len(ns))
-	jobs := make(chan int)
+// DefaultRetries is how often a bulk send sends a notification again after
+// 429, 500, 503 or a GOAWAY that left it unprocessed.
+const DefaultRetries = 2
+
+// NoRetries turns retries off in BulkOptions.Retries.
+const NoRetries = -1
+
+// BulkOptions tune SendStream. The zero value is the defaults.
+type BulkOptions struct {
+	// Concurrency is the most notifications in flight per connection;
+	// 0 = DefaultConcurrency. Each connection also keeps to its server's
+	// SETTINGS_MAX_CONCURRENT_STREAMS, as it changes.
+	Concurrency int
+	// Connections spreads the send over this many connections; 0 = 1.
+	Connections int
+	// Retries is how often a notification is sent again after 429, 500,
+	// 503 (with exponential back-off and jitter, or the server's
+	// Retry-After) or after a GOAWAY that left it unprocessed; 0 =
+	// DefaultRetries, NoRetries for none. 400, 403, 410 and 413 are never
+	// sent again.
+	Retries int
+}
+
+func (o BulkOptions) retries() int {
+	if o.Retries < 0 {
+		return 0
+	}
+	return cmp.Or(o.Retries, DefaultRetries)
+}
+
+// bulkStop holds the failure that ends a bulk send early: once the
+// connection cannot be made (refused, a handshake timeout, a TLS error) or
+// APNs refuses it with a GOAWAY reason, every remaining notification is
+// answered at once with that cause instead of each waiting for its own.
+type bulkStop struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (s *bulkStop) get() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+func (s *bulkStop) set(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil {
+		s.err = err
+	}
+}
+
+// SendStream sends the notifications read from in, as they come, and
+// hands back one Result per notification on the returned channel as soon
+// as it is known (so in completion order; Result.Index is the input
+// order). The channel is closed after the last result, once in is closed
+// (or ctx ends: the notifications still in in are then read and answered
+// as not sent). The caller must read the channel until it is closed.
+// Memory does not grow with the number of notifications.
+func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts BulkOptions) <-chan Result {
+	conc := cmp.Or(opts.Concurrency, DefaultConcurrency)
+	conns := max(opts.Connections, 1)
+	pol := retryPolicy{status: opts.retries(), unprocessed: opts.retries()}
+	out := make(chan Result, conc)
+	type job struct {
+		n     *Notification
+		index int
+	}
+	jobs := make(chan job)
+	var stop bulkStop
+	var ready struct {
+		once sync.Once
+		err  error
+	}
 	var wg sync.WaitGroup
-	workers := min(BulkWorkers, len(ns))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				resp, err := c.Send(ctx, ns[i])
-				results[i] = Result{Notification: ns[i], Response: resp, Err: err}
+	for w := range conc * conns {
+		slot := w % conns
+		wg.Go(func() {
+			for j := range jobs {
+				out <- c.deliverOne(ctx, j.n, j.index, slot, pol, &stop, &ready.once, &ready.err)
 			}
-		}()
+		})
 	}
-	for i := range ns {
-		jobs <- i
+	go func() {
+		i := 0
+		for n := range in {
+			jobs <- job{n, i}
+			i++
+		}
+		close(jobs)
+		wg.Wait()
+		close(out)
+	}()
+	return out
+}
+
+// deliverOne checks one notification of a bulk send and sends it.
+func (c *Client) deliverOne(ctx context.Context, n *Notification, index, slot int, pol retryPolicy, stop *bulkStop, once *sync.Once, readyErr *error) Result {
+	once.Do(func() { *readyErr = c.ready() })
+	fail := func(err error) Result { return Result{Notification: n, Index: index, Err: err} }
+	if *readyErr != nil {
+		return fail(*readyErr)
 	}
-	close(jobs)
-	wg.Wait()
+	if err := n.Validate(); err != nil {
+		return fail(err)
+	}
+	topic, err := n.ResolveTopic(c.Credential)
+	if err != nil {
+		return fail(err)
+	}
+	r := c.deliver(ctx, n, topic, slot, pol, stop)
+	r.Index = index
+	return r
+}
+
+// SendAll sends every notification with SendStream's defaults and returns
+// exactly one Result per notification, in order.
+func (c *Client) SendAll(ctx context.Context, ns []*Notification) []Result {
+	in := make(chan *Notification)
+	go func() {
+		defer close(in)
+		for _, n := range ns {
+			in <- n
+		}
+	}()
+	results := make([]Result, len(ns))
+	for r := range c.SendStream(ctx, in, BulkOptions{}) {
+		results[r.Index] = r
+	}
 	return results
 }

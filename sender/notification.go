@@ -95,6 +95,29 @@ func (n *Notification) Header(topic string) http.Header {
 	return h
 }
 
+// fields is Header as the lowercase name-value pairs put on the wire,
+// in the same order on every request (good for HPACK).
+func (n *Notification) fields(topic string) [][2]string {
+	f := make([][2]string, 0, 7)
+	f = append(f, [2]string{"apns-push-type", string(n.pushType())})
+	if topic != "" {
+		f = append(f, [2]string{"apns-topic", topic})
+	}
+	if n.Priority != 0 {
+		f = append(f, [2]string{"apns-priority", strconv.Itoa(n.Priority)})
+	}
+	if n.Expiration != nil {
+		f = append(f, [2]string{"apns-expiration", strconv.FormatInt(n.Expiration.Unix(), 10)})
+	}
+	if n.CollapseID != "" {
+		f = append(f, [2]string{"apns-collapse-id", n.CollapseID})
+	}
+	if n.ApnsID != "" {
+		f = append(f, [2]string{"apns-id", n.ApnsID})
+	}
+	return append(f, [2]string{"content-type", "application/json"})
+}
+
 // ResolveTopic gives the apns-topic for n sent with cred: n.Topic when set,
 // else the certificate's bundle id with the push type's suffix. A .p8 key
 // has no default, so its topic must be given.
