@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"apnsconsole/sender"
@@ -22,9 +21,21 @@ type batch struct {
 // credential) and makes the batch: tokens that cannot be used get their
 // result now, so every token ends with exactly one.
 func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credential.Credential, error) {
-	rawTokens, err := f.readTokens(stdin)
+	tokens, err := f.openTokens(stdin)
 	if err != nil {
 		return nil, nil, err
+	}
+	defer tokens.close()
+	var rawTokens []tokenLine
+	for {
+		tl, err := tokens.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		rawTokens = append(rawTokens, tl)
 	}
 	payload, err := f.buildPayload()
 	if err != nil {
@@ -39,11 +50,15 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 		return nil, nil, err
 	}
 	b := &batch{results: make([]sender.Result, len(rawTokens))}
-	for i, raw := range rawTokens {
+	for i, tl := range rawTokens {
 		n := *base
-		tok, err := sender.ParseToken(raw)
+		if tl.err != nil {
+			b.results[i] = sender.Result{Notification: &n, Err: tl.err}
+			continue
+		}
+		tok, err := sender.ParseToken(tl.raw)
 		if err != nil {
-			n.Token = strings.TrimSpace(raw)
+			n.Token = tl.raw
 			b.results[i] = sender.Result{Notification: &n, Err: inputError{err}}
 			continue
 		}

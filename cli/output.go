@@ -55,7 +55,8 @@ func (p *printer) fail(err error) int {
 	return exitFailure
 }
 
-// result prints one token's outcome.
+// result prints one token's outcome the moment it is known: a JSON
+// line with --json, else a line of text (control characters escaped).
 func (p *printer) result(r sender.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -63,41 +64,67 @@ func (p *printer) result(r sender.Result) {
 		fmt.Fprintln(p.stdout, marshalJSON(toJSON(r)))
 		return
 	}
-	tok := r.Notification.Token
+	tok := escapeControl(r.Notification.Token)
+	if tok == "" {
+		tok = "-"
+	}
 	switch {
+	case r.Err != nil && r.Unconfirmed():
+		fmt.Fprintf(p.stdout, "? %s  %s\n", tok, escapeControl(r.Err.Error()))
 	case r.Err != nil:
-		fmt.Fprintf(p.stdout, "✗ %s  %v\n", tok, r.Err)
+		fmt.Fprintf(p.stdout, "✗ %s  %s\n", tok, escapeControl(r.Err.Error()))
 	case r.Response.Accepted():
-		line := fmt.Sprintf("✓ %s  200 OK  apns-id %s  (%s)", tok, r.Response.ApnsID, r.Response.Duration.Round(time.Millisecond))
+		line := fmt.Sprintf("✓ %s  200 OK  apns-id %s  (%s)", tok, escapeControl(r.Response.ApnsID), r.Response.Duration.Round(time.Millisecond))
 		if r.Response.UniqueID != "" {
-			line += "  apns-unique-id " + r.Response.UniqueID
+			line += "  apns-unique-id " + escapeControl(r.Response.UniqueID)
+		}
+		if r.Attempts > 1 {
+			line += fmt.Sprintf("  after %d attempts", r.Attempts)
 		}
 		fmt.Fprintln(p.stdout, line)
 	default:
 		resp := r.Response
-		fmt.Fprintf(p.stdout, "✗ %s  %s\n", tok, resp.Summary())
+		line := fmt.Sprintf("✗ %s  %s", tok, escapeControl(resp.Summary()))
+		if r.Attempts > 1 {
+			line += fmt.Sprintf(" (after %d attempts)", r.Attempts)
+		}
+		fmt.Fprintln(p.stdout, line)
 		if !resp.Timestamp.IsZero() {
 			fmt.Fprintf(p.stdout, "  token invalid since %s\n", resp.Timestamp.UTC().Format(time.RFC3339))
 		}
 	}
 }
 
-// exitCode is 0 when every token was accepted, 2 when any failed without
-// an APNs answer (bad input, credential or connection), else 1.
-func (p *printer) exitCode(results []sender.Result) int {
-	code := exitOK
-	for _, r := range results {
-		switch {
-		case r.Err != nil:
-			var ga *sender.GoAwayError
-			if errors.As(r.Err, &ga) && ga.Reason != "" {
-				code = max(code, exitRejected)
-			} else {
-				return exitFailure
-			}
-		case !r.Response.Accepted():
-			code = max(code, exitRejected)
-		}
+// summary writes the tally to stderr.
+func (p *printer) summary(t *tally, dups int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t.print(p.stderr, dups)
+}
+
+// isGoAwayReason reports a GOAWAY in which APNs named its reason: a
+// refusal by APNs, like a rejection.
+func isGoAwayReason(err error) bool { return goAwayReason(err) != "" }
+
+func goAwayReason(err error) string {
+	var ga *sender.GoAwayError
+	if errors.As(err, &ga) {
+		return ga.Reason
 	}
-	return code
+	return ""
+}
+
+func isInputError(err error) bool {
+	var ie inputError
+	return errors.As(err, &ie) || errors.Is(err, sender.ErrInvalidNotification) || errors.Is(err, sender.ErrInvalidToken) || errors.Is(err, sender.ErrInvalidPayload)
+}
+
+// exitCode is 0 when every token was accepted, 2 when any failed without
+// an APNs answer (bad input, credential, connection, or no answer), else 1.
+func (p *printer) exitCode(results []sender.Result) int {
+	t := newTally()
+	for _, r := range results {
+		t.add(r)
+	}
+	return t.exitCode()
 }
