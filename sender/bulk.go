@@ -82,6 +82,7 @@ func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts B
 	}
 	jobs := make(chan job)
 	var stop bulkStop
+	var checked payloadCheck
 	var ready struct {
 		once sync.Once
 		err  error
@@ -91,7 +92,7 @@ func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts B
 		slot := w % conns
 		wg.Go(func() {
 			for j := range jobs {
-				out <- c.deliverOne(ctx, j.n, j.index, slot, pol, &stop, &ready.once, &ready.err)
+				out <- c.deliverOne(ctx, j.n, j.index, slot, pol, &stop, &ready.once, &ready.err, &checked)
 			}
 		})
 	}
@@ -109,13 +110,16 @@ func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts B
 }
 
 // deliverOne checks one notification of a bulk send and sends it.
-func (c *Client) deliverOne(ctx context.Context, n *Notification, index, slot int, pol retryPolicy, stop *bulkStop, once *sync.Once, readyErr *error) Result {
+func (c *Client) deliverOne(ctx context.Context, n *Notification, index, slot int, pol retryPolicy, stop *bulkStop, once *sync.Once, readyErr *error, checked *payloadCheck) Result {
 	once.Do(func() { *readyErr = c.ready() })
 	fail := func(err error) Result { return Result{Notification: n, Index: index, Err: err} }
 	if *readyErr != nil {
 		return fail(*readyErr)
 	}
-	if err := n.Validate(); err != nil {
+	if err := n.validateHeaders(); err != nil {
+		return fail(err)
+	}
+	if err := checked.validate(n); err != nil {
 		return fail(err)
 	}
 	topic, err := n.ResolveTopic(c.Credential)
@@ -142,4 +146,31 @@ func (c *Client) SendAll(ctx context.Context, ns []*Notification) []Result {
 		results[r.Index] = r
 	}
 	return results
+}
+
+// payloadCheck remembers the last payload found valid, so that a bulk
+// send of one payload to many tokens (the notifications share its bytes)
+// checks it once. The payload's bytes must not change during the send.
+type payloadCheck struct {
+	mu    sync.Mutex
+	last  []byte
+	limit int
+}
+
+func (p *payloadCheck) validate(n *Notification) error {
+	limit := n.pushType().MaxPayload()
+	pl := n.Payload
+	p.mu.Lock()
+	same := len(pl) > 0 && len(pl) == len(p.last) && &pl[0] == &p.last[0] && limit == p.limit
+	p.mu.Unlock()
+	if same {
+		return nil
+	}
+	if err := ValidatePayload(pl, limit); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.last, p.limit = pl, limit
+	p.mu.Unlock()
+	return nil
 }

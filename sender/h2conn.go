@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -211,6 +212,9 @@ func (c *h2conn) flushLoop() {
 		case <-c.done:
 			return
 		}
+		// Let the senders that are ready add their frames first: one
+		// flush, one TLS record, for many requests.
+		runtime.Gosched()
 		c.wmu.Lock()
 		err := c.bw.Flush()
 		c.wmu.Unlock()

@@ -32,14 +32,24 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // Validate checks the headers and payload as APNs would, so that mistakes
 // are explained before anything is sent.
 func (n *Notification) Validate() error {
+	if err := n.validateHeaders(); err != nil {
+		return err
+	}
+	return ValidatePayload(n.Payload, n.pushType().MaxPayload())
+}
+
+// validateHeaders is Validate without the payload.
+func (n *Notification) validateHeaders() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrInvalidNotification, fmt.Sprintf(format, args...))
 	}
 	if n.Token == "" {
 		return bad("no device token: paste the token the app received in didRegisterForRemoteNotificationsWithDeviceToken")
 	}
-	if _, err := ParseToken(n.Token); err != nil {
-		return err
+	if !isCleanHex(n.Token) { // a clean token, as DeviceToken.String makes, needs no parsing
+		if _, err := ParseToken(n.Token); err != nil {
+			return err
+		}
 	}
 	if n.PushType != "" && !n.PushType.Known() {
 		return bad("unknown push type %q: use one of alert, background, voip, complication, fileprovider, mdm, liveactivity, location, pushtotalk, widgets, controls", n.PushType)
@@ -61,7 +71,21 @@ func (n *Notification) Validate() error {
 	if n.Expiration != nil && n.Expiration.Unix() < 0 {
 		return bad("the expiration is before 1970: give UNIX seconds, or 0 to try only once")
 	}
-	return ValidatePayload(n.Payload, n.pushType().MaxPayload())
+	return nil
+}
+
+// isCleanHex reports lowercase hex digits in pairs: the form ParseToken
+// always accepts as it is.
+func isCleanHex(s string) bool {
+	if s == "" || len(s)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (n *Notification) pushType() PushType {

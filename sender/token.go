@@ -88,6 +88,12 @@ var (
 // plausible-looking wrong token.
 func ParseToken(raw string) (DeviceToken, error) {
 	s := trimTokenWrapping(raw)
+	if isCleanHex(strings.ToLower(s)) { // the common case: nothing to recognise or strip
+		b, err := hex.DecodeString(s)
+		if err == nil {
+			return DeviceToken(b), nil
+		}
+	}
 	if s == "" {
 		return nil, &TokenError{"the device token is empty", "paste the token the app received: " + tokenFixPrintHex}
 	}
