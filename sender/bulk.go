@@ -74,7 +74,7 @@ func (s *bulkStop) set(err error) {
 func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts BulkOptions) <-chan Result {
 	conc := cmp.Or(opts.Concurrency, DefaultConcurrency)
 	conns := max(opts.Connections, 1)
-	pol := retryPolicy{status: opts.retries(), unprocessed: opts.retries()}
+	pol := retryPolicy{status: opts.retries(), unprocessed: max(opts.retries(), 1)}
 	out := make(chan Result, conc)
 	type job struct {
 		n     *Notification

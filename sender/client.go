@@ -189,6 +189,10 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, slo
 				return res
 			}
 		}
+		if ctx.Err() != nil {
+			res.Err = fmt.Errorf("not sent: %w", cancelCause(ctx))
+			return res
+		}
 		rctx, cancel := context.WithTimeout(ctx, c.timeout())
 		conn, err := c.connection(rctx, slot)
 		if err != nil {
@@ -207,6 +211,9 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, slo
 		res.Attempts++
 		resp, usedJWT, written, err := c.roundTrip(rctx, conn, n, topic)
 		cancel()
+		if !written {
+			res.Attempts-- // it never left
+		}
 		if err == nil {
 			res.Response = resp
 			if resp.Reason == "ExpiredProviderToken" && usedJWT != "" && !jwtRetried && c.renewJWT(usedJWT) {
@@ -256,8 +263,12 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, slo
 		case !written:
 			res.Err = fmt.Errorf("%w: not sent: %v", ErrConnect, err)
 		case ctx.Err() != nil:
-			res.Err = fmt.Errorf("%w: %v while waiting for the answer: it may have been delivered: check before resending", ErrUnconfirmed, cancelCause(ctx))
+			res.Err = fmt.Errorf("%w: %w while waiting for the answer: it may have been delivered: check before resending", ErrUnconfirmed, cancelCause(ctx))
 		case errors.Is(err, context.DeadlineExceeded):
+			// A server that leaves a request unanswered this long is stuck
+			// (or stopped): give up the connection, so that the requests
+			// behind this one fail now instead of each waiting its time.
+			conn.fail(fmt.Errorf("%w: %s stopped answering (no answer within %v)", ErrConnect, c.Addr(), c.timeout()))
 			res.Err = fmt.Errorf("%w: no answer from %s within %v: it may have been delivered: check before resending", ErrUnconfirmed, c.Addr(), c.timeout())
 		default:
 			res.Err = fmt.Errorf("%w: %v after the request was sent: it may have been delivered: check before resending", ErrUnconfirmed, err)
@@ -464,8 +475,8 @@ func (c *Client) dial(ctx context.Context) (*h2conn, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("not sent: %w", cancelCause(ctx))
 		}
-		if dctx.Err() != nil && !errors.Is(err, ErrConnect) {
-			err = fmt.Errorf("%w: %s: %v", ErrConnect, addr, context.Cause(dctx))
+		if dctx.Err() != nil {
+			err = fmt.Errorf("%w: no connection to %s within the connect timeout (%v): the server may be stopped, overloaded or behind a filter; try again later, or allow more time (--connect-timeout)", ErrConnect, addr, limit)
 		}
 		return nil, err
 	}

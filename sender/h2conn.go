@@ -453,6 +453,9 @@ type h2answer struct {
 // the request left (so a failure leaves its fate unknown); an error that
 // is errNotProcessed means the server did not process it.
 func (c *h2conn) roundTrip(ctx context.Context, req *h2request) (ans *h2answer, written bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
 	// Wait for a stream slot.
 	c.mu.Lock()
 	for c.err == nil && c.goAway == nil && c.active >= c.maxStreams {
@@ -594,7 +597,7 @@ func (c *h2conn) cancel(st *h2stream) {
 func (c *h2conn) finish(st *h2stream) (*h2answer, bool, error) {
 	<-st.done
 	if st.err != nil {
-		return nil, !errors.Is(st.err, errNotProcessed), st.err
+		return nil, true, st.err
 	}
 	return &h2answer{status: st.status, apnsID: st.apnsID, uniqueID: st.unique, retryAfter: st.retryAf, body: st.body}, true, nil
 }
