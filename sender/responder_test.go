@@ -201,7 +201,26 @@ func (r *responder) client(t testing.TB) *sender.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r.clientWith(t, cred)
+}
+
+// clientWith is a Client of r with cred.
+func (r *responder) clientWith(t testing.TB, cred *credential.Credential) *sender.Client {
 	c := &sender.Client{Credential: cred, Environment: sender.Local, Host: r.Addr, RootCAs: r.Pool}
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// demoKey is a fresh .p8 credential of the demo team.
+func demoKey(t testing.TB) *credential.Credential {
+	t.Helper()
+	k, err := apnstest.NewSigningKey(apnstest.DemoKeyID, apnstest.DemoTeamID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, err := credential.ParseP8(k.P8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cred
 }
