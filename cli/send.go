@@ -169,7 +169,9 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			}
 		}
 		t.add(r)
-		bar.clear()
+		if !f.json {
+			bar.clear() // the result's line goes where the bar was
+		}
 		out.result(r)
 		bar.add(1)
 	}
@@ -285,16 +287,16 @@ func (f *sendFlags) dryRunAll(tokens *tokenReader, base *sender.Notification, cr
 func (f *sendFlags) buildPayload() ([]byte, error) {
 	m := sender.Message{Body: f.alert, Title: f.title, Subtitle: f.subtitle, Sound: f.sound, Custom: f.payload}
 	if strings.HasPrefix(f.payload, "@") {
-		data, err := os.ReadFile(f.payload[1:])
+		data, err := readPayloadFile(f.payload[1:])
 		if err != nil {
-			return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @, or give the JSON itself", err)}
+			return nil, err
 		}
 		m.Custom = string(data)
 	}
 	if f.badge != "" {
-		b, err := strconv.Atoi(f.badge)
-		if err != nil || b < 0 {
-			return nil, inputError{fmt.Errorf("--badge %q is not a number: give a whole number, 0 to clear the badge", f.badge)}
+		b, err := parseBadge(f.badge)
+		if err != nil {
+			return nil, err
 		}
 		m.Badge = &b
 	}
@@ -307,6 +309,43 @@ func (f *sendFlags) buildPayload() ([]byte, error) {
 		return nil, inputError{err}
 	}
 	return p, nil
+}
+
+// maxPayloadFile is the largest --payload @FILE read: far above APNs'
+// 5120-byte limit, so a larger file is the wrong file.
+const maxPayloadFile = 1 << 20
+
+// readPayloadFile reads --payload @FILE, refusing a file over 1 MB before
+// reading it whole or parsing it.
+func readPayloadFile(path string) ([]byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @, or give the JSON itself", err)}
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxPayloadFile+1))
+	if err != nil {
+		return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @", err)}
+	}
+	if len(data) > maxPayloadFile {
+		return nil, inputError{fmt.Errorf("the payload file %s is over 1 MB, and APNs takes at most 4 KB (5 KB for VoIP): is it the right file?", path)}
+	}
+	return data, nil
+}
+
+// parseBadge reads --badge: a whole number, 0 or more, spaces trimmed.
+func parseBadge(s string) (int, error) {
+	t := strings.TrimSpace(s)
+	b, err := strconv.Atoi(t)
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange):
+		return 0, inputError{fmt.Errorf("--badge %q is too large: give a whole number such as 5, or 0 to clear the badge", s)}
+	case err != nil:
+		return 0, inputError{fmt.Errorf("--badge %q is not a number: give a whole number such as 5, or 0 to clear the badge", s)}
+	case b < 0:
+		return 0, inputError{fmt.Errorf("--badge %d is negative: the badge is a count, 0 or more; give 0 to clear it", b)}
+	}
+	return b, nil
 }
 
 // notification is the per-token template.
