@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -153,6 +154,13 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	results := client.SendStream(ctx, in, f.bulkFlags.options())
 	t := newTally()
 	bar := newProgress(stderr, f.countTokens())
+	// Each line is written the moment its result is known; under load,
+	// the lines that are ready together share one write.
+	lines := bufio.NewWriterSize(stdout, 32<<10)
+	defer lines.Flush()
+	out.mu.Lock()
+	out.stdout = lines
+	out.mu.Unlock()
 	for results != nil || refused != nil {
 		var r sender.Result
 		var ok bool
@@ -173,8 +181,12 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			bar.clear() // the result's line goes where the bar was
 		}
 		out.result(r)
+		if len(results) == 0 && len(refused) == 0 {
+			lines.Flush()
+		}
 		bar.add(1)
 	}
+	lines.Flush()
 	bar.finish()
 	out.summary(t, dups)
 	return t.exitCode()

@@ -135,9 +135,10 @@ func (c *Client) SendAll(ctx context.Context, ns []*sender.Notification) []sende
 			c.OnEvent.Emit(sender.Event{Kind: sender.EventWarning, Text: text})
 		}
 	}
+	var memo payloadMemo
 	for i, n := range ns {
 		id := c.nextID()
-		frame, err := format.Pack(n, id)
+		frame, err := format.appendPacked(nil, n, id, &memo)
 		if err != nil {
 			results[i].Err = err
 			c.OnEvent.Emit(sender.Event{Kind: sender.EventError, Text: fmt.Sprintf("Not sent to %s: %v", shortToken(n.Token), err)})
