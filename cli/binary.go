@@ -91,7 +91,7 @@ func runSendBinary(ctx context.Context, f *sendFlags, stdin io.Reader, stdout, s
 		}
 		return b.dryRunExit(out)
 	}
-	if err := b.checkCredential(cred, out, "give --p12 FILE --password P, or --cert FILE --key FILE (the binary protocol takes no .p8 key; or try --env local)"); err != nil {
+	if err := b.checkCredential(cred, out, "give --p12 FILE (password in $APNS_P12_PASSWORD), or --cert FILE --key FILE (the binary protocol takes no .p8 key; or try --env local)"); err != nil {
 		return out.fail(err)
 	}
 	client := &legacy.Client{Credential: cred, Environment: tgt.env, Host: tgt.host, RootCAs: tgt.roots, Format: format, OnEvent: warningsAlways(out)}
