@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"os"
 	"strings"
@@ -117,52 +116,5 @@ func (f *sendFlags) countTokens() int {
 			return n
 		}
 		n++
-	}
-}
-
-// seenTokens finds repeated tokens with constant memory per token: it
-// keeps a 64-bit hash of each clean token (8 bytes a token, in an
-// open-addressing table), not the token. Two different tokens share a
-// hash with odds of about n²/2⁶⁵ (1 in 36 million for a million tokens).
-type seenTokens struct {
-	seed  maphash.Seed
-	slots []uint64 // 0 = empty
-	n     int
-}
-
-// add records tok and reports whether it was seen before.
-func (s *seenTokens) add(tok string) bool {
-	if s.slots == nil {
-		s.seed = maphash.MakeSeed()
-		s.slots = make([]uint64, 1024)
-	}
-	h := maphash.String(s.seed, tok) | 1
-	if s.insert(h) {
-		return true
-	}
-	s.n++
-	if s.n*10 > len(s.slots)*9 {
-		old := s.slots
-		s.slots = make([]uint64, len(old)*2)
-		for _, v := range old {
-			if v != 0 {
-				s.insert(v)
-			}
-		}
-	}
-	return false
-}
-
-// insert puts h in the table and reports whether it was there.
-func (s *seenTokens) insert(h uint64) bool {
-	mask := uint64(len(s.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		switch s.slots[i] {
-		case 0:
-			s.slots[i] = h
-			return false
-		case h:
-			return true
-		}
 	}
 }
