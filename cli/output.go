@@ -118,13 +118,3 @@ func isInputError(err error) bool {
 	var ie inputError
 	return errors.As(err, &ie) || errors.Is(err, sender.ErrInvalidNotification) || errors.Is(err, sender.ErrInvalidToken) || errors.Is(err, sender.ErrInvalidPayload)
 }
-
-// exitCode is 0 when every token was accepted, 2 when any failed without
-// an APNs answer (bad input, credential, connection, or no answer), else 1.
-func (p *printer) exitCode(results []sender.Result) int {
-	t := newTally()
-	for _, r := range results {
-		t.add(r)
-	}
-	return t.exitCode()
-}

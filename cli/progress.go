@@ -24,11 +24,13 @@ type progress struct {
 	bar *progressbar.ProgressBar // nil: not a terminal
 }
 
-func newProgress(stderr io.Writer, total int) *progress {
+// newProgress draws on stderr when it is a terminal; total (called only
+// then) counts the tokens, -1 when unknown.
+func newProgress(stderr io.Writer, total func() int) *progress {
 	if !isTerminal(stderr) {
 		return &progress{}
 	}
-	return &progress{bar: progressbar.NewOptions64(int64(total),
+	return &progress{bar: progressbar.NewOptions64(int64(total()),
 		progressbar.OptionSetWriter(stderr),
 		progressbar.OptionSetDescription("sending"),
 		progressbar.OptionShowCount(),

@@ -153,7 +153,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}()
 	results := client.SendStream(ctx, in, f.bulkFlags.options())
 	t := newTally()
-	bar := newProgress(stderr, f.countTokens())
+	bar := newProgress(stderr, f.countTokens)
 	// Each line is written the moment its result is known; under load,
 	// the lines that are ready together share one write.
 	lines := bufio.NewWriterSize(stdout, 32<<10)
