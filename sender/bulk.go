@@ -76,33 +76,34 @@ func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts B
 	conns := max(opts.Connections, 1)
 	pol := retryPolicy{status: opts.retries(), unprocessed: max(opts.retries(), 1)}
 	out := make(chan Result, conc)
-	type job struct {
-		n     *Notification
-		index int
-	}
-	jobs := make(chan job)
 	var stop bulkStop
 	var checked payloadCheck
 	var ready struct {
 		once sync.Once
 		err  error
 	}
+	// The workers take the notifications from in themselves, numbering
+	// them in the order read.
+	var take sync.Mutex
+	next := 0
 	var wg sync.WaitGroup
 	for w := range conc * conns {
 		slot := w % conns
 		wg.Go(func() {
-			for j := range jobs {
-				out <- c.deliverOne(ctx, j.n, j.index, slot, pol, &stop, &ready.once, &ready.err, &checked)
+			for {
+				take.Lock()
+				n, ok := <-in
+				index := next
+				next++
+				take.Unlock()
+				if !ok {
+					return
+				}
+				out <- c.deliverOne(ctx, n, index, slot, pol, &stop, &ready.once, &ready.err, &checked)
 			}
 		})
 	}
 	go func() {
-		i := 0
-		for n := range in {
-			jobs <- job{n, i}
-			i++
-		}
-		close(jobs)
 		wg.Wait()
 		close(out)
 	}()

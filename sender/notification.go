@@ -74,6 +74,20 @@ func (n *Notification) validateHeaders() error {
 	return nil
 }
 
+// isHexPairs reports hex digits (either case) in pairs and nothing else:
+// a form ParseToken accepts as it is.
+func isHexPairs(s string) bool {
+	if s == "" || len(s)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
 // isCleanHex reports lowercase hex digits in pairs: the form ParseToken
 // always accepts as it is.
 func isCleanHex(s string) bool {
