@@ -30,7 +30,7 @@ type Client struct {
 	RootCAs        *x509.CertPool   // nil = the system's roots
 	OnEvent        EventFunc        // may be nil; called on the sending goroutines
 	Now            func() time.Time // nil = time.Now
-	Timeout        time.Duration    // per request, from the moment it waits for a connection; 0 = 30 s
+	Timeout        time.Duration    // for each request's answer (and its wait for a stream); 0 = 30 s
 	ConnectTimeout time.Duration    // DNS, TCP, TLS and the HTTP/2 start; 0 = DefaultConnectTimeout
 
 	mu         sync.Mutex
@@ -193,15 +193,10 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, slo
 			res.Err = fmt.Errorf("not sent: %w", cancelCause(ctx))
 			return res
 		}
-		rctx, cancel := context.WithTimeout(ctx, c.timeout())
-		conn, err := c.connection(rctx, slot)
+		conn, err := c.connection(ctx, slot)
 		if err != nil {
-			timedOut := rctx.Err() != nil
-			cancel()
 			if ctx.Err() != nil {
 				err = fmt.Errorf("not sent: %w", cancelCause(ctx))
-			} else if timedOut {
-				err = fmt.Errorf("%w: not sent: no connection to %s within %v", ErrConnect, c.Addr(), c.timeout())
 			} else if stop != nil {
 				stop.set(err)
 			}
@@ -209,8 +204,7 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, slo
 			return res
 		}
 		res.Attempts++
-		resp, usedJWT, written, err := c.roundTrip(rctx, conn, n, topic)
-		cancel()
+		resp, usedJWT, written, err := c.roundTrip(ctx, conn, n, topic)
 		if !written {
 			res.Attempts-- // it never left
 		}
@@ -260,11 +254,13 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, slo
 		switch {
 		case !written && ctx.Err() != nil:
 			res.Err = fmt.Errorf("not sent: %w", cancelCause(ctx))
+		case !written && errors.Is(err, errAnswerTimeout):
+			res.Err = fmt.Errorf("%w: not sent: %s allowed no stream for it within %v", ErrConnect, c.Addr(), c.timeout())
 		case !written:
 			res.Err = fmt.Errorf("%w: not sent: %v", ErrConnect, err)
 		case ctx.Err() != nil:
 			res.Err = fmt.Errorf("%w: %w while waiting for the answer: it may have been delivered: check before resending", ErrUnconfirmed, cancelCause(ctx))
-		case errors.Is(err, context.DeadlineExceeded):
+		case errors.Is(err, errAnswerTimeout):
 			// A server that leaves a request unanswered this long is stuck
 			// (or stopped): give up the connection, so that the requests
 			// behind this one fail now instead of each waiting its time.
@@ -348,7 +344,7 @@ func (c *Client) roundTrip(ctx context.Context, conn *h2conn, n *Notification, t
 		c.OnEvent.Emit(requestEvent(req, n))
 	}
 	start := time.Now()
-	ans, written, err := conn.roundTrip(ctx, req)
+	ans, written, err := conn.roundTrip(ctx, req, c.timeout())
 	if err != nil {
 		return nil, jwt, written, err
 	}

@@ -452,10 +452,14 @@ type h2answer struct {
 // roundTrip sends req and waits for the answer. written reports whether
 // the request left (so a failure leaves its fate unknown); an error that
 // is errNotProcessed means the server did not process it.
-func (c *h2conn) roundTrip(ctx context.Context, req *h2request) (ans *h2answer, written bool, err error) {
+func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Duration) (ans *h2answer, written bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
+	// A timer rather than a context per request: no registration with the
+	// bulk send's context, which every request shares.
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
 	// Wait for a stream slot.
 	c.mu.Lock()
 	for c.err == nil && c.goAway == nil && c.active >= c.maxStreams {
@@ -465,6 +469,8 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request) (ans *h2answer, 
 		case <-ch:
 		case <-ctx.Done():
 			return nil, false, ctx.Err()
+		case <-timer.C:
+			return nil, false, errAnswerTimeout
 		}
 		c.mu.Lock()
 	}
@@ -531,6 +537,9 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request) (ans *h2answer, 
 			case <-ctx.Done():
 				c.cancel(st)
 				return nil, true, ctx.Err()
+			case <-timer.C:
+				c.cancel(st)
+				return nil, true, errAnswerTimeout
 			}
 			c.mu.Lock()
 		}
@@ -556,8 +565,14 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request) (ans *h2answer, 
 	case <-ctx.Done():
 		c.cancel(st)
 		return nil, true, ctx.Err()
+	case <-timer.C:
+		c.cancel(st)
+		return nil, true, errAnswerTimeout
 	}
 }
+
+// errAnswerTimeout ends a request that got no answer in its time.
+var errAnswerTimeout = errors.New("no answer in time")
 
 func (c *h2conn) writeHeaderBlock(id uint32, block []byte, endStream bool) error {
 	first := true
