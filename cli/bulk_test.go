@@ -261,8 +261,12 @@ func TestCtrlCSaysCancelled(t *testing.T) {
 	for i := range 500 {
 		fmt.Fprintln(&in, tok(i))
 	}
+	file := filepath.Join(t.TempDir(), "tokens.txt")
+	if err := os.WriteFile(file, []byte(in.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	code := Run(ctx, []string{"send", "--host", addr, "--ca", ca, "--p12", filepath.Join(dir, apnstest.FileDemoP12), "--password", apnstest.DemoP12Password,
-		"--tokens", "-", "--alert", "x", "--json", "--concurrency", "10"}, strings.NewReader(in.String()), &out, &errOut)
+		"--tokens", file, "--alert", "x", "--json", "--concurrency", "10"}, nil, &out, &errOut)
 	if code != exitFailure {
 		t.Errorf("exit %d", code)
 	}
@@ -407,4 +411,32 @@ func TestCLIFixes(t *testing.T) {
 			t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 		}
 	})
+}
+
+// Ctrl+C while reading standard input (a terminal, an endless pipe) stops
+// the reading instead of waiting for input that may never come.
+func TestCancelStopsWaitingForStandardInput(t *testing.T) {
+	s, dir := simFiles(t)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go fmt.Fprintln(pw, tok(1)) // one token, then silence
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(500*time.Millisecond, cancel)
+	done := make(chan int)
+	var out, errOut syncBuffer
+	go func() {
+		done <- Run(ctx, append(to(s.Addr, dir), "--tokens", "-", "--alert", "x", "--json"), pr, &out, &errOut)
+	}()
+	select {
+	case code := <-done:
+		if rs := jsonLines(t, out.String()); len(rs) != 1 || rs[0].Status != 200 {
+			t.Errorf("results: %s", out.String())
+		}
+		if code != exitFailure || !strings.Contains(errOut.String(), "cancelled: standard input was not read further after line 1") {
+			t.Errorf("exit %d\n%s", code, errOut.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the send kept waiting for standard input after the cancel")
+	}
 }

@@ -41,6 +41,8 @@ type sendFlags struct {
 	verbose    bool
 	unique     bool
 	bulkFlags
+
+	stopped bool // the tokens were not read to the end (cancelled)
 }
 
 // stringList is a repeatable string flag.
@@ -149,7 +151,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	go func() {
 		defer close(in)
 		defer close(refused)
-		dups = f.feed(tokens, base, in, refused, out)
+		dups = f.feed(ctx, tokens, base, in, refused, out)
 	}()
 	results := client.SendStream(ctx, in, f.bulkFlags.options())
 	t := newTally()
@@ -189,6 +191,9 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	lines.Flush()
 	bar.finish()
 	out.summary(t, dups)
+	if f.stopped { // read by feed before it closed refused
+		return exitFailure
+	}
 	return t.exitCode()
 }
 
@@ -213,13 +218,20 @@ func (f *sendFlags) template() (*sender.Notification, *credential.Credential, er
 // feed reads the tokens as a stream and puts a notification per usable
 // token on in; a token that cannot be used gets its result on refused.
 // It returns how many tokens repeated an earlier one.
-func (f *sendFlags) feed(tokens *tokenReader, base *sender.Notification, in chan<- *sender.Notification, refused chan<- sender.Result, out *printer) (dups int) {
+func (f *sendFlags) feed(ctx context.Context, tokens *tokenReader, base *sender.Notification, in chan<- *sender.Notification, refused chan<- sender.Result, out *printer) (dups int) {
 	var seen seenTokens
+	last := 0
 	for {
-		tl, err := tokens.next()
+		tl, err := tokens.nextOrStop(ctx)
 		if err == io.EOF {
 			return dups
 		}
+		if errors.Is(err, errStopped) {
+			out.warn(fmt.Sprintf("cancelled: %s after line %d", err, last))
+			f.stopped = true
+			return dups
+		}
+		last = max(last, tl.line)
 		if err != nil { // the input broke off: the tokens after it are unknown
 			out.warn(err.Error())
 			return dups

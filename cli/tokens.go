@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +31,45 @@ type tokenReader struct {
 	r     *bufio.Reader
 	close func() error
 	line  int
+	// stdin: lines come through a goroutine, so that a cancelled send
+	// stops waiting for a terminal or an endless pipe (a file is read to
+	// its end, each token answered "not sent: cancelled").
+	stdin bool
+	lines chan tokenRead
+}
+
+type tokenRead struct {
+	tl  tokenLine
+	err error
+}
+
+// errStopped ends the reading of standard input after a cancel.
+var errStopped = errors.New("standard input was not read further")
+
+// nextOrStop is next, but gives errStopped once ctx ends while it waits
+// for standard input.
+func (t *tokenReader) nextOrStop(ctx context.Context) (tokenLine, error) {
+	if !t.stdin || len(t.flags) > 0 {
+		return t.next()
+	}
+	if t.lines == nil {
+		t.lines = make(chan tokenRead, 256)
+		go func() {
+			for {
+				tl, err := t.next()
+				t.lines <- tokenRead{tl, err}
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	select {
+	case r := <-t.lines:
+		return r.tl, r.err
+	case <-ctx.Done():
+		return tokenLine{}, errStopped
+	}
 }
 
 func (f *sendFlags) openTokens(stdin io.Reader) (*tokenReader, error) {
@@ -37,7 +77,7 @@ func (f *sendFlags) openTokens(stdin io.Reader) (*tokenReader, error) {
 	switch f.tokensFile {
 	case "":
 	case "-":
-		t.r = bufio.NewReaderSize(stdin, 64<<10)
+		t.r, t.stdin = bufio.NewReaderSize(stdin, 64<<10), true
 	default:
 		file, err := os.Open(f.tokensFile)
 		if err != nil {

@@ -263,13 +263,6 @@ func (c *h2conn) usable() bool {
 	return c.err == nil && c.goAway == nil && c.nextID < 1<<31-2
 }
 
-// maxConcurrent is the server's current SETTINGS_MAX_CONCURRENT_STREAMS.
-func (c *h2conn) maxConcurrent() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.maxStreams
-}
-
 func (c *h2conn) readLoop() {
 	for {
 		f, err := c.fr.ReadFrame()
