@@ -15,6 +15,7 @@ type batch struct {
 	ns      []*sender.Notification // the notifications to send
 	results []sender.Result        // one per token; refused tokens are settled already
 	pending []int                  // where each of ns's results goes
+	dups    int                    // tokens that repeated an earlier one
 }
 
 // readBatch reads what both protocols share (tokens, payload, headers and
@@ -49,25 +50,42 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 	if err != nil {
 		return nil, nil, err
 	}
-	b := &batch{results: make([]sender.Result, len(rawTokens))}
-	for i, tl := range rawTokens {
+	b := &batch{results: make([]sender.Result, 0, len(rawTokens))}
+	var seen seenTokens
+	for _, tl := range rawTokens {
 		n := *base
 		if tl.err != nil {
-			b.results[i] = sender.Result{Notification: &n, Err: tl.err}
+			b.results = append(b.results, sender.Result{Notification: &n, Err: tl.err})
 			continue
 		}
 		tok, err := sender.ParseToken(tl.raw)
 		if err != nil {
 			n.Token = tl.raw
-			b.results[i] = sender.Result{Notification: &n, Err: inputError{err}}
+			b.results = append(b.results, sender.Result{Notification: &n, Err: inputError{err}})
 			continue
 		}
 		n.Token = tok.String()
+		if seen.add(n.Token) {
+			if b.dups++; b.dups == 1 {
+				fix := "it is sent again; --unique drops repeats"
+				if f.unique {
+					fix = "--unique drops it and every further repeat"
+				}
+				out.warn(fmt.Sprintf("token %s (line %d) repeats an earlier one: %s", n.Token, tl.line, fix))
+			}
+			if f.unique {
+				continue
+			}
+		}
 		if w := tok.Warning(); w != "" {
 			out.warn(w)
 		}
 		b.ns = append(b.ns, &n)
-		b.pending = append(b.pending, i)
+		b.pending = append(b.pending, len(b.results))
+		b.results = append(b.results, sender.Result{Notification: &n})
+	}
+	if b.dups > 1 {
+		out.warn(fmt.Sprintf("%d tokens repeated an earlier one", b.dups))
 	}
 	return b, cred, nil
 }

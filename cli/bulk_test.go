@@ -120,6 +120,11 @@ func TestUniqueDropsRepeatedTokens(t *testing.T) {
 	if !strings.Contains(errOut, "(line 3) repeats an earlier one: --unique drops it") || !strings.Contains(errOut, "2 duplicates") {
 		t.Errorf("stderr:\n%s", errOut)
 	}
+	// The binary protocol too.
+	code, out, errOut = cli(t, in, "send", "--protocol", "binary", "--env", "local", "--tokens", "-", "--alert", "x", "--json", "--unique")
+	if n := strings.Count(out, "\n"); code != exitOK || n != 2 || !strings.Contains(errOut, "(line 3) repeats an earlier one") {
+		t.Errorf("binary: exit %d, %d results\n%s\n%s", code, n, out, errOut)
+	}
 }
 
 func TestControlCharactersAreEscapedInText(t *testing.T) {
@@ -354,7 +359,7 @@ func TestCLIFixes(t *testing.T) {
 
 	t.Run("local dry run", func(t *testing.T) {
 		code, out, errOut := cli(t, "", "send", "--env", "local", "--dry-run", "--token", pastedToken, "--alert", "hi")
-		if code != exitOK || !strings.Contains(out, "POST https://127.0.0.1:") || !strings.Contains(out, "apns-topic: "+apnstest.DemoBundleID) {
+		if code != exitOK || !strings.Contains(out, "POST https://<local simulator>/3/device/") || !strings.Contains(out, "apns-topic: "+apnstest.DemoBundleID) {
 			t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 		}
 	})

@@ -416,6 +416,9 @@ func printDryRun(w io.Writer, n *sender.Notification, cred *credential.Credentia
 		return inputError{err}
 	}
 	addr := tgt.host
+	if tgt.simulator != nil { // started for its demo identity only: nothing is sent to it
+		addr = ""
+	}
 	if addr == "" {
 		addr = tgt.env.Host()
 	}
