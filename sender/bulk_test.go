@@ -468,3 +468,47 @@ func TestCancelSaysCancelled(t *testing.T) {
 		}
 	}
 }
+
+// The header block is cached while only :path changes: the server must
+// read every request's own headers, also when they change mid-send.
+func TestEveryRequestCarriesItsOwnHeaders(t *testing.T) {
+	var mu sync.Mutex
+	bad := 0
+	r := newResponder(t, func(c *rawConn, req rawRequest) {
+		var i int
+		fmt.Sscanf(strings.TrimPrefix(req.Header[":path"], "/3/device/"), "%x", &i)
+		want := fmt.Sprintf("com.example.t%d", i%3)
+		if i%7 == 0 {
+			want = "com.example.seven"
+		}
+		mu.Lock()
+		if req.Header["apns-topic"] != want || req.Header[":method"] != "POST" || req.Header["content-length"] != fmt.Sprint(len(req.Body)) {
+			bad++
+		}
+		mu.Unlock()
+		c.Answer(req.Stream, 200, "")
+	})
+	c := r.client(t)
+	in := make(chan *sender.Notification)
+	go func() {
+		defer close(in)
+		for i := range 300 {
+			n := alert(t, tokenN(i), strings.Repeat("x", 1+i%2))
+			n.Topic = fmt.Sprintf("com.example.t%d", i%3)
+			if i%7 == 0 {
+				n.Topic = "com.example.seven"
+			}
+			in <- n
+		}
+	}()
+	k := 0
+	for res := range c.SendStream(context.Background(), in, sender.BulkOptions{Concurrency: 1}) {
+		if res.Err != nil || !res.Response.Accepted() {
+			t.Fatalf("%v %+v", res.Err, res.Response)
+		}
+		k++
+	}
+	if k != 300 || bad != 0 {
+		t.Errorf("%d results, %d requests with another's headers", k, bad)
+	}
+}

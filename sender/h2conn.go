@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,11 +31,12 @@ type h2conn struct {
 	addr string
 	nc   net.Conn
 
-	wmu  sync.Mutex // guards bw, fr's writes, henc, hbuf and nextID
-	bw   *bufio.Writer
-	fr   *http2.Framer
-	henc *hpack.Encoder
-	hbuf bytes.Buffer
+	wmu    sync.Mutex // guards bw, fr's writes, henc, hbuf and nextID
+	bw     *bufio.Writer
+	fr     *http2.Framer
+	henc   *hpack.Encoder
+	hbuf   bytes.Buffer
+	hcache *headerCache // see encodeHeaders
 	// flush asks the flusher to flush bw: writers fill the buffer, the
 	// flusher writes it out when it gets to it, so many requests share a
 	// TLS record and a system call.
@@ -179,6 +181,7 @@ func (c *h2conn) applySettings(sf *http2.SettingsFrame) {
 	c.write(func() error {
 		if table != nil {
 			c.henc.SetMaxDynamicTableSizeLimit(*table)
+			c.hcache = nil // the table may shrink
 		}
 		return c.fr.WriteSettingsAck()
 	})
@@ -491,19 +494,7 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Dur
 	c.nextID += 2
 	c.streams[st.id] = st
 	c.mu.Unlock()
-	c.hbuf.Reset()
-	enc := c.henc
-	enc.WriteField(hpack.HeaderField{Name: ":method", Value: "POST"})
-	enc.WriteField(hpack.HeaderField{Name: ":scheme", Value: "https"})
-	enc.WriteField(hpack.HeaderField{Name: ":authority", Value: c.addr})
-	enc.WriteField(hpack.HeaderField{Name: ":path", Value: req.path, Sensitive: true})
-	if req.auth != "" {
-		enc.WriteField(hpack.HeaderField{Name: "authorization", Value: req.auth})
-	}
-	for _, h := range req.header {
-		enc.WriteField(hpack.HeaderField{Name: h[0], Value: h[1], Sensitive: h[0] == "apns-id"})
-	}
-	enc.WriteField(hpack.HeaderField{Name: "content-length", Value: strconv.Itoa(len(req.body))})
+	c.encodeHeaders(req)
 	err = c.writeHeaderBlock(st.id, c.hbuf.Bytes(), len(req.body) == 0)
 	c.wmu.Unlock()
 	if err != nil {
@@ -566,6 +557,68 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Dur
 
 // errAnswerTimeout ends a request that got no answer in its time.
 var errAnswerTimeout = errors.New("no answer in time")
+
+// encodeHeaders puts req's header block in hbuf (under wmu). Requests of a
+// bulk send differ only in :path, which is never indexed, so once every
+// other field is found in the dynamic table the bytes for them stay the
+// same until another field is added: they are kept and copied, not
+// encoded again.
+func (c *h2conn) encodeHeaders(req *h2request) {
+	c.hbuf.Reset()
+	path := hpack.HeaderField{Name: ":path", Value: req.path, Sensitive: true}
+	if hc := c.hcache; hc != nil && hc.matches(req) {
+		c.hbuf.Write(hc.prefix)
+		c.henc.WriteField(path)
+		c.hbuf.Write(hc.suffix)
+		return
+	}
+	indexed := true
+	field := func(name, value string, sensitive bool) {
+		at := c.hbuf.Len()
+		c.henc.WriteField(hpack.HeaderField{Name: name, Value: value, Sensitive: sensitive})
+		// An indexed field starts with bit 1; a literal (which may add to
+		// the table) or a table size update does not.
+		indexed = indexed && c.hbuf.Bytes()[at]&0x80 != 0
+	}
+	field(":method", "POST", false)
+	field(":scheme", "https", false)
+	field(":authority", c.addr, false)
+	prefixEnd := c.hbuf.Len()
+	c.henc.WriteField(path)
+	suffixStart := c.hbuf.Len()
+	if req.auth != "" {
+		field("authorization", req.auth, false)
+	}
+	for _, h := range req.header {
+		field(h[0], h[1], h[0] == "apns-id")
+	}
+	field("content-length", strconv.Itoa(len(req.body)), false)
+	c.hcache = nil
+	if indexed {
+		b := c.hbuf.Bytes()
+		c.hcache = &headerCache{
+			auth:    req.auth,
+			header:  slices.Clone(req.header),
+			bodyLen: len(req.body),
+			prefix:  slices.Clone(b[:prefixEnd]),
+			suffix:  slices.Clone(b[suffixStart:]),
+		}
+	}
+}
+
+// headerCache is the encoded header block around :path for one set of
+// header fields, valid while the HPACK table does not change.
+type headerCache struct {
+	auth    string
+	header  [][2]string
+	bodyLen int
+	prefix  []byte // :method, :scheme, :authority
+	suffix  []byte // authorization, apns- fields, content-length
+}
+
+func (h *headerCache) matches(req *h2request) bool {
+	return h.auth == req.auth && h.bodyLen == len(req.body) && slices.Equal(h.header, req.header)
+}
 
 func (c *h2conn) writeHeaderBlock(id uint32, block []byte, endStream bool) error {
 	first := true
