@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -280,7 +281,9 @@ func TestKilledServerGivesOneResultEach(t *testing.T) {
 	c := r.client(t)
 	rs := sendN(t, context.Background(), c, 100, sender.BulkOptions{Concurrency: 4})
 	o := outcomes(rs)
-	if o.accepted != 9 || o.unconfirmed < 1 || o.accepted+o.unconfirmed+o.failed != 100 {
+	// Nine were answered; an answer still unread when the connection is
+	// reset may be lost, and then that notification is unconfirmed.
+	if o.accepted > 9 || o.accepted+o.unconfirmed < 10 || o.unconfirmed < 1 || o.accepted+o.unconfirmed+o.failed != 100 {
 		t.Fatalf("%+v", o)
 	}
 	for _, res := range rs {
@@ -323,7 +326,11 @@ func TestGoAwayMidStreamSendsTheUnprocessedAgain(t *testing.T) {
 		case c.N == 1 && req.N < 10:
 			held = append(held, req.Stream)
 		case c.N == 1 && req.N == 10:
-			// Processed the first five; the last five were not.
+			// Processed the five lowest streams; the five above were not.
+			// (Requests complete out of stream order when their DATA
+			// frames interleave.)
+			held = append(held, req.Stream)
+			slices.Sort(held)
 			c.GoAway(held[4], http2.ErrCodeNo, "")
 			for _, s := range held[:5] {
 				c.Answer(s, 200, "")
