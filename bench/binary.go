@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,7 @@ func benchBinary(bin, dir string, n, rounds int) error {
 	payload := `{"aps":{"alert":"bench"}}`
 	host, port, _ := strings.Cut(g.Addr, ":")
 	var bestPy, bestCLI float64
+	var ratios []float64
 	for i := range rounds {
 		start := time.Now()
 		out, err := exec.Command("python3", script, host, port, ca, cert, key, tokens, payload).CombinedOutput()
@@ -103,10 +105,12 @@ func benchBinary(bin, dir string, n, rounds int) error {
 			return fmt.Errorf("apns-console --protocol binary printed %d results, %d taken, for %d tokens", lines, taken, n)
 		}
 		cli := float64(n) / time.Since(start).Seconds()
-		fmt.Printf("  round %d: Python struct.pack %.0f/s, apns-console --protocol binary %.0f/s\n", i+1, py, cli)
+		fmt.Printf("  round %d: Python struct.pack %.0f/s, apns-console --protocol binary %.0f/s (%.2fx)\n", i+1, py, cli, cli/py)
 		bestPy, bestCLI = max(bestPy, py), max(bestCLI, cli)
+		ratios = append(ratios, cli/py)
 	}
-	fmt.Printf("Binary protocol, %d simple-format notifications on one TLS connection, 0.5 s error wait: apns-console %.0f/s vs Python %.0f/s = %.2fx (target >= 1.0x)\n",
-		n, bestCLI, bestPy, bestCLI/bestPy)
+	slices.Sort(ratios)
+	fmt.Printf("Binary protocol, %d simple-format notifications on one TLS connection, 0.5 s error wait: apns-console %.0f/s vs Python %.0f/s = %.2fx best against best, %.2fx median of the rounds (target >= 1.0x)\n",
+		n, bestCLI, bestPy, bestCLI/bestPy, ratios[len(ratios)/2])
 	return nil
 }
