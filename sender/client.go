@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -420,7 +421,10 @@ func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
 		return conn, nil
 	}
 	if s.conn != nil {
-		c.old = append(c.old, s.conn) // draining after a GOAWAY, or dead
+		// Draining after a GOAWAY, or dead: kept to be closed by Close,
+		// forgotten once finished.
+		c.old = slices.DeleteFunc(c.old, (*h2conn).isFinished)
+		c.old = append(c.old, s.conn)
 		s.conn = nil
 	}
 	call := s.dial

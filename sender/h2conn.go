@@ -683,6 +683,8 @@ func (c *h2conn) ping(ctx context.Context) error {
 	}
 }
 
+func (c *h2conn) isFinished() bool { return c.finished() != nil }
+
 func (c *h2conn) finished() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
