@@ -55,17 +55,25 @@ vet: deps
 test: deps-test vet
 	$(GO) test -count=1 $(PKGS)
 
-# bench runs the Go benchmarks, then servebench: h2load (Debian package
-# nghttp2-client, installed here; macOS: brew install nghttp2) against
-# `serve` and against a bare x/net/http2 responder in the same run, printing
-# the median ratio of several rounds (target >= 0.7x) and serve's RSS after
-# 100k and 300k requests.
+# bench runs the Go benchmarks, then two programs that print ratios
+# measured in the same run (h2load is Debian's nghttp2-client, installed
+# here; macOS: brew install nghttp2):
+# - bench/bulk: 20,000 notifications (.p8, concurrency 100) from the CLI and
+#   from h2load against a bare x/net/http2 responder, peak RSS of 1,000,000
+#   tokens against 10,000, and the binary protocol against Python's
+#   struct.pack (python3 is checked, not installed: it is often there
+#   outside dpkg);
+# - bench/serve: h2load against `serve` and against a bare x/net/http2
+#   responder, the median ratio of several rounds (target >= 0.7x), and
+#   serve's RSS after 100k and 300k requests.
 DEB_BENCH := nghttp2-client
 
 bench: deps
 	$(call install_deb,$(DEB_BENCH))
+	@command -v python3 >/dev/null 2>&1 || { echo "make bench compares with a Python script: install python3"; exit 1; }
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
-	$(GO) run ./cli/internal/servebench
+	$(GO) run ./bench/bulk
+	$(GO) run ./bench/serve
 
 # fuzz runs every fuzz target (func FuzzXxx in the packages that read
 # outside input) for FUZZTIME each, one after another: go test fuzzes one
@@ -75,7 +83,7 @@ bench: deps
 # machine: make fuzz FUZZTIME=10s FUZZFLAGS='-parallel 1'.
 FUZZTIME  ?= 30s
 FUZZFLAGS ?=
-FUZZPKGS  ?= ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./cli ./ui
+FUZZPKGS  ?= ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./sender/document ./cli ./ui
 
 .PHONY: fuzz
 fuzz: deps

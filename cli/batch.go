@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"apnsconsole/sender"
@@ -16,15 +15,28 @@ type batch struct {
 	ns      []*sender.Notification // the notifications to send
 	results []sender.Result        // one per token; refused tokens are settled already
 	pending []int                  // where each of ns's results goes
+	dups    int                    // tokens that repeated an earlier one
 }
 
 // readBatch reads what both protocols share (tokens, payload, headers and
 // credential) and makes the batch: tokens that cannot be used get their
 // result now, so every token ends with exactly one.
 func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credential.Credential, error) {
-	rawTokens, err := f.readTokens(stdin)
+	tokens, err := f.openTokens(stdin)
 	if err != nil {
 		return nil, nil, err
+	}
+	defer tokens.close()
+	var rawTokens []tokenLine
+	for {
+		tl, err := tokens.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		rawTokens = append(rawTokens, tl)
 	}
 	payload, err := f.buildPayload()
 	if err != nil {
@@ -38,21 +50,42 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 	if err != nil {
 		return nil, nil, err
 	}
-	b := &batch{results: make([]sender.Result, len(rawTokens))}
-	for i, raw := range rawTokens {
+	b := &batch{results: make([]sender.Result, 0, len(rawTokens))}
+	var seen seenTokens
+	for _, tl := range rawTokens {
 		n := *base
-		tok, err := sender.ParseToken(raw)
+		if tl.err != nil {
+			b.results = append(b.results, sender.Result{Notification: &n, Err: tl.err})
+			continue
+		}
+		tok, err := sender.ParseToken(tl.raw)
 		if err != nil {
-			n.Token = strings.TrimSpace(raw)
-			b.results[i] = sender.Result{Notification: &n, Err: inputError{err}}
+			n.Token = tl.raw
+			b.results = append(b.results, sender.Result{Notification: &n, Err: inputError{err}})
 			continue
 		}
 		n.Token = tok.String()
+		if seen.add(n.Token) {
+			if b.dups++; b.dups == 1 {
+				fix := "it is sent again; --unique drops repeats"
+				if f.unique {
+					fix = "--unique drops it and every further repeat"
+				}
+				out.warn(fmt.Sprintf("token %s (line %d) repeats an earlier one: %s", n.Token, tl.line, fix))
+			}
+			if f.unique {
+				continue
+			}
+		}
 		if w := tok.Warning(); w != "" {
 			out.warn(w)
 		}
 		b.ns = append(b.ns, &n)
-		b.pending = append(b.pending, i)
+		b.pending = append(b.pending, len(b.results))
+		b.results = append(b.results, sender.Result{Notification: &n})
+	}
+	if b.dups > 1 {
+		out.warn(fmt.Sprintf("%d tokens repeated an earlier one", b.dups))
 	}
 	return b, cred, nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -47,7 +48,11 @@ func (f *binaryFlags) binaryChosen(fs *flag.FlagSet) (bool, error) {
 // runSendBinary is `send --protocol binary`: the same credential, token
 // and payload flags, sent as binary frames to a gateway.
 func runSendBinary(ctx context.Context, f *sendFlags, stdin io.Reader, stdout, stderr io.Writer) int {
-	out := newPrinter(stdout, stderr, f.json, f.verbose)
+	// The binary protocol settles its notifications together, after the
+	// error wait: the results are written in one go.
+	buffered := bufio.NewWriterSize(stdout, 64<<10)
+	defer buffered.Flush()
+	out := newPrinter(buffered, stderr, f.json, f.verbose)
 	format, err := legacy.ParseFormat(f.format)
 	if err != nil {
 		return out.fail(inputError{err})
@@ -86,7 +91,7 @@ func runSendBinary(ctx context.Context, f *sendFlags, stdin io.Reader, stdout, s
 		}
 		return b.dryRunExit(out)
 	}
-	if err := b.checkCredential(cred, out, "give --p12 FILE --password P, or --cert FILE --key FILE (the binary protocol takes no .p8 key; or try --env local)"); err != nil {
+	if err := b.checkCredential(cred, out, "give --p12 FILE (password in $APNS_P12_PASSWORD), or --cert FILE --key FILE (the binary protocol takes no .p8 key; or try --env local)"); err != nil {
 		return out.fail(err)
 	}
 	client := &legacy.Client{Credential: cred, Environment: tgt.env, Host: tgt.host, RootCAs: tgt.roots, Format: format, OnEvent: warningsAlways(out)}

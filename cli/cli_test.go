@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -89,6 +90,8 @@ func TestSendJSONOneResultPerTokenAndExitCodes(t *testing.T) {
 	if len(results) != 3 {
 		t.Fatalf("%d results for 3 tokens:\n%s", len(results), out)
 	}
+	// Results stream in as they complete: put them in the tokens' order.
+	slices.SortFunc(results, func(a, b jsonResult) int { return rank(a.Token) - rank(b.Token) })
 	if r := results[0]; r.Status != 200 || r.ApnsID == "" || r.ApnsUniqueID == "" {
 		t.Errorf("first: %+v", r)
 	}
@@ -105,6 +108,18 @@ func TestSendJSONOneResultPerTokenAndExitCodes(t *testing.T) {
 	if code != exitRejected {
 		t.Errorf("exit %d, want 1 for a rejection\n%s", code, errOut)
 	}
+}
+
+// rank orders the tokens of TestSendJSONOneResultPerTokenAndExitCodes as
+// given.
+func rank(tok string) int {
+	switch {
+	case strings.HasPrefix(tok, "740f"):
+		return 0
+	case strings.HasPrefix(tok, "abab"):
+		return 1
+	}
+	return 2
 }
 
 func TestSendBadInputGetsAClearErrorAndExit2(t *testing.T) {

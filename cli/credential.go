@@ -51,6 +51,14 @@ func (f *credentialFlags) load() (*credential.Credential, error) {
 	if n > 1 {
 		return nil, errors.New("give one credential: --p12, --cert (with --key), or --p8")
 	}
+	for _, path := range []string{f.p12, f.cert, f.key, f.p8} {
+		if path == "" {
+			continue
+		}
+		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
+			return nil, inputError{fmt.Errorf("%s: the file is empty (0 bytes): was it saved or exported completely? Export it again", path)}
+		}
+	}
 	switch {
 	case f.p12 != "":
 		return credential.LoadP12(f.p12, orEnv(f.password, "APNS_P12_PASSWORD"))

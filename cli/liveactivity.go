@@ -199,7 +199,7 @@ func (f *sendFlags) applyLiveActivity(n *sender.Notification) error {
 // Activities are a token-auth feature; the demo certificate lists no
 // liveactivity topic) to the demo bundle; it warns about a certificate
 // and prints the dates as read, in local time.
-func (f *sendFlags) prepareLiveActivity(b *batch, cred **credential.Credential, tgt *target, out *printer, stderr io.Writer) error {
+func (f *sendFlags) prepareLiveActivity(base *sender.Notification, cred **credential.Credential, tgt *target, out *printer, stderr io.Writer) error {
 	if !f.liveActivityFlags.chosen() {
 		return nil
 	}
@@ -207,10 +207,8 @@ func (f *sendFlags) prepareLiveActivity(b *batch, cred **credential.Credential, 
 		if err := useDemoTokenKey(cred, tgt); err != nil {
 			return err
 		}
-		for _, n := range b.ns {
-			if n.Topic == "" {
-				n.Topic = sender.LiveActivityTopic(apnstest.DemoBundleID)
-			}
+		if base.Topic == "" {
+			base.Topic = sender.LiveActivityTopic(apnstest.DemoBundleID)
 		}
 	}
 	for _, d := range f.dates {
@@ -219,15 +217,14 @@ func (f *sendFlags) prepareLiveActivity(b *batch, cred **credential.Credential, 
 	for _, w := range f.warnings {
 		out.warn(w)
 	}
-	if *cred != nil && len(b.ns) > 0 {
-		topic, err := b.ns[0].ResolveTopic(*cred)
-		if err == nil {
+	if *cred != nil {
+		if topic, err := base.ResolveTopic(*cred); err == nil {
 			if w := sender.LiveActivityCredentialWarning(*cred, topic); w != "" {
 				out.warn(w)
 			}
 		}
 	}
-	if b.ns != nil && b.ns[0].Priority == 10 && f.verbose {
+	if base.Priority == 10 && f.verbose {
 		out.info(sender.LiveActivityPriorityNote)
 	}
 	return nil

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"apnsconsole/sender"
 )
@@ -18,6 +20,7 @@ type printer struct {
 	stderr  io.Writer
 	json    bool
 	verbose bool
+	line    []byte // a result's JSON line, reused
 }
 
 func newPrinter(stdout, stderr io.Writer, json, verbose bool) *printer {
@@ -55,49 +58,153 @@ func (p *printer) fail(err error) int {
 	return exitFailure
 }
 
-// result prints one token's outcome.
+// result prints one token's outcome the moment it is known: a JSON
+// line with --json, else a line of text (control characters escaped).
 func (p *printer) result(r sender.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.json {
-		fmt.Fprintln(p.stdout, marshalJSON(toJSON(r)))
+		p.line = append(toJSON(r).appendJSON(p.line[:0]), '\n')
+		p.stdout.Write(p.line)
 		return
 	}
-	tok := r.Notification.Token
+	tok := escapeControl(r.Notification.Token)
+	if tok == "" {
+		tok = "-"
+	}
 	switch {
+	case r.Err != nil && r.Unconfirmed():
+		fmt.Fprintf(p.stdout, "? %s  %s\n", tok, escapeControl(r.Err.Error()))
 	case r.Err != nil:
-		fmt.Fprintf(p.stdout, "✗ %s  %v\n", tok, r.Err)
+		fmt.Fprintf(p.stdout, "✗ %s  %s\n", tok, escapeControl(r.Err.Error()))
 	case r.Response.Accepted():
-		line := fmt.Sprintf("✓ %s  200 OK  apns-id %s  (%s)", tok, r.Response.ApnsID, r.Response.Duration.Round(time.Millisecond))
+		line := fmt.Sprintf("✓ %s  200 OK  apns-id %s  (%s)", tok, escapeControl(r.Response.ApnsID), r.Response.Duration.Round(time.Millisecond))
 		if r.Response.UniqueID != "" {
-			line += "  apns-unique-id " + r.Response.UniqueID
+			line += "  apns-unique-id " + escapeControl(r.Response.UniqueID)
+		}
+		if r.Attempts > 1 {
+			line += fmt.Sprintf("  after %d attempts", r.Attempts)
 		}
 		fmt.Fprintln(p.stdout, line)
 	default:
 		resp := r.Response
-		fmt.Fprintf(p.stdout, "✗ %s  %s\n", tok, resp.Summary())
+		line := fmt.Sprintf("✗ %s  %s", tok, escapeControl(resp.Summary()))
+		if r.Attempts > 1 {
+			line += fmt.Sprintf(" (after %d attempts)", r.Attempts)
+		}
+		fmt.Fprintln(p.stdout, line)
 		if !resp.Timestamp.IsZero() {
 			fmt.Fprintf(p.stdout, "  token invalid since %s\n", resp.Timestamp.UTC().Format(time.RFC3339))
 		}
 	}
 }
 
-// exitCode is 0 when every token was accepted, 2 when any failed without
-// an APNs answer (bad input, credential or connection), else 1.
-func (p *printer) exitCode(results []sender.Result) int {
-	code := exitOK
-	for _, r := range results {
-		switch {
-		case r.Err != nil:
-			var ga *sender.GoAwayError
-			if errors.As(r.Err, &ga) && ga.Reason != "" {
-				code = max(code, exitRejected)
-			} else {
-				return exitFailure
-			}
-		case !r.Response.Accepted():
-			code = max(code, exitRejected)
-		}
+// summary writes the tally to stderr.
+func (p *printer) summary(t *tally, dups int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t.print(p.stderr, dups)
+}
+
+// isGoAwayReason reports a GOAWAY in which APNs named its reason: a
+// refusal by APNs, like a rejection.
+func isGoAwayReason(err error) bool { return goAwayReason(err) != "" }
+
+func goAwayReason(err error) string {
+	var ga *sender.GoAwayError
+	if errors.As(err, &ga) {
+		return ga.Reason
 	}
-	return code
+	return ""
+}
+
+func isInputError(err error) bool {
+	var ie inputError
+	return errors.As(err, &ie) || errors.Is(err, sender.ErrInvalidNotification) || errors.Is(err, sender.ErrInvalidToken) || errors.Is(err, sender.ErrInvalidPayload)
+}
+
+// appendJSON is json.Marshal of j with HTML left unescaped, as
+// marshalJSON writes it, without reflection: a bulk send writes one per
+// token.
+func (j jsonResult) appendJSON(b []byte) []byte {
+	b = append(b, `{"token":`...)
+	b = appendJSONString(b, j.Token)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(j.Status), 10)
+	if j.Reason != "" {
+		b = append(b, `,"reason":`...)
+		b = appendJSONString(b, j.Reason)
+	}
+	if j.ApnsID != "" {
+		b = append(b, `,"apns_id":`...)
+		b = appendJSONString(b, j.ApnsID)
+	}
+	if j.ApnsUniqueID != "" {
+		b = append(b, `,"apns_unique_id":`...)
+		b = appendJSONString(b, j.ApnsUniqueID)
+	}
+	if j.Timestamp != 0 {
+		b = append(b, `,"timestamp":`...)
+		b = strconv.AppendInt(b, j.Timestamp, 10)
+	}
+	b = append(b, `,"duration_ms":`...)
+	b = strconv.AppendInt(b, j.DurationMS, 10)
+	b = append(b, `,"attempts":`...)
+	b = strconv.AppendInt(b, int64(j.Attempts), 10)
+	if j.Unconfirmed {
+		b = append(b, `,"unconfirmed":true`...)
+	}
+	if j.Error != "" {
+		b = append(b, `,"error":`...)
+		b = appendJSONString(b, j.Error)
+	}
+	return append(b, '}')
+}
+
+// appendJSONString quotes s as encoding/json does with SetEscapeHTML(false):
+// quotes, backslashes, control characters, U+2028, U+2029 and invalid UTF-8
+// escaped.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			b = append(b, c)
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, `\u00`...)
+				b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, `\u202`...)
+			b = append(b, "0123456789abcdef"[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }

@@ -42,6 +42,10 @@ type sendFlags struct {
 	json       bool
 	dryRun     bool
 	verbose    bool
+	unique     bool
+	bulkFlags
+
+	stopped bool // the tokens were not read to the end (cancelled)
 }
 
 // stringList is a repeatable string flag.
@@ -69,6 +73,8 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per result")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the exact request and send nothing")
 	fs.BoolVar(&f.verbose, "v", false, "print the connection events (DNS, TLS, request, response)")
+	fs.BoolVar(&f.unique, "unique", false, "send a repeated token only once (repeats are always counted and reported)")
+	f.bulkFlags.register(fs)   // --concurrency, --timeout … (bulk.go)
 	f.binaryFlags.register(fs) // --protocol, --format (binary.go)
 	// --file, --curl, --device (sendworkflow.go)
 	f.workflowFlags.register(fs)
@@ -77,6 +83,8 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 
 // inputError is bad input: exit code 2.
 type inputError struct{ error }
+
+func (e inputError) Unwrap() error { return e.error }
 
 func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("send", flag.ContinueOnError)
@@ -92,6 +100,10 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "apns-console send: unexpected argument %q (tokens go after --token)\n", fs.Arg(0))
+		return exitFailure
+	}
+	if err := f.bulkFlags.check(); err != nil {
+		fmt.Fprintln(stderr, "error:", err)
 		return exitFailure
 	}
 	// --file, --curl and --env simulator (sendworkflow.go).
@@ -113,71 +125,205 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	out := newPrinter(stdout, stderr, f.json, f.verbose)
 
-	b, cred, err := f.readBatch(stdin, out)
+	base, cred, err := f.template()
 	if err != nil {
 		return out.fail(err)
 	}
-	tgt, err := f.resolveTarget(&cred, !f.dryRun)
+	tokens, err := f.openTokens(stdin)
+	if err != nil {
+		return out.fail(err)
+	}
+	defer tokens.close()
+	tgt, err := f.resolveTarget(&cred, true)
 	if err != nil {
 		return out.fail(err)
 	}
 	defer tgt.close()
-	if tgt.simulator != nil {
+	if tgt.simulator != nil && !f.dryRun {
 		out.info(fmt.Sprintf("Started the local APNs simulator on %s (sandbox)", tgt.host))
 	}
-	if err := f.prepareLiveActivity(b, &cred, tgt, out, stderr); err != nil { // liveactivity.go
+	if err := f.prepareLiveActivity(base, &cred, tgt, out, stderr); err != nil { // liveactivity.go
 		return out.fail(err)
 	}
 	if f.dryRun {
-		for _, n := range b.ns {
-			if err := printDryRun(stdout, n, cred, tgt); err != nil {
-				return out.fail(err)
-			}
-		}
-		return b.dryRunExit(out)
+		return f.dryRunAll(tokens, base, cred, tgt, out)
 	}
-	if err := b.checkCredential(cred, out, "give --p12 FILE --password P, --cert FILE --key FILE, or --p8 FILE --key-id ID --team-id ID (or try --env local)"); err != nil {
-		return out.fail(err)
+	if cred == nil {
+		return out.fail(fmt.Errorf("%w: give --p12 FILE (password in $APNS_P12_PASSWORD), --cert FILE --key FILE, or --p8 FILE --key-id ID --team-id ID (or try --env local)", sender.ErrNoCredential))
+	}
+	if w := cred.ExpiryWarning(time.Now()); w != "" {
+		out.warn(w)
 	}
 
-	client := &sender.Client{Credential: cred, Environment: tgt.env, Host: tgt.host, RootCAs: tgt.roots, OnEvent: out.event}
-	defer client.Close()
-	b.settle(client.SendAll(ctx, b.ns))
-	results := b.results
-	for _, r := range results {
-		out.result(r)
+	ctx, cancel := f.bulkFlags.context(ctx)
+	defer cancel()
+	client := &sender.Client{Credential: cred, Environment: tgt.env, Host: tgt.host, RootCAs: tgt.roots,
+		Timeout: f.requestTimeout, ConnectTimeout: f.connectTimeout}
+	if f.verbose {
+		client.OnEvent = out.event
 	}
-	return out.exitCode(results)
+	defer client.Close()
+
+	in := make(chan *sender.Notification, 256)
+	refused := make(chan sender.Result, 64)
+	var dups int
+	go func() {
+		defer close(in)
+		defer close(refused)
+		dups = f.feed(ctx, tokens, base, in, refused, out)
+	}()
+	results := client.SendStream(ctx, in, f.bulkFlags.options())
+	t := newTally()
+	bar := newProgress(stderr, f.countTokens)
+	// Each line is written the moment its result is known; under load,
+	// the lines that are ready together share one write.
+	lines := bufio.NewWriterSize(stdout, 32<<10)
+	defer lines.Flush()
+	out.mu.Lock()
+	out.stdout = lines
+	out.mu.Unlock()
+	for results != nil || refused != nil {
+		var r sender.Result
+		var ok bool
+		select {
+		case r, ok = <-refused:
+			if !ok {
+				refused = nil
+				continue
+			}
+		case r, ok = <-results:
+			if !ok {
+				results = nil
+				continue
+			}
+		}
+		t.add(r)
+		if !f.json {
+			bar.clear() // the result's line goes where the bar was
+		}
+		out.result(r)
+		if len(results) == 0 && len(refused) == 0 {
+			lines.Flush()
+		}
+		bar.add(1)
+	}
+	lines.Flush()
+	bar.finish()
+	out.summary(t, dups)
+	if f.stopped { // read by feed before it closed refused
+		return exitFailure
+	}
+	return t.exitCode()
 }
 
-// readTokens gathers --token values and the lines of --tokens.
-func (f *sendFlags) readTokens(stdin io.Reader) ([]string, error) {
-	tokens := append([]string(nil), f.tokens...)
-	if f.tokensFile != "" {
-		var r io.Reader = stdin
-		if f.tokensFile != "-" {
-			file, err := os.Open(f.tokensFile)
-			if err != nil {
-				return nil, inputError{fmt.Errorf("cannot read the tokens file (%v): check the path, or use --tokens - to read standard input", err)}
-			}
-			defer file.Close()
-			r = file
+// template reads the payload, headers and credential every notification
+// shares.
+func (f *sendFlags) template() (*sender.Notification, *credential.Credential, error) {
+	payload, err := f.buildPayload()
+	if err != nil {
+		return nil, nil, err
+	}
+	base, err := f.notification(payload)
+	if err != nil {
+		return nil, nil, err
+	}
+	cred, err := f.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	return base, cred, nil
+}
+
+// feed reads the tokens as a stream and puts a notification per usable
+// token on in; a token that cannot be used gets its result on refused.
+// It returns how many tokens repeated an earlier one.
+func (f *sendFlags) feed(ctx context.Context, tokens *tokenReader, base *sender.Notification, in chan<- *sender.Notification, refused chan<- sender.Result, out *printer) (dups int) {
+	var seen seenTokens
+	last := 0
+	for {
+		tl, err := tokens.nextOrStop(ctx)
+		if err == io.EOF {
+			return dups
 		}
-		sc := bufio.NewScanner(r)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if line != "" && !strings.HasPrefix(line, "#") {
-				tokens = append(tokens, line)
+		if errors.Is(err, errStopped) {
+			out.warn(fmt.Sprintf("cancelled: %s after line %d", err, last))
+			f.stopped = true
+			return dups
+		}
+		last = max(last, tl.line)
+		if err != nil { // the input broke off: the tokens after it are unknown
+			out.warn(err.Error())
+			return dups
+		}
+		n := *base
+		if tl.err != nil {
+			n.Token = ""
+			refused <- sender.Result{Notification: &n, Err: tl.err}
+			continue
+		}
+		tok, err := sender.ParseToken(tl.raw)
+		if err != nil {
+			n.Token = tl.raw
+			if tl.line > 0 {
+				err = fmt.Errorf("line %d: %w", tl.line, err)
+			}
+			refused <- sender.Result{Notification: &n, Err: inputError{err}}
+			continue
+		}
+		n.Token = tok.String()
+		if seen.add(n.Token) {
+			dups++
+			if dups == 1 {
+				where := ""
+				if tl.line > 0 {
+					where = fmt.Sprintf(" (line %d)", tl.line)
+				}
+				fix := "it is sent again; --unique drops repeats"
+				if f.unique {
+					fix = "--unique drops it and every further repeat"
+				}
+				out.warn(fmt.Sprintf("token %s%s repeats an earlier one: %s (the summary counts them)", n.Token, where, fix))
+			}
+			if f.unique {
+				continue
 			}
 		}
-		if err := sc.Err(); err != nil {
-			return nil, inputError{fmt.Errorf("cannot read the tokens: %v", err)}
+		if w := tok.Warning(); w != "" {
+			out.warn(w)
+		}
+		in <- &n
+	}
+}
+
+// dryRunAll prints the exact request for each token, connecting nowhere.
+func (f *sendFlags) dryRunAll(tokens *tokenReader, base *sender.Notification, cred *credential.Credential, tgt *target, out *printer) int {
+	code := exitOK
+	for {
+		tl, err := tokens.next()
+		if err == io.EOF {
+			return code
+		}
+		if err != nil {
+			return out.fail(err)
+		}
+		n := *base
+		if tl.err != nil {
+			out.result(sender.Result{Notification: &n, Err: tl.err})
+			code = exitFailure
+			continue
+		}
+		tok, err := sender.ParseToken(tl.raw)
+		if err != nil {
+			n.Token = tl.raw
+			out.result(sender.Result{Notification: &n, Err: inputError{err}})
+			code = exitFailure
+			continue
+		}
+		n.Token = tok.String()
+		if err := printDryRun(out.stdout, &n, cred, tgt); err != nil {
+			return out.fail(err)
 		}
 	}
-	if len(tokens) == 0 {
-		return nil, inputError{errors.New("no device token: give --token TOKEN (as copied from the device) or --tokens FILE")}
-	}
-	return tokens, nil
 }
 
 // buildPayload makes the payload from --alert … and --payload.
@@ -187,24 +333,65 @@ func (f *sendFlags) buildPayload() ([]byte, error) {
 	}
 	m := sender.Message{Body: f.alert, Title: f.title, Subtitle: f.subtitle, Sound: f.sound, Custom: f.payload}
 	if strings.HasPrefix(f.payload, "@") {
-		data, err := os.ReadFile(f.payload[1:])
+		data, err := readPayloadFile(f.payload[1:])
 		if err != nil {
-			return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @, or give the JSON itself", err)}
+			return nil, err
 		}
 		m.Custom = string(data)
 	}
 	if f.badge != "" {
-		b, err := strconv.Atoi(f.badge)
-		if err != nil || b < 0 {
-			return nil, inputError{fmt.Errorf("--badge %q is not a number: give a whole number, 0 to clear the badge", f.badge)}
+		b, err := parseBadge(f.badge)
+		if err != nil {
+			return nil, err
 		}
 		m.Badge = &b
 	}
 	p, err := sender.BuildPayload(m)
+	if errors.Is(err, sender.ErrPayloadTooLarge) && p != nil {
+		// VoIP pushes may be up to 5120 bytes: check against the push type.
+		err = sender.ValidatePayload(p, sender.PushType(f.pushType).MaxPayload())
+	}
 	if err != nil {
 		return nil, inputError{err}
 	}
 	return p, nil
+}
+
+// maxPayloadFile is the largest --payload @FILE read: far above APNs'
+// 5120-byte limit, so a larger file is the wrong file.
+const maxPayloadFile = 1 << 20
+
+// readPayloadFile reads --payload @FILE, refusing a file over 1 MB before
+// reading it whole or parsing it.
+func readPayloadFile(path string) ([]byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @, or give the JSON itself", err)}
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxPayloadFile+1))
+	if err != nil {
+		return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @", err)}
+	}
+	if len(data) > maxPayloadFile {
+		return nil, inputError{fmt.Errorf("the payload file %s is over 1 MB, and APNs takes at most 4 KB (5 KB for VoIP): is it the right file?", path)}
+	}
+	return data, nil
+}
+
+// parseBadge reads --badge: a whole number, 0 or more, spaces trimmed.
+func parseBadge(s string) (int, error) {
+	t := strings.TrimSpace(s)
+	b, err := strconv.Atoi(t)
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange):
+		return 0, inputError{fmt.Errorf("--badge %q is too large: give a whole number such as 5, or 0 to clear the badge", s)}
+	case err != nil:
+		return 0, inputError{fmt.Errorf("--badge %q is not a number: give a whole number such as 5, or 0 to clear the badge", s)}
+	case b < 0:
+		return 0, inputError{fmt.Errorf("--badge %d is negative: the badge is a count, 0 or more; give 0 to clear it", b)}
+	}
+	return b, nil
 }
 
 // notification is the per-token template.
@@ -254,6 +441,9 @@ func printDryRun(w io.Writer, n *sender.Notification, cred *credential.Credentia
 		return inputError{err}
 	}
 	addr := tgt.host
+	if tgt.simulator != nil { // started for its demo identity only: nothing is sent to it
+		addr = ""
+	}
 	if addr == "" {
 		addr = tgt.env.Host()
 	}
@@ -283,11 +473,13 @@ type jsonResult struct {
 	ApnsUniqueID string `json:"apns_unique_id,omitempty"`
 	Timestamp    int64  `json:"timestamp,omitempty"`
 	DurationMS   int64  `json:"duration_ms"`
+	Attempts     int    `json:"attempts"`
+	Unconfirmed  bool   `json:"unconfirmed,omitempty"`
 	Error        string `json:"error,omitempty"`
 }
 
 func toJSON(r sender.Result) jsonResult {
-	j := jsonResult{Token: r.Notification.Token}
+	j := jsonResult{Token: r.Notification.Token, Attempts: r.Attempts, Unconfirmed: r.Unconfirmed()}
 	if resp := r.Response; resp != nil {
 		j.Status, j.Reason, j.ApnsID, j.ApnsUniqueID = resp.Status, resp.Reason, resp.ApnsID, resp.UniqueID
 		j.DurationMS = resp.Duration.Milliseconds()

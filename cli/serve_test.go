@@ -338,7 +338,8 @@ func TestServeFaultsAndBadRules(t *testing.T) {
 		text string
 	}{{exitOK, "200"}, {exitRejected, "503 ServiceUnavailable"}, {exitRejected, "closed the connection: Shutdown"}, {exitRejected, "503"}, {exitOK, "200"}}
 	for i, w := range want {
-		code, out, errOut := sendVia(t, s.addr, dir)
+		// --retries 0: each fault is seen as it is, not retried away.
+		code, out, errOut := sendVia(t, s.addr, dir, "--retries", "0")
 		if code != w.code || !strings.Contains(out+errOut, w.text) {
 			t.Errorf("send %d: exit %d, want %d with %q:\n%s\n%s", i+1, code, w.code, w.text, out, errOut)
 		}

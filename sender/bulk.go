@@ -1,35 +1,177 @@
 package sender
 
 import (
+	"cmp"
 	"context"
 	"sync"
 )
 
-// BulkWorkers is how many notifications SendAll keeps in flight on its one
-// connection.
-const BulkWorkers = 8
+// DefaultConcurrency is how many notifications a bulk send keeps in flight
+// per connection when BulkOptions.Concurrency is 0; the server's
+// SETTINGS_MAX_CONCURRENT_STREAMS lowers it when smaller.
+const DefaultConcurrency = 100
 
-// SendAll sends every notification over the client's connection, several
-// at a time, and returns exactly one Result per notification, in order.
-func (c *Client) SendAll(ctx context.Context, ns []*Notification) []Result {
-	results := make([]Result, len(ns))
-	jobs := make(chan int)
+// DefaultRetries is how often a bulk send sends a notification again after
+// 429, 500, 503 or a GOAWAY that left it unprocessed.
+const DefaultRetries = 2
+
+// NoRetries turns retries off in BulkOptions.Retries.
+const NoRetries = -1
+
+// BulkOptions tune SendStream. The zero value is the defaults.
+type BulkOptions struct {
+	// Concurrency is the most notifications in flight per connection;
+	// 0 = DefaultConcurrency. Each connection also keeps to its server's
+	// SETTINGS_MAX_CONCURRENT_STREAMS, as it changes.
+	Concurrency int
+	// Connections spreads the send over this many connections; 0 = 1.
+	Connections int
+	// Retries is how often a notification is sent again after 429, 500,
+	// 503 (with exponential back-off and jitter, or the server's
+	// Retry-After) or after a GOAWAY that left it unprocessed; 0 =
+	// DefaultRetries, NoRetries for none. 400, 403, 410 and 413 are never
+	// sent again.
+	Retries int
+}
+
+func (o BulkOptions) retries() int {
+	if o.Retries < 0 {
+		return 0
+	}
+	return cmp.Or(o.Retries, DefaultRetries)
+}
+
+// bulkStop holds the failure that ends a bulk send early: once the
+// connection cannot be made (refused, a handshake timeout, a TLS error) or
+// APNs refuses it with a GOAWAY reason, every remaining notification is
+// answered at once with that cause instead of each waiting for its own.
+type bulkStop struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (s *bulkStop) get() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+func (s *bulkStop) set(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil {
+		s.err = err
+	}
+}
+
+// SendStream sends the notifications read from in, as they come, and
+// hands back one Result per notification on the returned channel as soon
+// as it is known (so in completion order; Result.Index is the input
+// order). The channel is closed after the last result, once in is closed
+// (or ctx ends: the notifications still in in are then read and answered
+// as not sent). The caller must read the channel until it is closed.
+// Memory does not grow with the number of notifications.
+func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts BulkOptions) <-chan Result {
+	conc := cmp.Or(opts.Concurrency, DefaultConcurrency)
+	conns := max(opts.Connections, 1)
+	pol := retryPolicy{status: opts.retries(), unprocessed: max(opts.retries(), 1)}
+	out := make(chan Result, conc)
+	var stop bulkStop
+	var checked payloadCheck
+	var ready struct {
+		once sync.Once
+		err  error
+	}
+	// The workers take the notifications from in themselves, numbering
+	// them in the order read.
+	var take sync.Mutex
+	next := 0
 	var wg sync.WaitGroup
-	workers := min(BulkWorkers, len(ns))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				resp, err := c.Send(ctx, ns[i])
-				results[i] = Result{Notification: ns[i], Response: resp, Err: err}
+	for w := range conc * conns {
+		slot := w % conns
+		wg.Go(func() {
+			for {
+				take.Lock()
+				n, ok := <-in
+				index := next
+				next++
+				take.Unlock()
+				if !ok {
+					return
+				}
+				out <- c.deliverOne(ctx, n, index, slot, pol, &stop, &ready.once, &ready.err, &checked)
 			}
-		}()
+		})
 	}
-	for i := range ns {
-		jobs <- i
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	return out
+}
+
+// deliverOne checks one notification of a bulk send and sends it.
+func (c *Client) deliverOne(ctx context.Context, n *Notification, index, slot int, pol retryPolicy, stop *bulkStop, once *sync.Once, readyErr *error, checked *payloadCheck) Result {
+	once.Do(func() { *readyErr = c.ready() })
+	fail := func(err error) Result { return Result{Notification: n, Index: index, Err: err} }
+	if *readyErr != nil {
+		return fail(*readyErr)
 	}
-	close(jobs)
-	wg.Wait()
+	if err := n.validateHeaders(); err != nil {
+		return fail(err)
+	}
+	if err := checked.validate(n); err != nil {
+		return fail(err)
+	}
+	topic, err := n.ResolveTopic(c.Credential)
+	if err != nil {
+		return fail(err)
+	}
+	r := c.deliver(ctx, n, topic, slot, pol, stop)
+	r.Index = index
+	return r
+}
+
+// SendAll sends every notification with SendStream's defaults and returns
+// exactly one Result per notification, in order.
+func (c *Client) SendAll(ctx context.Context, ns []*Notification) []Result {
+	in := make(chan *Notification)
+	go func() {
+		defer close(in)
+		for _, n := range ns {
+			in <- n
+		}
+	}()
+	results := make([]Result, len(ns))
+	for r := range c.SendStream(ctx, in, BulkOptions{}) {
+		results[r.Index] = r
+	}
 	return results
+}
+
+// payloadCheck remembers the last payload found valid, so that a bulk
+// send of one payload to many tokens (the notifications share its bytes)
+// checks it once. The payload's bytes must not change during the send.
+type payloadCheck struct {
+	mu    sync.Mutex
+	last  []byte
+	limit int
+}
+
+func (p *payloadCheck) validate(n *Notification) error {
+	limit := n.pushType().MaxPayload()
+	pl := n.Payload
+	p.mu.Lock()
+	same := len(pl) > 0 && len(pl) == len(p.last) && &pl[0] == &p.last[0] && limit == p.limit
+	p.mu.Unlock()
+	if same {
+		return nil
+	}
+	if err := ValidatePayload(pl, limit); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.last, p.limit = pl, limit
+	p.mu.Unlock()
+	return nil
 }

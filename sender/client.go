@@ -1,55 +1,72 @@
 package sender
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"golang.org/x/net/http2"
-
 	"apnsconsole/sender/credential"
 )
 
-// Client sends notifications over Apple's HTTP/2 provider API. It keeps one
-// connection per credential and environment and reuses it across sends:
-// many sends, one TLS handshake. Set the fields before the first send; make
-// a new Client to change them. A Client is safe for concurrent use.
+// Client sends notifications over Apple's HTTP/2 provider API. It keeps its
+// connections (one, or BulkOptions.Connections for a bulk send) per
+// credential and environment and reuses them across sends: many sends, one
+// TLS handshake. Set the fields before the first send; make a new Client to
+// change them. A Client is safe for concurrent use.
 type Client struct {
-	Credential  *credential.Credential
-	Environment Environment
-	Host        string           // host:port; "" = Environment.Host()
-	RootCAs     *x509.CertPool   // nil = the system's roots
-	OnEvent     EventFunc        // may be nil; called on the sending goroutine
-	Now         func() time.Time // nil = time.Now
-	Timeout     time.Duration    // per send, connection included; 0 = 30 s
+	Credential     *credential.Credential
+	Environment    Environment
+	Host           string           // host:port; "" = Environment.Host()
+	RootCAs        *x509.CertPool   // nil = the system's roots
+	OnEvent        EventFunc        // may be nil; called on the sending goroutines
+	Now            func() time.Time // nil = time.Now
+	Timeout        time.Duration    // for each request's answer (and its wait for a stream); 0 = 30 s
+	ConnectTimeout time.Duration    // DNS, TCP, TLS and the HTTP/2 start; 0 = DefaultConnectTimeout
 
 	mu         sync.Mutex
-	conn       *clientConn
+	slots      []*connSlot
+	old        []*h2conn // replaced connections, closed by Close
 	handshakes int
 	jwt        credential.ProviderToken
-	transport  http2.Transport
 }
 
-type clientConn struct {
-	cc      *http2.ClientConn
-	watcher *goAwayWatcher
-	sends   int
+// connSlot holds one of the client's connections, or the dial under way.
+type connSlot struct {
+	conn  *h2conn
+	sends int
+	dial  *dialCall
+}
+
+// dialCall is one dial that every sender waiting for the slot shares: a
+// failure answers all of them at once.
+type dialCall struct {
+	done chan struct{}
+	conn *h2conn
+	err  error
 }
 
 // IdlePing is how long a connection may be silent before the client checks
 // it with an HTTP/2 PING, as Apple advises for connections kept open for
-// hours; a connection that does not answer is replaced on the next send.
+// hours; a connection that does not answer is replaced.
 const IdlePing = time.Hour
+
+// DefaultConnectTimeout bounds the DNS lookup, TCP connect, TLS handshake
+// and the server's first HTTP/2 SETTINGS.
+const DefaultConnectTimeout = 10 * time.Second
+
+// DefaultTimeout bounds one request.
+const DefaultTimeout = 30 * time.Second
 
 // ErrNoCredential is returned when a send has no credential to use.
 var ErrNoCredential = errors.New("no credential")
@@ -59,6 +76,10 @@ func (c *Client) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+func (c *Client) timeout() time.Duration {
+	return cmp.Or(c.Timeout, DefaultTimeout)
 }
 
 // Addr is the host:port the client talks to.
@@ -76,118 +97,274 @@ func (c *Client) Handshakes() int {
 	return c.handshakes
 }
 
-// Close closes the connection, if any.
+// Close closes the connections, if any.
 func (c *Client) Close() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.conn == nil {
-		return nil
+	var conns []*h2conn
+	for _, s := range c.slots {
+		if s.conn != nil {
+			conns = append(conns, s.conn)
+			s.conn = nil
+		}
 	}
-	err := c.conn.cc.Close()
-	c.conn = nil
-	return err
+	conns = append(conns, c.old...)
+	c.old = nil
+	c.mu.Unlock()
+	for _, conn := range conns {
+		conn.Close()
+	}
+	return nil
 }
 
 // Send sends one notification and returns APNs' answer. An error means no
 // answer was had: the input was refused before sending, the connection
-// failed, or the server closed it (a *GoAwayError carries APNs' reason).
-// A rejection by APNs is not an error: it is a Response with a Reason.
+// failed (ErrConnect: not sent), the request was written but not answered
+// (ErrUnconfirmed: it may have been delivered), or the server closed the
+// connection (a *GoAwayError carries APNs' reason). A rejection by APNs is
+// not an error: it is a Response with a Reason.
 func (c *Client) Send(ctx context.Context, n *Notification) (*Response, error) {
-	emit := c.OnEvent
 	topic, err := c.prepare(n)
 	if err != nil {
-		emit.Emit(Event{Kind: EventError, Text: err.Error()})
+		c.OnEvent.Emit(Event{Kind: EventError, Text: err.Error()})
 		return nil, err
 	}
-	timeout := c.Timeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	resp, err := c.roundTrip(ctx, n, topic)
-	if errors.Is(err, errRetryOnNewConn) {
-		emit.Emit(Event{Kind: EventInfo, Text: "The server closed the connection before taking the request; sending again on a new connection"})
-		resp, err = c.roundTrip(ctx, n, topic)
-	}
-	if err == nil && resp.Reason == "ExpiredProviderToken" && c.jwt.Expire(c.now()) {
-		emit.Emit(Event{Kind: EventInfo, Text: "APNs called the provider token stale; sending again with a new one"})
-		resp, err = c.roundTrip(ctx, n, topic)
-	}
-	if err != nil {
-		if errors.Is(err, errRetryOnNewConn) {
-			err = fmt.Errorf("%w: %s closed the connection twice before taking the request: try again later", ErrConnect, c.Addr())
-		}
+	r := c.deliver(ctx, n, topic, 0, retryPolicy{unprocessed: 1}, nil)
+	if r.Err != nil {
 		kind := EventError
 		var ga *GoAwayError
-		if errors.As(err, &ga) {
+		if errors.As(r.Err, &ga) {
 			kind = EventGoAway
 		}
-		emit.Emit(Event{Kind: kind, Text: err.Error()})
-		return nil, err
+		c.OnEvent.Emit(Event{Kind: kind, Text: r.Err.Error()})
 	}
-	return resp, nil
+	return r.Response, r.Err
 }
 
 // prepare checks the notification and credential before anything is sent,
 // and resolves the topic.
 func (c *Client) prepare(n *Notification) (string, error) {
-	if c.Credential == nil {
-		return "", fmt.Errorf("%w: choose a .p12 certificate, a PEM certificate and key, or a .p8 key", ErrNoCredential)
-	}
-	if c.Addr() == "" {
-		return "", fmt.Errorf("%w: no server address for the %s environment: start the simulator or give a host", ErrConnect, c.Environment)
-	}
-	if err := n.Validate(); err != nil {
+	if err := c.ready(); err != nil {
 		return "", err
 	}
-	if err := c.Credential.CheckValidity(c.now()); err != nil {
+	if err := n.Validate(); err != nil {
 		return "", err
 	}
 	return n.ResolveTopic(c.Credential)
 }
 
-// errRetryOnNewConn marks a request the server never took (closed by a
-// GOAWAY without a reason): it is safe to send again on a new connection.
-var errRetryOnNewConn = errors.New("server closed the connection before taking the request")
+// ready checks what every send needs: a credential that is valid now and
+// an address.
+func (c *Client) ready() error {
+	if c.Credential == nil {
+		return fmt.Errorf("%w: choose a .p12 certificate, a PEM certificate and key, or a .p8 key", ErrNoCredential)
+	}
+	if c.Addr() == "" {
+		return fmt.Errorf("%w: no server address for the %s environment: start the simulator or give a host", ErrConnect, c.Environment)
+	}
+	return c.Credential.CheckValidity(c.now())
+}
 
-func (c *Client) roundTrip(ctx context.Context, n *Notification, topic string) (*Response, error) {
-	emit := c.OnEvent
-	conn, err := c.connection(ctx)
-	if err != nil {
-		return nil, err
+// retryPolicy says how often a notification is sent again: after 429, 500
+// and 503 (status), and after the server did not process it (unprocessed).
+type retryPolicy struct {
+	status      int
+	unprocessed int
+}
+
+// retryableStatus reports the answers Apple advises to retry later.
+func retryableStatus(status int) bool {
+	return status == http.StatusTooManyRequests || status == http.StatusInternalServerError || status == http.StatusServiceUnavailable
+}
+
+// deliver sends n on connection slot until it has its one outcome.
+// stop, when set, ends a bulk send at the first failure that will fail
+// every send (no connection, or a GOAWAY with a reason).
+func (c *Client) deliver(ctx context.Context, n *Notification, topic string, slot int, pol retryPolicy, stop *bulkStop) Result {
+	res := Result{Notification: n}
+	statusTries, unprocessedTries := 0, 0
+	jwtRetried := false
+	for {
+		if stop != nil {
+			if err := stop.get(); err != nil {
+				res.Err = err
+				return res
+			}
+		}
+		if ctx.Err() != nil {
+			res.Err = fmt.Errorf("not sent: %w", cancelCause(ctx))
+			return res
+		}
+		conn, err := c.connection(ctx, slot)
+		if err != nil {
+			if ctx.Err() != nil {
+				err = fmt.Errorf("not sent: %w", cancelCause(ctx))
+			} else if stop != nil {
+				stop.set(err)
+			}
+			res.Err = err
+			return res
+		}
+		res.Attempts++
+		resp, usedJWT, written, err := c.roundTrip(ctx, conn, n, topic)
+		if !written {
+			res.Attempts-- // it never left
+		}
+		if err == nil {
+			res.Response = resp
+			if resp.Reason == "ExpiredProviderToken" && usedJWT != "" && !jwtRetried && c.renewJWT(usedJWT) {
+				jwtRetried = true
+				c.OnEvent.Emit(Event{Kind: EventInfo, Text: "APNs called the provider token stale; sending again with a new one"})
+				continue
+			}
+			if retryableStatus(resp.Status) && statusTries < pol.status {
+				statusTries++
+				if werr := c.backOff(ctx, statusTries, resp); werr == nil {
+					continue
+				}
+			}
+			return res
+		}
+		res.Response = nil
+		if errors.Is(err, errNotProcessed) {
+			ga := conn.goAwayErr()
+			if ga != nil && ga.Reason != "" {
+				if stop != nil {
+					stop.set(ga)
+				}
+				res.Err = ga
+				return res
+			}
+			if unprocessedTries < pol.unprocessed && ctx.Err() == nil {
+				unprocessedTries++
+				c.OnEvent.Emit(Event{Kind: EventInfo, Text: "The server closed the connection before taking the request; sending again on a new connection"})
+				if unprocessedTries > 1 {
+					if c.backOff(ctx, unprocessedTries-1, nil) != nil {
+						res.Err = fmt.Errorf("not sent: %w", cancelCause(ctx))
+						return res
+					}
+				}
+				continue
+			}
+			if ga != nil {
+				res.Err = fmt.Errorf("%w: %s closed the connection %d times before taking the request: try again later", ErrConnect, c.Addr(), unprocessedTries+1)
+			} else {
+				res.Err = fmt.Errorf("%w: %s did not take the request: try again later", ErrConnect, c.Addr())
+			}
+			return res
+		}
+		switch {
+		case !written && ctx.Err() != nil:
+			res.Err = fmt.Errorf("not sent: %w", cancelCause(ctx))
+		case !written && errors.Is(err, errAnswerTimeout):
+			res.Err = fmt.Errorf("%w: not sent: %s allowed no stream for it within %v", ErrConnect, c.Addr(), c.timeout())
+		case !written:
+			res.Err = fmt.Errorf("%w: not sent: %v", ErrConnect, err)
+		case ctx.Err() != nil:
+			res.Err = fmt.Errorf("%w: %w while waiting for the answer: it may have been delivered: check before resending", ErrUnconfirmed, cancelCause(ctx))
+		case errors.Is(err, errAnswerTimeout):
+			// A server that leaves a request unanswered this long is stuck
+			// (or stopped): give up the connection, so that the requests
+			// behind this one fail now instead of each waiting its time.
+			conn.fail(fmt.Errorf("%w: %s stopped answering (no answer within %v)", ErrConnect, c.Addr(), c.timeout()))
+			res.Err = fmt.Errorf("%w: no answer from %s within %v: it may have been delivered: check before resending", ErrUnconfirmed, c.Addr(), c.timeout())
+		default:
+			res.Err = fmt.Errorf("%w: %v after the request was sent: it may have been delivered: check before resending", ErrUnconfirmed, err)
+		}
+		return res
 	}
-	req, err := c.request(ctx, n, topic)
-	if err != nil {
-		return nil, err
+}
+
+// cancelCause names why ctx ended in the user's words.
+func cancelCause(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	if errors.Is(cause, context.Canceled) {
+		return ErrCancelled
 	}
-	emit.Emit(requestEvent(req, n))
+	if errors.Is(cause, context.DeadlineExceeded) {
+		return ErrDeadline
+	}
+	return cause
+}
+
+// ErrCancelled and ErrDeadline say why a send stopped: the user
+// cancelled it (Ctrl+C, the window's Stop), or its overall time ran out.
+var (
+	ErrCancelled = errors.New("cancelled")
+	ErrDeadline  = errors.New("the send's overall time limit passed")
+)
+
+// renewJWT drops the provider token used after APNs called it stale and
+// reports whether a different one is now available: the 20-minute guard
+// of credential.ProviderToken keeps a fresh token from being renewed.
+func (c *Client) renewJWT(used string) bool {
+	now := c.now()
+	c.jwt.Expire(now)
+	cur, _, err := c.jwt.Get(c.Credential, now)
+	return err == nil && cur != used
+}
+
+// backOff waits before retry number try: Retry-After when the server gave
+// one, else exponential back-off with jitter.
+func (c *Client) backOff(ctx context.Context, try int, resp *Response) error {
+	d := backOffDelay(try)
+	if resp != nil && resp.RetryAfter > 0 {
+		d = min(resp.RetryAfter, MaxRetryAfter)
+	}
+	c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Waiting %s before sending again (retry %d)", FormatDuration(d), try)})
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// RetryBase is the first retry's back-off; each further one doubles it,
+// up to RetryCap, with jitter. MaxRetryAfter caps a server's Retry-After.
+var (
+	RetryBase     = 200 * time.Millisecond
+	RetryCap      = 10 * time.Second
+	MaxRetryAfter = 2 * time.Minute
+)
+
+func backOffDelay(try int) time.Duration {
+	d := RetryBase << min(try-1, 16)
+	d = min(d, RetryCap)
+	// Jitter: between half and the whole of d.
+	return d/2 + rand.N(d/2+1)
+}
+
+func (c *Client) roundTrip(ctx context.Context, conn *h2conn, n *Notification, topic string) (resp *Response, jwt string, written bool, err error) {
+	req, jwt, err := c.request(n, topic)
+	if err != nil {
+		return nil, "", false, err
+	}
+	if c.OnEvent != nil {
+		c.OnEvent.Emit(requestEvent(req, n))
+	}
 	start := time.Now()
-	hr, err := conn.cc.RoundTrip(req)
+	ans, written, err := conn.roundTrip(ctx, req, c.timeout())
 	if err != nil {
-		return nil, c.explainFailure(ctx, conn, err)
+		return nil, jwt, written, err
 	}
-	defer hr.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(hr.Body, 64<<10))
-	if err != nil {
-		return nil, c.explainFailure(ctx, conn, err)
-	}
-	resp := &Response{
+	resp = &Response{
 		Token:    n.Token,
 		Host:     c.Addr(),
-		Status:   hr.StatusCode,
-		ApnsID:   hr.Header.Get("apns-id"),
-		UniqueID: hr.Header.Get("apns-unique-id"),
+		Status:   ans.status,
+		ApnsID:   ans.apnsID,
+		UniqueID: ans.uniqueID,
 		Duration: time.Since(start),
 	}
-	if len(body) > 0 {
+	resp.RetryAfter = parseRetryAfter(ans.retryAfter, time.Now())
+	if len(ans.body) > 0 {
 		var answer struct {
 			Reason    string `json:"reason"`
 			Timestamp int64  `json:"timestamp"`
 		}
-		if err := json.Unmarshal(body, &answer); err != nil && resp.Status != http.StatusOK {
-			resp.Reason = strings.TrimSpace(string(body))
+		if err := json.Unmarshal(ans.body, &answer); err != nil && resp.Status != http.StatusOK {
+			resp.Reason = strings.TrimSpace(string(ans.body))
 		} else {
 			resp.Reason = answer.Reason
 			if answer.Timestamp > 0 {
@@ -195,55 +372,91 @@ func (c *Client) roundTrip(ctx context.Context, n *Notification, topic string) (
 			}
 		}
 	}
-	emit.Emit(responseEvent(resp))
-	return resp, nil
+	if c.OnEvent != nil {
+		c.OnEvent.Emit(responseEvent(resp))
+	}
+	return resp, jwt, true, nil
 }
 
-// explainFailure turns a failed round trip into the error the user sees:
-// APNs' GOAWAY reason when it sent one, else the connection error.
-func (c *Client) explainFailure(ctx context.Context, conn *clientConn, err error) error {
-	limit := make(chan struct{})
-	timer := time.AfterFunc(time.Second, func() { close(limit) })
-	defer timer.Stop()
-	ga := conn.watcher.awaitGoAway(limit)
-	c.drop(conn)
-	if ga != nil {
-		if ga.Reason == "" && ga.Code == http2.ErrCodeNo && ctx.Err() == nil {
-			return errRetryOnNewConn
-		}
-		return ga
+// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
 	}
-	if ctx.Err() != nil {
-		return fmt.Errorf("%w: no answer from %s in time (%v): check the network, or try again", ErrConnect, c.Addr(), ctx.Err())
+	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs > 0 {
+		return time.Duration(secs) * time.Second
 	}
-	return fmt.Errorf("%w: %s: %v", ErrConnect, c.Addr(), err)
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
-// drop forgets conn (if it is still the current one) and closes it.
-func (c *Client) drop(conn *clientConn) {
+// connection returns the open connection of slot i, or makes one. No lock
+// is held while dialling: senders that need the same slot wait for the one
+// dial and share its outcome.
+func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
 	c.mu.Lock()
-	if c.conn == conn {
-		c.conn = nil
+	for len(c.slots) <= i {
+		c.slots = append(c.slots, &connSlot{})
+	}
+	s := c.slots[i]
+	if conn := s.conn; conn != nil && conn.usable() {
+		s.sends++
+		sends := s.sends
+		c.mu.Unlock()
+		if conn.idleFor() >= IdlePing {
+			pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+			err := conn.ping(pctx)
+			cancel()
+			if err != nil {
+				c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("The connection to %s did not answer a PING after an hour of silence; opening a new one", c.Addr())})
+				conn.Close()
+				return c.connection(ctx, i)
+			}
+		}
+		if sends > 1 && c.OnEvent != nil {
+			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Reusing the connection to %s (send %d on it, no new handshake)", c.Addr(), sends)})
+		}
+		return conn, nil
+	}
+	if s.conn != nil {
+		// Draining after a GOAWAY, or dead: kept to be closed by Close,
+		// forgotten once finished.
+		c.old = slices.DeleteFunc(c.old, (*h2conn).isFinished)
+		c.old = append(c.old, s.conn)
+		s.conn = nil
+	}
+	call := s.dial
+	if call == nil {
+		call = &dialCall{done: make(chan struct{})}
+		s.dial = call
+		c.mu.Unlock()
+		call.conn, call.err = c.dial(ctx)
+		c.mu.Lock()
+		if call.err == nil {
+			s.conn, s.sends = call.conn, 1
+			c.handshakes++
+		}
+		s.dial = nil
+		close(call.done)
+		c.mu.Unlock()
+		return call.conn, call.err
 	}
 	c.mu.Unlock()
-	conn.cc.Close()
+	select {
+	case <-call.done:
+		if call.err != nil {
+			return nil, call.err
+		}
+		return c.connection(ctx, i)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
-// connection returns the open connection, or makes one.
-func (c *Client) connection(ctx context.Context) (*clientConn, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.conn != nil && c.conn.cc.CanTakeNewRequest() {
-		c.conn.sends++
-		if c.conn.sends > 1 {
-			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Reusing the connection to %s (send %d on it, no new handshake)", c.Addr(), c.conn.sends)})
-		}
-		return c.conn, nil
-	}
-	if c.conn != nil {
-		c.conn.cc.Close()
-		c.conn = nil
-	}
+// dial connects, within ConnectTimeout, and starts HTTP/2.
+func (c *Client) dial(ctx context.Context) (*h2conn, error) {
 	addr := c.Addr()
 	host, _, _ := net.SplitHostPort(addr)
 	if c.Environment == Local || (c.Environment != "" && c.Host != "" && c.Host != c.Environment.Host()) {
@@ -254,31 +467,37 @@ func (c *Client) connection(ctx context.Context) (*clientConn, error) {
 	if w := c.environmentWarning(); w != "" {
 		c.OnEvent.Emit(Event{Kind: EventWarning, Text: w})
 	}
-	tc, err := DialTLS(ctx, addr, c.Credential.TLSConfig(host, c.RootCAs, "h2"), c.OnEvent)
+	limit := cmp.Or(c.ConnectTimeout, DefaultConnectTimeout)
+	dctx, cancel := context.WithTimeoutCause(ctx, limit, fmt.Errorf("no connection within the connect timeout (%v)", limit))
+	defer cancel()
+	tc, err := DialTLS(dctx, addr, c.Credential.TLSConfig(host, c.RootCAs, "h2"), c.OnEvent)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("not sent: %w", cancelCause(ctx))
+		}
+		if dctx.Err() != nil {
+			err = fmt.Errorf("%w: no connection to %s within the connect timeout (%v): the server may be stopped, overloaded or behind a filter; try again later, or allow more time (--connect-timeout)", ErrConnect, addr, limit)
+		}
 		return nil, err
 	}
 	if p := tc.ConnectionState().NegotiatedProtocol; p != "h2" {
 		tc.Close()
 		return nil, fmt.Errorf("%w: %s does not speak HTTP/2 (ALPN %q): is this an APNs HTTP/2 endpoint? Apple's are api.sandbox.push.apple.com and api.push.apple.com on port 443 or 2197", ErrConnect, addr, p)
 	}
-	c.handshakes++
-	c.transport.ReadIdleTimeout = IdlePing
-	c.transport.PingTimeout = 15 * time.Second
-	w := watchGoAway(tc, addr, func(ga *GoAwayError) {
+	conn, err := newH2Conn(dctx, tc, addr, func(ga *GoAwayError) {
 		text := fmt.Sprintf("%s sent GOAWAY (%s)", addr, ga.Code)
 		if ga.Reason != "" {
 			text += ": " + ga.Reason
 		}
 		c.OnEvent.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(ga.Debug)})
 	})
-	cc, err := c.transport.NewClientConn(w)
 	if err != nil {
-		tc.Close()
-		return nil, fmt.Errorf("%w: HTTP/2 setup with %s failed: %v", ErrConnect, addr, err)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("not sent: %w", cancelCause(ctx))
+		}
+		return nil, err
 	}
-	c.conn = &clientConn{cc: cc, watcher: w, sends: 1}
-	return c.conn, nil
+	return conn, nil
 }
 
 func (c *Client) describeTarget() string {
@@ -300,37 +519,35 @@ func (c *Client) environmentWarning() string {
 	return fmt.Sprintf("This certificate is not marked for %s (it allows %s): APNs will likely refuse it with BadCertificateEnvironment", c.Environment, c.Credential.Info.Environments())
 }
 
-// request builds the POST /3/device/<token> request.
-func (c *Client) request(ctx context.Context, n *Notification, topic string) (*http.Request, error) {
-	url := "https://" + c.Addr() + "/3/device/" + n.Token
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(n.Payload))
-	if err != nil {
-		return nil, fmt.Errorf("%w: cannot build the request for %s: %v", ErrInvalidNotification, c.Addr(), err)
-	}
-	req.Header = n.Header(topic)
+// request builds the POST /3/device/<token> request; jwt is the provider
+// token used, if any.
+func (c *Client) request(n *Notification, topic string) (req *h2request, jwt string, err error) {
+	req = &h2request{path: "/3/device/" + n.Token, header: n.fields(topic), body: n.Payload}
 	if c.Credential.Kind == credential.KindP8 {
 		token, renewed, err := c.jwt.Get(c.Credential, c.now())
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if renewed {
 			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Signed a new provider token (JWT) with key %s for team %s; it is reused for %d minutes", c.Credential.KeyID, c.Credential.TeamID, int(credential.TokenRefreshAfter.Minutes()))})
 		}
-		req.Header.Set("authorization", "bearer "+token)
+		req.auth, jwt = "bearer "+token, token
 	}
-	return req, nil
+	return req, jwt, nil
 }
 
 // requestEvent shows the request line, headers and body; the provider
 // token is never shown.
-func requestEvent(req *http.Request, n *Notification) Event {
-	e := Event{Kind: EventRequest, Text: fmt.Sprintf("POST %s (HTTP/2)", req.URL.Path)}
+func requestEvent(req *h2request, n *Notification) Event {
+	e := Event{Kind: EventRequest, Text: fmt.Sprintf("POST %s (HTTP/2)", req.path)}
 	for _, name := range []string{"apns-topic", "apns-push-type", "apns-priority", "apns-expiration", "apns-collapse-id", "apns-id", "content-type"} {
-		if v := req.Header.Get(name); v != "" {
-			e.Detail = append(e.Detail, name+": "+v)
+		for _, h := range req.header {
+			if h[0] == name && h[1] != "" {
+				e.Detail = append(e.Detail, name+": "+h[1])
+			}
 		}
 	}
-	if req.Header.Get("authorization") != "" {
+	if req.auth != "" {
 		e.Detail = append(e.Detail, "authorization: bearer <provider token, not shown>")
 	}
 	e.Detail = append(e.Detail, fmt.Sprintf("body (%d bytes): %s", len(n.Payload), n.Payload))

@@ -41,7 +41,7 @@ func BenchmarkSendReusedConnection(b *testing.B) {
 	b.ReportMetric(float64(c.Handshakes()), "handshakes")
 }
 
-// One client, SendAll with BulkWorkers streams in flight: reported per
+// One client, SendAll (SendStream's default concurrency): reported per
 // notification.
 func BenchmarkSendAllReusedConnection(b *testing.B) {
 	s := apnstest.NewServer()

@@ -3,7 +3,10 @@
 // types, priorities, topics), and sends them over Apple's HTTP/2 provider
 // API on one connection with many streams, telling the story of each send
 // as a stream of events. Responses carry APNs' status, reason and Apple's
-// explanation with a hint.
+// explanation with a hint. Client.SendStream is the bulk send: it takes
+// notifications as they are read and hands back each result as it
+// completes (accepted, rejected, failed, or unconfirmed: written and never
+// answered), in memory that does not grow with their number.
 //
 // Credentials are loaded by package sender/credential, below this one; the
 // retired binary protocol lives in sender/legacy, beside it; the local

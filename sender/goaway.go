@@ -3,9 +3,6 @@ package sender
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
-	"sync"
 
 	"golang.org/x/net/http2"
 )
@@ -22,7 +19,7 @@ type GoAwayError struct {
 
 func (e *GoAwayError) Error() string {
 	if e.Reason == "" {
-		return fmt.Sprintf("%s closed the connection (GOAWAY %s) before answering: send again to open a new connection", e.Host, e.Code)
+		return fmt.Sprintf("%s closed the connection (GOAWAY %s) before answering", e.Host, e.Code)
 	}
 	msg := fmt.Sprintf("%s closed the connection: %s", e.Host, e.Reason)
 	if r, ok := LookupReason(e.Reason); ok {
@@ -31,92 +28,13 @@ func (e *GoAwayError) Error() string {
 	return msg
 }
 
-// goAwayWatcher sits between the HTTP/2 transport and its connection and
-// reads a copy of everything the server sends with http2.Framer, to catch
-// the GOAWAY frame whose debug data x/net's transport keeps to itself.
-type goAwayWatcher struct {
-	net.Conn
-	pw *io.PipeWriter // nil once the copy stopped
-
-	mu     sync.Mutex
-	goAway *GoAwayError
-	seen   chan struct{} // closed when a GOAWAY arrives
-	done   chan struct{} // closed when the watcher stops reading
-	onSeen func(*GoAwayError)
-}
-
-func watchGoAway(conn net.Conn, host string, onSeen func(*GoAwayError)) *goAwayWatcher {
-	pr, pw := io.Pipe()
-	w := &goAwayWatcher{Conn: conn, pw: pw, seen: make(chan struct{}), done: make(chan struct{}), onSeen: onSeen}
-	go w.run(pr, host)
-	return w
-}
-
-func (w *goAwayWatcher) run(pr *io.PipeReader, host string) {
-	defer close(w.done)
-	fr := http2.NewFramer(io.Discard, pr)
-	fr.SetMaxReadFrameSize(1 << 24)
-	for {
-		f, err := fr.ReadFrame()
-		if err != nil {
-			// Stop copying; the transport reads on undisturbed.
-			pr.CloseWithError(err)
-			return
-		}
-		if ga, ok := f.(*http2.GoAwayFrame); ok {
-			e := &GoAwayError{Host: host, Code: ga.ErrCode, Debug: string(ga.DebugData())}
-			var body struct {
-				Reason string `json:"reason"`
-			}
-			if json.Unmarshal(ga.DebugData(), &body) == nil {
-				e.Reason = body.Reason
-			}
-			w.mu.Lock()
-			first := w.goAway == nil
-			if first {
-				w.goAway = e
-				close(w.seen)
-			}
-			w.mu.Unlock()
-			if first && w.onSeen != nil {
-				w.onSeen(e)
-			}
-		}
+// jsonReason is the "reason" of a JSON body, or "".
+func jsonReason(body []byte) string {
+	var v struct {
+		Reason string `json:"reason"`
 	}
-}
-
-// Read passes the server's bytes to the transport and a copy to the framer.
-func (w *goAwayWatcher) Read(p []byte) (int, error) {
-	n, err := w.Conn.Read(p)
-	if w.pw != nil {
-		if n > 0 {
-			if _, werr := w.pw.Write(p[:n]); werr != nil {
-				w.pw = nil
-			}
-		}
-		if err != nil && w.pw != nil {
-			w.pw.CloseWithError(err)
-			w.pw = nil
-		}
+	if json.Unmarshal(body, &v) != nil {
+		return ""
 	}
-	return n, err
-}
-
-// GoAway is the GOAWAY seen so far, or nil.
-func (w *goAwayWatcher) GoAway() *GoAwayError {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.goAway
-}
-
-// awaitGoAway waits until a GOAWAY is seen or the connection ends (or
-// limit passes) and returns it: after a failed request, this tells a
-// GOAWAY apart from other failures.
-func (w *goAwayWatcher) awaitGoAway(limit <-chan struct{}) *GoAwayError {
-	select {
-	case <-w.seen:
-	case <-w.done:
-	case <-limit:
-	}
-	return w.GoAway()
+	return v.Reason
 }

@@ -32,14 +32,24 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // Validate checks the headers and payload as APNs would, so that mistakes
 // are explained before anything is sent.
 func (n *Notification) Validate() error {
+	if err := n.validateHeaders(); err != nil {
+		return err
+	}
+	return ValidatePayload(n.Payload, n.pushType().MaxPayload())
+}
+
+// validateHeaders is Validate without the payload.
+func (n *Notification) validateHeaders() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrInvalidNotification, fmt.Sprintf(format, args...))
 	}
 	if n.Token == "" {
 		return bad("no device token: paste the token the app received in didRegisterForRemoteNotificationsWithDeviceToken")
 	}
-	if _, err := ParseToken(n.Token); err != nil {
-		return err
+	if !isCleanHex(n.Token) { // a clean token, as DeviceToken.String makes, needs no parsing
+		if _, err := ParseToken(n.Token); err != nil {
+			return err
+		}
 	}
 	if n.PushType != "" && !n.PushType.Known() {
 		return bad("unknown push type %q: use one of alert, background, voip, complication, fileprovider, mdm, liveactivity, location, pushtotalk, widgets, controls", n.PushType)
@@ -61,7 +71,35 @@ func (n *Notification) Validate() error {
 	if n.Expiration != nil && n.Expiration.Unix() < 0 {
 		return bad("the expiration is before 1970: give UNIX seconds, or 0 to try only once")
 	}
-	return ValidatePayload(n.Payload, n.pushType().MaxPayload())
+	return nil
+}
+
+// isHexPairs reports hex digits (either case) in pairs and nothing else:
+// a form ParseToken accepts as it is.
+func isHexPairs(s string) bool {
+	if s == "" || len(s)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// isCleanHex reports lowercase hex digits in pairs: the form ParseToken
+// always accepts as it is.
+func isCleanHex(s string) bool {
+	if s == "" || len(s)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (n *Notification) pushType() PushType {
@@ -93,6 +131,29 @@ func (n *Notification) Header(topic string) http.Header {
 	}
 	h.Set("content-type", "application/json")
 	return h
+}
+
+// fields is Header as the lowercase name-value pairs put on the wire,
+// in the same order on every request (good for HPACK).
+func (n *Notification) fields(topic string) [][2]string {
+	f := make([][2]string, 0, 7)
+	f = append(f, [2]string{"apns-push-type", string(n.pushType())})
+	if topic != "" {
+		f = append(f, [2]string{"apns-topic", topic})
+	}
+	if n.Priority != 0 {
+		f = append(f, [2]string{"apns-priority", strconv.Itoa(n.Priority)})
+	}
+	if n.Expiration != nil {
+		f = append(f, [2]string{"apns-expiration", strconv.FormatInt(n.Expiration.Unix(), 10)})
+	}
+	if n.CollapseID != "" {
+		f = append(f, [2]string{"apns-collapse-id", n.CollapseID})
+	}
+	if n.ApnsID != "" {
+		f = append(f, [2]string{"apns-id", n.ApnsID})
+	}
+	return append(f, [2]string{"content-type", "application/json"})
 }
 
 // ResolveTopic gives the apns-topic for n sent with cred: n.Topic when set,

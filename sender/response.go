@@ -2,6 +2,7 @@ package sender
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -17,6 +18,8 @@ type Response struct {
 	UniqueID  string    // apns-unique-id (sandbox only): look it up in Apple's Push Notifications Console
 	Timestamp time.Time // 410 only: when APNs learnt the token stopped being valid
 	Duration  time.Duration
+	// RetryAfter is the server's Retry-After (429, 503), or 0.
+	RetryAfter time.Duration
 }
 
 // Accepted reports whether APNs took the notification (status 200).
@@ -51,10 +54,18 @@ func (r *Response) Summary() string {
 }
 
 // Result is the outcome of one notification of a bulk send: exactly one of
-// Response (APNs answered) and Err (it could not answer, or the input was
-// refused before sending) is set.
+// Response (APNs answered) and Err is set. Err wraps ErrUnconfirmed when
+// the request was written but not answered (it may have been delivered),
+// ErrConnect when it was not sent for want of a connection, and the input
+// error when it was refused before sending.
 type Result struct {
 	Notification *Notification
 	Response     *Response
 	Err          error
+	Index        int // the notification's place in the bulk send's input, from 0
+	Attempts     int // requests written for it: 0 when never sent, more than 1 after retries
 }
+
+// Unconfirmed reports a notification written but never answered: it may
+// have been delivered, so check before sending it again.
+func (r Result) Unconfirmed() bool { return r.Err != nil && errors.Is(r.Err, ErrUnconfirmed) }

@@ -10,6 +10,9 @@ type Sender interface {
 	Send(ctx context.Context, n *Notification) (*Response, error)
 	// SendAll returns exactly one Result per notification, in order.
 	SendAll(ctx context.Context, ns []*Notification) []Result
+	// SendStream sends the notifications read from in and hands back one
+	// Result per notification as it is known; see Client.SendStream.
+	SendStream(ctx context.Context, in <-chan *Notification, opts BulkOptions) <-chan Result
 	// Addr is the host:port the client talks to.
 	Addr() string
 	// Handshakes counts the TLS handshakes made so far: one per connection.

@@ -87,6 +87,11 @@ var (
 // They are recognised before anything is stripped, so they never turn into a
 // plausible-looking wrong token.
 func ParseToken(raw string) (DeviceToken, error) {
+	if isHexPairs(raw) { // the common case: nothing to recognise or strip
+		if b, err := hex.DecodeString(raw); err == nil {
+			return DeviceToken(b), nil
+		}
+	}
 	s := trimTokenWrapping(raw)
 	if s == "" {
 		return nil, &TokenError{"the device token is empty", "paste the token the app received: " + tokenFixPrintHex}

@@ -234,7 +234,9 @@ func TestCredentialValidity(t *testing.T) {
 			"Apple Push Services: com.example.FakeApp · 3 topics · sandbox + production · expires in 30 days, on 2026-02-10"},
 		{"31 days left", testNotAfter.Add(-31*day - time.Hour), nil, "", "",
 			"Apple Push Services: com.example.FakeApp · 3 topics · sandbox + production · expires 2026-02-10"},
-		{"one day left", testNotAfter.Add(-day - time.Hour), nil, "", "expires tomorrow, on 2026-02-10", ""},
+		{"one day left", testNotAfter.Add(-day - time.Hour), nil, "", "expires tomorrow, at 2026-02-10 12:00 UTC", ""},
+		{"23 hours left, the date is tomorrow", testNotAfter.Add(-23 * time.Hour), nil, "", "expires tomorrow, at 2026-02-10 12:00 UTC", ""},
+		{"two days on the calendar", testNotAfter.Add(-47 * time.Hour), nil, "", "expires in 2 days, on 2026-02-10", ""},
 		{"hours left", testNotAfter.Add(-time.Hour), nil, "", "expires today, at 2026-02-10 12:00 UTC", ""},
 	}
 	for _, tt := range tests {

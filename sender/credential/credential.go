@@ -156,14 +156,18 @@ func (i *CertInfo) ExpiryWarning(now time.Time) string {
 	case now.After(i.NotAfter):
 		return "expired on " + formatDay(i.NotAfter)
 	}
-	days := int(i.NotAfter.Sub(now) / (24 * time.Hour))
+	// Days on the calendar (UTC, as the dates are shown): 23 hours from
+	// the evening is tomorrow, not today.
+	y1, m1, d1 := now.UTC().Date()
+	y2, m2, d2 := i.NotAfter.UTC().Date()
+	days := int(time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC).Sub(time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
 	switch {
 	case days > expiryWarningDays:
 		return ""
 	case days == 0:
 		return "expires today, at " + formatMoment(i.NotAfter)
 	case days == 1:
-		return "expires tomorrow, on " + formatDay(i.NotAfter)
+		return "expires tomorrow, at " + formatMoment(i.NotAfter)
 	}
 	return fmt.Sprintf("expires in %d days, on %s", days, formatDay(i.NotAfter))
 }

@@ -135,9 +135,10 @@ func (c *Client) SendAll(ctx context.Context, ns []*sender.Notification) []sende
 			c.OnEvent.Emit(sender.Event{Kind: sender.EventWarning, Text: text})
 		}
 	}
+	var memo payloadMemo
 	for i, n := range ns {
 		id := c.nextID()
-		frame, err := format.Pack(n, id)
+		frame, err := format.appendPacked(nil, n, id, &memo)
 		if err != nil {
 			results[i].Err = err
 			c.OnEvent.Emit(sender.Event{Kind: sender.EventError, Text: fmt.Sprintf("Not sent to %s: %v", shortToken(n.Token), err)})
@@ -259,9 +260,15 @@ func (c *Client) connection(ctx context.Context) (*binaryConn, error) {
 	}
 	dctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
-	tc, err := sender.DialTLS(dctx, addr, c.Credential.TLSConfig(host, c.RootCAs), c.OnEvent)
+	// ALPN is offered only to recognise an HTTP/2 endpoint, which picks
+	// h2; a binary gateway knows no ALPN and picks nothing.
+	tc, err := sender.DialTLS(dctx, addr, c.Credential.TLSConfig(host, c.RootCAs, "h2", "http/1.1"), c.OnEvent)
 	if err != nil {
 		return nil, retiredError(addr, err)
+	}
+	if tc.ConnectionState().NegotiatedProtocol == "h2" {
+		tc.Close()
+		return nil, fmt.Errorf("%w: %s: %w", sender.ErrConnect, addr, ErrNotGateway)
 	}
 	c.handshakes++
 	c.conn = newBinaryConn(tc, c.timeout())
@@ -345,6 +352,11 @@ func (c *Client) round(ctx context.Context, conn *binaryConn, format Format, que
 			}
 		}
 		c.settleAll(unwritten, results, fmt.Errorf("not sent: %w", ctx.Err()))
+		return nil, len(queue)
+	case answered && errors.Is(answer.err, ErrNotGateway):
+		err := fmt.Errorf("%w: %s: %w", sender.ErrConnect, c.Addr(), ErrNotGateway)
+		c.OnEvent.Emit(sender.Event{Kind: sender.EventError, Text: err.Error()})
+		c.settleAll(queue, results, err)
 		return nil, len(queue)
 	case answered && answer.packet != nil:
 		resend, settled = c.settlePacket(conn, format, pending, *answer.packet, results, now)

@@ -405,3 +405,33 @@ func TestReadFeedbackStopsAtACutTuple(t *testing.T) {
 		t.Errorf("AppendFeedbackTuple = %x", again)
 	}
 }
+
+func TestBinarySendStreamGivesOneResultPerNotification(t *testing.T) {
+	g, cred := binaryGateway(t)
+	g.Fail(numberedToken(3), legacy.StatusInvalidToken)
+	c := binaryClient(g, cred, legacy.FormatFrame, nil)
+	c.ErrorWait = 50 * time.Millisecond
+	in := make(chan *sender.Notification)
+	ns := stream(8)
+	go func() {
+		defer close(in)
+		for _, n := range ns {
+			in <- n
+		}
+	}()
+	seen := map[int]bool{}
+	for r := range c.SendStream(context.Background(), in, sender.BulkOptions{}) {
+		if seen[r.Index] || r.Notification != ns[r.Index] {
+			t.Fatalf("result %d twice or for another notification", r.Index)
+		}
+		seen[r.Index] = true
+		refused := r.Index == 3
+		if refused != (r.Response != nil && r.Response.Reason == "InvalidToken") || !refused && (r.Err != nil || !r.Response.Accepted()) {
+			t.Errorf("result %d: %+v %v", r.Index, r.Response, r.Err)
+		}
+	}
+	if len(seen) != 8 {
+		t.Fatalf("%d results for 8", len(seen))
+	}
+	finish(t, c, g)
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"errors"
 	"io"
 	"time"
 )
@@ -48,6 +49,8 @@ func (c *binaryConn) read() {
 	var a binaryAnswer
 	if _, err := io.ReadFull(c.tc, b[:]); err != nil {
 		a.err = err
+	} else if looksLikeHTTP2(b[:]) {
+		a.err = ErrNotGateway
 	} else if p, err := ParseErrorResponse(b[:]); err != nil {
 		a.err = err
 	} else {
@@ -115,4 +118,15 @@ type deadlineWriter struct {
 func (w deadlineWriter) Write(p []byte) (int, error) {
 	w.tc.SetWriteDeadline(time.Now().Add(w.timeout))
 	return w.tc.Write(p)
+}
+
+// ErrNotGateway reports a server that answered in HTTP/2: an APNs HTTP/2
+// endpoint (or the simulator's), not a binary gateway.
+var ErrNotGateway = errors.New("this is not a binary gateway: it speaks HTTP/2, so it is an HTTP/2 endpoint: send there with --protocol http2, or give the gateway's address (port 2195)")
+
+// looksLikeHTTP2 reports the start of an HTTP/2 SETTINGS frame: a 24-bit
+// length, type 4, flags 0 or 1 (ACK), on stream 0. A gateway never sends
+// this: its only packet starts with command 8.
+func looksLikeHTTP2(b []byte) bool {
+	return len(b) >= 6 && b[0] == 0 && b[3] == 0x04 && b[4] <= 1 && b[5]&0x7f == 0
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"apnsconsole/sender"
@@ -137,8 +138,22 @@ func (c *FeedbackClient) fetch(ctx context.Context) ([]FeedbackTuple, error) {
 	defer stop()
 	start := time.Now()
 	counter := &countingReader{r: tc}
+	// The feedback service writes its list at once and closes; a server
+	// that says nothing and keeps the connection open is something else,
+	// most likely the gateway (port 2195), which waits for notifications.
+	var silent atomic.Bool
+	quiet := time.AfterFunc(FeedbackSilence, func() {
+		if counter.n.Load() == 0 {
+			silent.Store(true)
+			tc.NetConn().Close()
+		}
+	})
+	defer quiet.Stop()
 	tuples, err := ReadFeedback(counter)
 	if err != nil {
+		if silent.Load() {
+			return nil, fmt.Errorf("%w: %s sent nothing in %s and kept the connection open: the feedback service sends its list at once and closes, so this is not a feedback service; is it the gateway (port 2195)? Point --host at the feedback port (2196)", sender.ErrConnect, addr, FeedbackSilence)
+		}
 		if ctx.Err() != nil {
 			return tuples, fmt.Errorf("%w: the feedback service at %s did not finish its list in %s (%v): try again later", sender.ErrConnect, addr, timeout, ctx.Err())
 		}
@@ -149,7 +164,7 @@ func (c *FeedbackClient) fetch(ctx context.Context) ([]FeedbackTuple, error) {
 	}
 	took := time.Since(start)
 	e := sender.Event{Kind: sender.EventResponse, Status: 200, Duration: took,
-		Text: fmt.Sprintf("Read %d feedback tuple%s (%d bytes) in %s; the service has now forgotten them", len(tuples), plural(len(tuples)), counter.n, sender.FormatDuration(took))}
+		Text: fmt.Sprintf("Read %d feedback tuple%s (%d bytes) in %s; the service has now forgotten them", len(tuples), plural(len(tuples)), counter.n.Load(), sender.FormatDuration(took))}
 	for i, t := range tuples {
 		if i == 20 {
 			e.Detail = append(e.Detail, fmt.Sprintf("… and %d more", len(tuples)-i))
@@ -163,11 +178,15 @@ func (c *FeedbackClient) fetch(ctx context.Context) ([]FeedbackTuple, error) {
 
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
+
+// FeedbackSilence is how long the feedback service may stay silent after
+// the handshake before the reader concludes it is not one.
+var FeedbackSilence = 5 * time.Second

@@ -106,6 +106,22 @@ func (f Format) Check(n *sender.Notification) error {
 }
 
 func (f Format) check(n *sender.Notification) (sender.DeviceToken, error) {
+	return f.checkWith(n, nil)
+}
+
+// payloadMemo remembers the last payload found valid, so that many
+// notifications sharing one payload's bytes check it once.
+type payloadMemo struct {
+	last  []byte
+	limit int
+}
+
+func (m *payloadMemo) seen(p []byte, limit int) bool {
+	return m != nil && len(p) > 0 && len(p) == len(m.last) && &p[0] == &m.last[0] && limit == m.limit
+}
+
+// checkWith is check, skipping the payload when memo saw it.
+func (f Format) checkWith(n *sender.Notification, memo *payloadMemo) (sender.DeviceToken, error) {
 	f = f.normal()
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", sender.ErrInvalidNotification, fmt.Sprintf(format, args...))
@@ -143,12 +159,18 @@ func (f Format) check(n *sender.Notification) (sender.DeviceToken, error) {
 			return nil, bad("the expiration %s does not fit the protocol's 32-bit UNIX seconds (1970 to 2106): give a date in that range, or 0 to try only once", n.Expiration.UTC().Format("2006-01-02"))
 		}
 	}
+	if memo.seen(n.Payload, f.PayloadLimit()) {
+		return token, nil
+	}
 	if err := sender.ValidatePayload(n.Payload, f.PayloadLimit()); err != nil {
 		var pe *sender.PayloadError
 		if errors.As(err, &pe) && pe.Size > pe.Limit && f != FormatFrame {
 			pe.Fix += fmt.Sprintf("; or send with the frame format, which takes up to %d bytes", FramePayloadLimit)
 		}
 		return nil, err
+	}
+	if memo != nil {
+		memo.last, memo.limit = n.Payload, f.PayloadLimit()
 	}
 	return token, nil
 }
@@ -197,7 +219,11 @@ func (f Format) Pack(n *sender.Notification, identifier uint32) ([]byte, error) 
 
 // AppendPacked is Pack appending to dst.
 func (f Format) AppendPacked(dst []byte, n *sender.Notification, identifier uint32) ([]byte, error) {
-	token, err := f.check(n)
+	return f.appendPacked(dst, n, identifier, nil)
+}
+
+func (f Format) appendPacked(dst []byte, n *sender.Notification, identifier uint32, memo *payloadMemo) ([]byte, error) {
+	token, err := f.checkWith(n, memo)
 	if err != nil {
 		return dst, err
 	}

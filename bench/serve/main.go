@@ -1,4 +1,4 @@
-// Command servebench measures `serve` under h2load (package nghttp2-client):
+// Command serve (make bench) measures `serve` under h2load (package nghttp2-client):
 // its throughput as a ratio of a bare x/net/http2 responder's in the same
 // run (both on TLS, 2 connections × 100 streams, a .p8 provider token;
 // the median of several rounds),
@@ -103,7 +103,7 @@ func median(v []float64) float64 {
 }
 
 func fail(msg string) {
-	fmt.Fprintln(os.Stderr, "servebench:", msg)
+	fmt.Fprintln(os.Stderr, "bench/serve:", msg)
 	os.Exit(1)
 }
 
