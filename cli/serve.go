@@ -149,10 +149,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	default:
 		fmt.Fprintf(out, "CA and demo credentials reused from %s (--fresh makes new ones):\n", *dir)
 	}
-	fmt.Fprintf(out, "  %-22s the CA to trust (only for this simulator)\n", apnstest.FileCA)
-	fmt.Fprintf(out, "  %-22s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
-	fmt.Fprintf(out, "  %-22s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
-	fmt.Fprintf(out, "  %-22s token key: Key ID %s, Team ID %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	fmt.Fprintf(out, "  %-28s the CA to trust (only for this simulator)\n", apnstest.FileCA)
+	fmt.Fprintf(out, "  %-28s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
+	fmt.Fprintf(out, "  %-28s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
+	fmt.Fprintf(out, "  %-28s token key: Key ID %s, Team ID %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
 	fmt.Fprintln(out, "\nSend to it (token key):")
 	fmt.Fprintf(out, "  apns-console send --env %s --host %s --ca %s --p8 %s --key-id %s --team-id %s --topic %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoP8), apnstest.DemoKeyID, apnstest.DemoTeamID, apnstest.DemoBundleID, apnstest.DemoToken)
