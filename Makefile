@@ -53,7 +53,7 @@ vet: deps
 	$(GO) vet $(PKGS)
 
 test: deps-test vet
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -timeout 5m $(PKGS)
 
 # bench runs the Go benchmarks, then two programs that print ratios
 # measured in the same run (h2load is Debian's nghttp2-client, installed
