@@ -38,15 +38,7 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 		}
 		rawTokens = append(rawTokens, tl)
 	}
-	payload, err := f.buildPayload()
-	if err != nil {
-		return nil, nil, err
-	}
-	base, err := f.notification(payload)
-	if err != nil {
-		return nil, nil, err
-	}
-	cred, err := f.load()
+	base, cred, err := f.template()
 	if err != nil {
 		return nil, nil, err
 	}
