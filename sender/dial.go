@@ -115,3 +115,52 @@ func handshakeError(addr string, err error) error {
 	}
 	return fmt.Errorf("%w: TLS handshake with %s failed: %v", ErrConnect, addr, err)
 }
+
+// dialH2 connects to addr with cred, completes TLS and starts HTTP/2, all
+// within ctx: the one way both clients reach a server. A GOAWAY the server
+// sends later is reported on emit as it arrives. notH2 ends the error for
+// a server that does not negotiate HTTP/2 (a question to the user).
+func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots *x509.CertPool, emit EventFunc, notH2 string) (*h2conn, error) {
+	host, _, _ := net.SplitHostPort(addr)
+	tc, err := DialTLS(ctx, addr, cred.TLSConfig(host, roots, "h2"), emit)
+	if err != nil {
+		return nil, err
+	}
+	if p := tc.ConnectionState().NegotiatedProtocol; p != "h2" {
+		tc.Close()
+		return nil, fmt.Errorf("%w: %s does not speak HTTP/2 (ALPN %q): %s", ErrConnect, addr, p, notH2)
+	}
+	return newH2Conn(ctx, tc, addr, func(ga *GoAwayError) {
+		text := fmt.Sprintf("%s sent GOAWAY (%s)", addr, ga.Code)
+		if ga.Reason != "" {
+			text += ": " + ga.Reason
+		}
+		emit.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(ga.Debug)})
+	})
+}
+
+// providerAuth is the authorization value for cred, "bearer <JWT>" for a
+// .p8 key ("" for a certificate), and the token in it; a newly signed
+// token is reported on emit (never the token itself).
+func providerAuth(cred *credential.Credential, jwt *credential.ProviderToken, now time.Time, emit EventFunc) (auth, token string, err error) {
+	if cred.Kind != credential.KindP8 {
+		return "", "", nil
+	}
+	token, renewed, err := jwt.Get(cred, now)
+	if err != nil {
+		return "", "", err
+	}
+	if renewed {
+		emit.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Signed a new provider token (JWT) with key %s for team %s; it is reused for %d minutes", cred.KeyID, cred.TeamID, int(credential.TokenRefreshAfter.Minutes()))})
+	}
+	return "bearer " + token, token, nil
+}
+
+// failureEvent reports a request that got no answer: a GOAWAY as such.
+func failureEvent(err error) Event {
+	var ga *GoAwayError
+	if errors.As(err, &ga) {
+		return Event{Kind: EventGoAway, Text: err.Error()}
+	}
+	return Event{Kind: EventError, Text: err.Error()}
+}
