@@ -525,7 +525,7 @@ func responseEvent(r *Response) Event {
 		e.Text = fmt.Sprintf("200 OK in %s · apns-id %s", FormatDuration(r.Duration), r.ApnsID)
 	} else {
 		desc, hint := r.Explanation()
-		e.Text = fmt.Sprintf("%d %s in %s · %s", r.Status, cmp.Or(r.Reason, http.StatusText(r.Status)), FormatDuration(r.Duration), desc)
+		e.Text = fmt.Sprintf("%d %s in %s · %s", r.Status, cmp.Or(Printable(r.Reason), http.StatusText(r.Status)), FormatDuration(r.Duration), desc)
 		if hint != "" {
 			e.Detail = append(e.Detail, "hint: "+hint)
 		}

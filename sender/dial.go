@@ -133,9 +133,9 @@ func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots
 	return newH2Conn(ctx, tc, addr, func(ga *GoAwayError) {
 		text := fmt.Sprintf("%s sent GOAWAY (%s)", addr, ga.Code)
 		if ga.Reason != "" {
-			text += ": " + ga.Reason
+			text += ": " + Printable(ga.Reason)
 		}
-		emit.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(ga.Debug)})
+		emit.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(Printable(ga.Debug))})
 	})
 }
 

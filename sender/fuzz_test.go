@@ -19,6 +19,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
@@ -445,8 +446,8 @@ func FuzzGoAwayDebugData(f *testing.F) {
 		if ga.Reason != body.Reason {
 			t.Fatalf("Reason = %q, want %q from debug %q", ga.Reason, body.Reason, debug)
 		}
-		if msg := ga.Error(); !strings.Contains(msg, ga.Host) || !strings.Contains(msg, ga.Reason) {
-			t.Fatalf("Error() = %q names neither the host nor the reason %q", msg, ga.Reason)
+		if msg := ga.Error(); !strings.Contains(msg, ga.Host) || !strings.Contains(msg, Printable(ga.Reason)) || strings.ContainsFunc(msg, unicode.IsControl) {
+			t.Fatalf("Error() = %q names neither the host nor the (escaped) reason %q, or carries a control character", msg, ga.Reason)
 		}
 	})
 }
