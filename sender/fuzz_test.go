@@ -1,9 +1,10 @@
 package sender
 
 // Fuzz targets for the parsers of outside input in package sender: pasted
-// device tokens, typed payloads and custom JSON, and the GOAWAY frames
-// (with their debug data) a server sends. `make fuzz` runs each for a
-// while; `go test` runs their seeds and testdata/fuzz as ordinary tests.
+// device tokens, typed payloads and custom JSON, and whatever bytes a
+// server sends to h2conn (GOAWAY frames and their debug data included).
+// `make fuzz` runs each for a while; `go test` runs their seeds and
+// testdata/fuzz as ordinary tests.
 
 import (
 	"bytes"
