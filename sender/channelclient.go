@@ -1,7 +1,6 @@
 package sender
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/x509"
@@ -9,15 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/net/http2"
 
 	"apnsconsole/sender/credential"
 )
@@ -44,12 +40,20 @@ type ChannelClient struct {
 	// LiveActivity in different places (UNCERTAIN, APNS-REFERENCE §7).
 	BroadcastPushType string
 
-	mu        sync.Mutex
-	conns     map[string]*clientConn
-	jwt       credential.ProviderToken
-	transport http2.Transport
-	policies  map[string]StoragePolicy // channel id → policy, learnt from get and create
+	mu       sync.Mutex
+	conns    map[string]*h2conn // one per host, reused
+	old      []*h2conn          // replaced after a GOAWAY, draining: closed by Close
+	jwt      credential.ProviderToken
+	policies map[string]StoragePolicy // channel id → policy, learnt from get and create
 }
+
+// maxChannelAnswer bounds a channel-management answer's body: a list of
+// every channel of an app is the longest (APNS-REFERENCE §7).
+const maxChannelAnswer = 1 << 20
+
+// errRetryOnNewConn marks a request the server never took (a GOAWAY
+// without a reason, or a refused stream): safe to send again.
+var errRetryOnNewConn = errors.New("server closed the connection before taking the request")
 
 // maxRememberedPolicies bounds the storage-policy cache.
 const maxRememberedPolicies = 1024
@@ -72,10 +76,15 @@ func (c *ChannelClient) broadcastAddr() string {
 // Close closes the client's connections.
 func (c *ChannelClient) Close() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for host, cc := range c.conns {
-		cc.cc.Close()
+	conns := c.old
+	for host, conn := range c.conns {
+		conns = append(conns, conn)
 		delete(c.conns, host)
+	}
+	c.old = nil
+	c.mu.Unlock()
+	for _, conn := range conns {
+		conn.Close()
 	}
 	return nil
 }
@@ -250,12 +259,7 @@ func (c *ChannelClient) do(ctx context.Context, addr, method, path string, h htt
 		if errors.Is(err, errRetryOnNewConn) {
 			err = fmt.Errorf("%w: %s closed the connection twice before taking the request: try again later", ErrConnect, addr)
 		}
-		kind := EventError
-		var ga *GoAwayError
-		if errors.As(err, &ga) {
-			kind = EventGoAway
-		}
-		c.OnEvent.Emit(Event{Kind: kind, Text: err.Error()})
+		c.OnEvent.Emit(failureEvent(err))
 		return nil, nil, err
 	}
 	return r, raw, nil
@@ -266,137 +270,148 @@ func (c *ChannelClient) roundTrip(ctx context.Context, addr, method, path string
 	if err != nil {
 		return nil, nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, method, "https://"+addr+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: cannot build the request for %s: %v", ErrInvalidNotification, addr, err)
-	}
-	if body == nil {
-		req.Body, req.ContentLength = http.NoBody, 0
-	}
-	req.Header = h.Clone()
-	if c.Credential.Kind == credential.KindP8 {
-		token, renewed, err := c.jwt.Get(c.Credential, c.now())
-		if err != nil {
-			return nil, nil, err
+	req := &h2request{method: method, path: path, body: body, maxBody: maxChannelAnswer}
+	for name, values := range h {
+		for _, v := range values {
+			req.header = append(req.header, [2]string{strings.ToLower(name), v})
 		}
-		if renewed {
-			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Signed a new provider token (JWT) with key %s for team %s", c.Credential.KeyID, c.Credential.TeamID)})
-		}
-		req.Header.Set("authorization", "bearer "+token)
 	}
-	c.OnEvent.Emit(channelRequestEvent(req, body))
+	slices.SortFunc(req.header, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	if req.auth, _, err = providerAuth(c.Credential, &c.jwt, c.now(), c.OnEvent); err != nil {
+		return nil, nil, err
+	}
+	c.OnEvent.Emit(channelRequestEvent(req))
 	start := time.Now()
-	hr, err := conn.cc.RoundTrip(req)
-	if err != nil {
-		return nil, nil, c.explainFailure(ctx, addr, conn, err)
+	timeout := DefaultTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = time.Until(dl)
 	}
-	defer hr.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(hr.Body, 1<<20))
+	ans, written, err := conn.roundTrip(ctx, req, timeout)
 	if err != nil {
-		return nil, nil, c.explainFailure(ctx, addr, conn, err)
+		return nil, nil, c.explainFailure(ctx, addr, conn, written, err)
 	}
 	r := &ChannelResponse{
 		Host:      addr,
-		Status:    hr.StatusCode,
-		RequestID: hr.Header.Get("apns-request-id"),
-		ApnsID:    hr.Header.Get("apns-id"),
-		ChannelID: hr.Header.Get("apns-channel-id"),
+		Status:    ans.status,
+		RequestID: ans.requestID,
+		ApnsID:    ans.apnsID,
+		ChannelID: ans.channelID,
 		Duration:  time.Since(start),
 	}
-	if r.Status >= 300 && len(raw) > 0 {
+	if r.Status >= 300 && len(ans.body) > 0 {
 		var answer struct {
 			Reason string `json:"reason"`
 		}
-		if json.Unmarshal(raw, &answer) == nil {
+		if json.Unmarshal(ans.body, &answer) == nil {
 			r.Reason = answer.Reason
 		} else {
-			r.Reason = strings.TrimSpace(string(raw))
+			r.Reason = strings.TrimSpace(string(ans.body))
 		}
 	}
-	return r, raw, nil
+	return r, ans.body, nil
 }
 
-// explainFailure is Client.explainFailure for one of the client's hosts.
-func (c *ChannelClient) explainFailure(ctx context.Context, addr string, conn *clientConn, err error) error {
-	limit := make(chan struct{})
-	timer := time.AfterFunc(time.Second, func() { close(limit) })
-	defer timer.Stop()
-	ga := conn.watcher.awaitGoAway(limit)
+// explainFailure turns a request that got no answer into the error the
+// user reads. A request the server never took is errRetryOnNewConn, or
+// the GOAWAY when APNs gave a reason; one written and not answered may
+// have been carried out (ErrUnconfirmed). The connection is given up
+// when it is stuck or gone.
+func (c *ChannelClient) explainFailure(ctx context.Context, addr string, conn *h2conn, written bool, err error) error {
+	ga := conn.goAwayErr()
+	if errors.Is(err, errNotProcessed) {
+		if !conn.usable() {
+			c.retire(addr, conn, false) // draining after a GOAWAY, or gone
+		}
+		if ga != nil && ga.Reason != "" {
+			return ga
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: not sent: no connection to %s in time (%v)", ErrConnect, addr, ctx.Err())
+		}
+		return errRetryOnNewConn
+	}
+	if errors.Is(err, errAnswerTimeout) || errors.Is(ctx.Err(), context.DeadlineExceeded) || conn.isFinished() {
+		// Stuck or gone: the requests behind this one should not wait
+		// for it too. (A cancelled request leaves the connection be.)
+		c.retire(addr, conn, true)
+	}
+	if errors.As(err, &ga) && ga.Reason != "" {
+		return ga
+	}
+	var what string
+	switch {
+	case ctx.Err() != nil || errors.Is(err, errAnswerTimeout):
+		what = fmt.Sprintf("no answer from %s in time (%v)", addr, cmp.Or(ctx.Err(), err))
+	case errors.Is(err, ErrConnect):
+		what = strings.TrimPrefix(err.Error(), ErrConnect.Error()+": ")
+	case ga != nil:
+		what = ga.Error()
+	default:
+		what = fmt.Sprintf("%s: %v", addr, err)
+	}
+	if !written {
+		return fmt.Errorf("%w: not sent: %s: check the network, or try again", ErrConnect, what)
+	}
+	return fmt.Errorf("%w: %w: %s after the request was sent: it may have been carried out; check (channels list, channels get) before trying again", ErrConnect, ErrUnconfirmed, what)
+}
+
+// retire takes conn out of use for addr: closed at once when closeNow,
+// else left to drain (a GOAWAY) and closed by Close.
+func (c *ChannelClient) retire(addr string, conn *h2conn, closeNow bool) {
 	c.mu.Lock()
 	if c.conns[addr] == conn {
 		delete(c.conns, addr)
+		if !closeNow {
+			c.old = slices.DeleteFunc(c.old, (*h2conn).isFinished)
+			c.old = append(c.old, conn)
+		}
 	}
 	c.mu.Unlock()
-	conn.cc.Close()
-	if ga != nil {
-		if ga.Reason == "" && ga.Code == http2.ErrCodeNo && ctx.Err() == nil {
-			return errRetryOnNewConn
-		}
-		return ga
+	if closeNow {
+		conn.Close()
 	}
-	if ctx.Err() != nil {
-		return fmt.Errorf("%w: no answer from %s in time (%v): check the network, or try again", ErrConnect, addr, ctx.Err())
-	}
-	return fmt.Errorf("%w: %s: %v", ErrConnect, addr, err)
 }
 
-// connection returns the open connection to addr, or makes one.
-func (c *ChannelClient) connection(ctx context.Context, addr string) (*clientConn, error) {
+// connection returns the open connection to addr, or makes one within
+// ctx.
+func (c *ChannelClient) connection(ctx context.Context, addr string) (*h2conn, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cc := c.conns[addr]; cc != nil && cc.cc.CanTakeNewRequest() {
-		cc.sends++
-		return cc, nil
-	} else if cc != nil {
-		cc.cc.Close()
+	if conn := c.conns[addr]; conn != nil && conn.usable() && conn.checkIdle(ctx) == nil {
+		return conn, nil
+	} else if conn != nil {
 		delete(c.conns, addr)
+		c.old = slices.DeleteFunc(c.old, (*h2conn).isFinished)
+		c.old = append(c.old, conn)
 	}
-	host, _, _ := net.SplitHostPort(addr)
 	c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Connecting to %s (%s)", addr, c.Environment)})
-	tc, err := DialTLS(ctx, addr, c.Credential.TLSConfig(host, c.RootCAs, "h2"), c.OnEvent)
+	conn, err := dialH2(ctx, addr, c.Credential, c.RootCAs, c.OnEvent, "is this an APNs broadcast or channel-management endpoint?")
 	if err != nil {
 		return nil, err
 	}
-	if p := tc.ConnectionState().NegotiatedProtocol; p != "h2" {
-		tc.Close()
-		return nil, fmt.Errorf("%w: %s does not speak HTTP/2 (ALPN %q): is this an APNs broadcast or channel-management endpoint?", ErrConnect, addr, p)
-	}
-	c.transport.ReadIdleTimeout = IdlePing
-	c.transport.PingTimeout = 15 * time.Second
-	w := watchGoAway(tc, addr, func(ga *GoAwayError) {
-		text := fmt.Sprintf("%s sent GOAWAY (%s)", addr, ga.Code)
-		if ga.Reason != "" {
-			text += ": " + ga.Reason
-		}
-		c.OnEvent.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(ga.Debug)})
-	})
-	cc, err := c.transport.NewClientConn(w)
-	if err != nil {
-		tc.Close()
-		return nil, fmt.Errorf("%w: HTTP/2 setup with %s failed: %v", ErrConnect, addr, err)
-	}
 	if c.conns == nil {
-		c.conns = make(map[string]*clientConn)
+		c.conns = make(map[string]*h2conn)
 	}
-	conn := &clientConn{cc: cc, watcher: w, sends: 1}
 	c.conns[addr] = conn
 	return conn, nil
 }
 
 // channelRequestEvent shows the request line, headers and body; the
 // provider token is never shown.
-func channelRequestEvent(req *http.Request, body []byte) Event {
-	e := Event{Kind: EventRequest, Text: fmt.Sprintf("%s %s (HTTP/2)", req.Method, req.URL.Path)}
+func channelRequestEvent(req *h2request) Event {
+	e := Event{Kind: EventRequest, Text: fmt.Sprintf("%s %s (HTTP/2)", req.method, req.path)}
 	for _, name := range []string{"apns-channel-id", "apns-push-type", "apns-priority", "apns-expiration", "apns-id", "apns-request-id", "content-type"} {
-		if v := req.Header.Get(name); v != "" {
-			e.Detail = append(e.Detail, name+": "+v)
+		for _, h := range req.header {
+			if h[0] == name && h[1] != "" {
+				e.Detail = append(e.Detail, name+": "+h[1])
+			}
 		}
 	}
-	if req.Header.Get("authorization") != "" {
+	if req.auth != "" {
 		e.Detail = append(e.Detail, "authorization: bearer <provider token, not shown>")
 	}
-	if len(body) > 0 {
-		e.Detail = append(e.Detail, fmt.Sprintf("body (%d bytes): %s", len(body), body))
+	if len(req.body) > 0 {
+		e.Detail = append(e.Detail, fmt.Sprintf("body (%d bytes): %s", len(req.body), req.body))
 	}
 	return e
 }

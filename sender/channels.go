@@ -173,7 +173,7 @@ func (r *ChannelResponse) Summary() string {
 		return s
 	}
 	desc, hint := r.Explanation()
-	s := fmt.Sprintf("%d %s · %s", r.Status, cmp.Or(r.Reason, http.StatusText(r.Status)), desc)
+	s := fmt.Sprintf("%d %s · %s", r.Status, cmp.Or(Printable(r.Reason), http.StatusText(r.Status)), desc)
 	if hint != "" {
 		s += " " + hint
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -130,12 +129,7 @@ func (c *Client) Send(ctx context.Context, n *Notification) (*Response, error) {
 	}
 	r := c.deliver(ctx, n, topic, 0, retryPolicy{unprocessed: 1}, nil)
 	if r.Err != nil {
-		kind := EventError
-		var ga *GoAwayError
-		if errors.As(r.Err, &ga) {
-			kind = EventGoAway
-		}
-		c.OnEvent.Emit(Event{Kind: kind, Text: r.Err.Error()})
+		c.OnEvent.Emit(failureEvent(r.Err))
 	}
 	return r.Response, r.Err
 }
@@ -405,15 +399,10 @@ func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
 		s.sends++
 		sends := s.sends
 		c.mu.Unlock()
-		if conn.idleFor() >= IdlePing {
-			pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-			err := conn.ping(pctx)
-			cancel()
-			if err != nil {
-				c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("The connection to %s did not answer a PING after an hour of silence; opening a new one", c.Addr())})
-				conn.Close()
-				return c.connection(ctx, i)
-			}
+		if conn.checkIdle(ctx) != nil {
+			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("The connection to %s did not answer a PING after an hour of silence; opening a new one", c.Addr())})
+			conn.Close()
+			return c.connection(ctx, i)
 		}
 		if sends > 1 && c.OnEvent != nil {
 			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Reusing the connection to %s (send %d on it, no new handshake)", c.Addr(), sends)})
@@ -458,7 +447,6 @@ func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
 // dial connects, within ConnectTimeout, and starts HTTP/2.
 func (c *Client) dial(ctx context.Context) (*h2conn, error) {
 	addr := c.Addr()
-	host, _, _ := net.SplitHostPort(addr)
 	if c.Environment == Local || (c.Environment != "" && c.Host != "" && c.Host != c.Environment.Host()) {
 		c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Connecting to %s (%s)", addr, c.describeTarget())})
 	} else {
@@ -470,30 +458,13 @@ func (c *Client) dial(ctx context.Context) (*h2conn, error) {
 	limit := cmp.Or(c.ConnectTimeout, DefaultConnectTimeout)
 	dctx, cancel := context.WithTimeoutCause(ctx, limit, fmt.Errorf("no connection within the connect timeout (%v)", limit))
 	defer cancel()
-	tc, err := DialTLS(dctx, addr, c.Credential.TLSConfig(host, c.RootCAs, "h2"), c.OnEvent)
+	conn, err := dialH2(dctx, addr, c.Credential, c.RootCAs, c.OnEvent, "is this an APNs HTTP/2 endpoint? Apple's are api.sandbox.push.apple.com and api.push.apple.com on port 443 or 2197")
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("not sent: %w", cancelCause(ctx))
 		}
-		if dctx.Err() != nil {
+		if dctx.Err() != nil && !errors.Is(err, errNoHTTP2InTime) {
 			err = fmt.Errorf("%w: no connection to %s within the connect timeout (%v): the server may be stopped, overloaded or behind a filter; try again later, or allow more time (--connect-timeout)", ErrConnect, addr, limit)
-		}
-		return nil, err
-	}
-	if p := tc.ConnectionState().NegotiatedProtocol; p != "h2" {
-		tc.Close()
-		return nil, fmt.Errorf("%w: %s does not speak HTTP/2 (ALPN %q): is this an APNs HTTP/2 endpoint? Apple's are api.sandbox.push.apple.com and api.push.apple.com on port 443 or 2197", ErrConnect, addr, p)
-	}
-	conn, err := newH2Conn(dctx, tc, addr, func(ga *GoAwayError) {
-		text := fmt.Sprintf("%s sent GOAWAY (%s)", addr, ga.Code)
-		if ga.Reason != "" {
-			text += ": " + ga.Reason
-		}
-		c.OnEvent.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(ga.Debug)})
-	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("not sent: %w", cancelCause(ctx))
 		}
 		return nil, err
 	}
@@ -523,15 +494,9 @@ func (c *Client) environmentWarning() string {
 // token used, if any.
 func (c *Client) request(n *Notification, topic string) (req *h2request, jwt string, err error) {
 	req = &h2request{path: "/3/device/" + n.Token, header: n.fields(topic), body: n.Payload}
-	if c.Credential.Kind == credential.KindP8 {
-		token, renewed, err := c.jwt.Get(c.Credential, c.now())
-		if err != nil {
-			return nil, "", err
-		}
-		if renewed {
-			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Signed a new provider token (JWT) with key %s for team %s; it is reused for %d minutes", c.Credential.KeyID, c.Credential.TeamID, int(credential.TokenRefreshAfter.Minutes()))})
-		}
-		req.auth, jwt = "bearer "+token, token
+	req.auth, jwt, err = providerAuth(c.Credential, &c.jwt, c.now(), c.OnEvent)
+	if err != nil {
+		return nil, "", err
 	}
 	return req, jwt, nil
 }
@@ -560,7 +525,7 @@ func responseEvent(r *Response) Event {
 		e.Text = fmt.Sprintf("200 OK in %s · apns-id %s", FormatDuration(r.Duration), r.ApnsID)
 	} else {
 		desc, hint := r.Explanation()
-		e.Text = fmt.Sprintf("%d %s in %s · %s", r.Status, cmp.Or(r.Reason, http.StatusText(r.Status)), FormatDuration(r.Duration), desc)
+		e.Text = fmt.Sprintf("%d %s in %s · %s", r.Status, cmp.Or(Printable(r.Reason), http.StatusText(r.Status)), FormatDuration(r.Duration), desc)
 		if hint != "" {
 			e.Detail = append(e.Detail, "hint: "+hint)
 		}

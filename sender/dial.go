@@ -115,3 +115,26 @@ func handshakeError(addr string, err error) error {
 	}
 	return fmt.Errorf("%w: TLS handshake with %s failed: %v", ErrConnect, addr, err)
 }
+
+// dialH2 connects to addr with cred, completes TLS and starts HTTP/2, all
+// within ctx: the one way both clients reach a server. A GOAWAY the server
+// sends later is reported on emit as it arrives. notH2 ends the error for
+// a server that does not negotiate HTTP/2 (a question to the user).
+func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots *x509.CertPool, emit EventFunc, notH2 string) (*h2conn, error) {
+	host, _, _ := net.SplitHostPort(addr)
+	tc, err := DialTLS(ctx, addr, cred.TLSConfig(host, roots, "h2"), emit)
+	if err != nil {
+		return nil, err
+	}
+	if p := tc.ConnectionState().NegotiatedProtocol; p != "h2" {
+		tc.Close()
+		return nil, fmt.Errorf("%w: %s does not speak HTTP/2 (ALPN %q): %s", ErrConnect, addr, p, notH2)
+	}
+	return newH2Conn(ctx, tc, addr, func(ga *GoAwayError) {
+		text := fmt.Sprintf("%s sent GOAWAY (%s)", addr, ga.Code)
+		if ga.Reason != "" {
+			text += ": " + Printable(ga.Reason)
+		}
+		emit.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(Printable(ga.Debug))})
+	})
+}

@@ -1,6 +1,7 @@
 package sender
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -73,4 +74,13 @@ func FormatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.1fs", d.Seconds())
+}
+
+// failureEvent reports a request that got no answer: a GOAWAY as such.
+func failureEvent(err error) Event {
+	var ga *GoAwayError
+	if errors.As(err, &ga) {
+		return Event{Kind: EventGoAway, Text: err.Error()}
+	}
+	return Event{Kind: EventError, Text: err.Error()}
 }

@@ -1,12 +1,14 @@
 package sender
 
 // Fuzz targets for the parsers of outside input in package sender: pasted
-// device tokens, typed payloads and custom JSON, and the GOAWAY frames
-// (with their debug data) a server sends. `make fuzz` runs each for a
-// while; `go test` runs their seeds and testdata/fuzz as ordinary tests.
+// device tokens, typed payloads and custom JSON, and whatever bytes a
+// server sends to h2conn (GOAWAY frames and their debug data included).
+// `make fuzz` runs each for a while; `go test` runs their seeds and
+// testdata/fuzz as ordinary tests.
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,9 +17,13 @@ import (
 	"net"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+	"unicode"
 
 	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 )
 
 // FuzzParseToken checks that any pasted text is either refused with a
@@ -256,31 +262,149 @@ func FuzzValidatePayload(f *testing.F) {
 	})
 }
 
-// readerConn is a net.Conn whose reads come from r; the watcher calls
-// nothing else.
-type readerConn struct {
-	net.Conn
-	r io.Reader
+// h2run is what an h2conn made of a server's bytes: the GOAWAYs it
+// reported and each request's outcome.
+type h2run struct {
+	conn     *h2conn // nil when the handshake failed
+	seen     []*GoAwayError
+	outcomes []h2outcome
 }
 
-func (c readerConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+type h2outcome struct {
+	ans     *h2answer
+	written bool
+	err     error
+}
 
-// watchAll passes stream through a goAwayWatcher as the HTTP/2 transport
-// would read it, checks that the transport gets every byte unchanged, and
-// waits for the watcher to stop.
-func watchAll(t *testing.T, stream []byte) *goAwayWatcher {
+// h2Read runs an h2conn against a server that sends stream and hangs up.
+// With handshake, the server first completes the HTTP/2 start with an
+// empty SETTINGS and waits (at most 2 s) until the client has opened
+// requests streams; without it, stream is all the client gets from the
+// start. Everything is bounded by deadlines: a hang fails the test.
+func h2Read(t *testing.T, stream []byte, handshake bool, requests int) h2run {
 	t.Helper()
-	var seen []*GoAwayError
-	w := watchGoAway(readerConn{r: bytes.NewReader(stream)}, "api.example:443", func(e *GoAwayError) { seen = append(seen, e) })
-	got, err := io.ReadAll(w)
-	if err != nil || !bytes.Equal(got, stream) {
-		t.Fatalf("the transport read %d bytes (%v) of %d, or other bytes", len(got), err, len(stream))
+	cl, sv := net.Pipe()
+	defer sv.Close()
+	defer cl.Close()
+	sv.SetDeadline(time.Now().Add(10 * time.Second))
+	opened := make(chan struct{})
+	drained := make(chan struct{})
+	go func() { // the server reads what the client writes, counting requests
+		defer close(drained)
+		var preface [len(http2.ClientPreface)]byte
+		if _, err := io.ReadFull(sv, preface[:]); err != nil {
+			return
+		}
+		fr := http2.NewFramer(nil, sv)
+		n := 0
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				if !errors.As(err, new(http2.StreamError)) && !errors.Is(err, http2.ErrFrameTooLarge) {
+					io.Copy(io.Discard, sv)
+					return
+				}
+				continue
+			}
+			if _, ok := f.(*http2.HeadersFrame); ok {
+				if n++; n == requests {
+					close(opened)
+				}
+			}
+		}
+	}()
+	sent := make(chan struct{})
+	go func() { // the server's side of the conversation
+		defer close(sent)
+		if handshake {
+			fr := http2.NewFramer(sv, nil)
+			if fr.WriteSettings() != nil {
+				return
+			}
+			if requests > 0 {
+				select {
+				case <-opened:
+				case <-time.After(2 * time.Second):
+				}
+			}
+		}
+		sv.Write(stream)
+		sv.Close()
+	}()
+	var run h2run
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := newH2Conn(ctx, cl, "api.example:443", func(ga *GoAwayError) { run.seen = append(run.seen, ga) })
+	if err != nil {
+		if handshake && len(stream) == 0 {
+			// nothing to refuse: the handshake itself cannot fail
+			t.Fatalf("handshake with a plain SETTINGS failed: %v", err)
+		}
+		<-sent
+		return run
 	}
-	<-w.done
-	if ga := w.GoAway(); len(seen) != 0 && (len(seen) != 1 || seen[0] != ga) || ga != nil && len(seen) != 1 {
-		t.Fatalf("onSeen was called %d times for GOAWAY %v", len(seen), ga)
+	run.conn = conn
+	run.outcomes = make([]h2outcome, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Go(func() {
+			req := &h2request{path: fmt.Sprintf("/3/device/%d", i), body: []byte(`{"aps":{}}`)}
+			if i%2 == 1 {
+				req = &h2request{method: "GET", path: "/1/apps/x/all-channels", maxBody: 100}
+			}
+			o := &run.outcomes[i]
+			o.ans, o.written, o.err = conn.roundTrip(ctx, req, 5*time.Second)
+		})
 	}
-	return w
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(8 * time.Second):
+		t.Fatalf("requests still open 8 s after the server hung up (stream %x)", stream)
+	}
+	<-sent
+	select {
+	case <-conn.done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the connection did not end after the server hung up (stream %x)", stream)
+	}
+	return run
+}
+
+// check holds for any bytes: every request ends with exactly one outcome
+// (an answer or an error, never a timeout: the server hung up), nothing
+// stays open, and a GOAWAY is reported at most once, as the connection's,
+// with debug data taken from the bytes.
+func (run h2run) check(t *testing.T, stream []byte) {
+	t.Helper()
+	for i, o := range run.outcomes {
+		if (o.ans == nil) == (o.err == nil) {
+			t.Fatalf("request %d: answer %+v and error %v", i, o.ans, o.err)
+		}
+		if errors.Is(o.err, errAnswerTimeout) || errors.Is(o.err, context.DeadlineExceeded) {
+			t.Fatalf("request %d waited out its deadline though the server hung up: %v", i, o.err)
+		}
+		if o.ans != nil && len(o.ans.body) > defaultMaxBody {
+			t.Fatalf("request %d: a %d-byte body kept", i, len(o.ans.body))
+		}
+	}
+	if c := run.conn; c != nil {
+		c.mu.Lock()
+		open, active := len(c.streams), c.active
+		c.mu.Unlock()
+		if open != 0 || active != 0 {
+			t.Fatalf("%d streams open, %d counted active after the end", open, active)
+		}
+		if len(run.seen) > 1 || len(run.seen) == 1 && run.seen[0] != c.goAwayErr() || len(run.seen) == 0 && c.goAwayErr() != nil {
+			t.Fatalf("GOAWAY reported %d times, connection has %v", len(run.seen), c.goAwayErr())
+		}
+	}
+	for _, ga := range run.seen {
+		if !bytes.Contains(stream, []byte(ga.Debug)) || len(stream) < 9+8+len(ga.Debug) {
+			t.Fatalf("GOAWAY %+v: its debug data is not in the %d bytes sent", ga, len(stream))
+		}
+	}
 }
 
 // FuzzGoAwayDebugData checks how the client reads a GOAWAY: whatever its
@@ -302,9 +426,14 @@ func FuzzGoAwayDebugData(f *testing.F) {
 		if err := fr.WriteGoAway(0, http2.ErrCode(code), debug); err != nil {
 			t.Skip(err) // too large for a frame
 		}
-		ga := watchAll(t, stream.Bytes()).GoAway()
-		if ga == nil {
-			t.Fatalf("no GOAWAY seen in %x", stream.Bytes())
+		run := h2Read(t, stream.Bytes(), true, 1)
+		run.check(t, stream.Bytes())
+		if len(run.seen) != 1 {
+			t.Fatalf("GOAWAY reported %d times from %x", len(run.seen), stream.Bytes())
+		}
+		ga := run.seen[0]
+		if o := run.outcomes[0]; !errors.Is(o.err, errNotProcessed) {
+			t.Fatalf("a request above the GOAWAY's last stream ended with %+v, want not processed", o)
 		}
 		if ga.Code != http2.ErrCode(code) || ga.Debug != string(debug) || ga.Host != "api.example:443" {
 			t.Fatalf("GoAwayError %+v, want code %d and debug %q", ga, code, debug)
@@ -318,34 +447,61 @@ func FuzzGoAwayDebugData(f *testing.F) {
 		if ga.Reason != body.Reason {
 			t.Fatalf("Reason = %q, want %q from debug %q", ga.Reason, body.Reason, debug)
 		}
-		if msg := ga.Error(); !strings.Contains(msg, ga.Host) || !strings.Contains(msg, ga.Reason) {
-			t.Fatalf("Error() = %q names neither the host nor the reason %q", msg, ga.Reason)
+		if msg := ga.Error(); !strings.Contains(msg, ga.Host) || !strings.Contains(msg, Printable(ga.Reason)) || strings.ContainsFunc(msg, unicode.IsControl) {
+			t.Fatalf("Error() = %q names neither the host nor the (escaped) reason %q, or carries a control character", msg, ga.Reason)
 		}
 	})
 }
 
-// FuzzGoAwayWatcher feeds the watcher any bytes a server might send: it
-// must hand every byte to the transport unchanged, stop, and report a
-// GOAWAY only when the bytes hold one.
-func FuzzGoAwayWatcher(f *testing.F) {
-	var ok bytes.Buffer
-	fr := http2.NewFramer(&ok, nil)
-	fr.WriteSettings()
-	fr.WriteGoAway(1, http2.ErrCodeNo, []byte(`{"reason":"IdleTimeout"}`))
-	f.Add(ok.Bytes())
-	f.Add(ok.Bytes()[:ok.Len()-3])
-	f.Add([]byte{})
-	f.Add([]byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
-	f.Add([]byte{0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}) // GOAWAY with no debug data
-	f.Add([]byte{0, 0, 4, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0})             // GOAWAY too short
-	f.Add([]byte{0xff, 0xff, 0xff, 7, 0, 0, 0, 0, 0})                // 16 MB announced
-	f.Fuzz(func(t *testing.T, stream []byte) {
-		ga := watchAll(t, stream).GoAway()
-		if ga != nil && !bytes.Contains(stream, []byte(ga.Debug)) {
-			t.Fatalf("GOAWAY debug %q is not in the stream", ga.Debug)
+// FuzzH2ConnRead feeds h2conn any bytes a server might send, after the
+// HTTP/2 start with requests open (handshake) or from the first byte:
+// no panic, no hang, one outcome per request, and a GOAWAY reported only
+// with debug data from the bytes (see h2run.check).
+func FuzzH2ConnRead(f *testing.F) {
+	frames := func(write func(fr *http2.Framer)) []byte {
+		var b bytes.Buffer
+		write(http2.NewFramer(&b, nil))
+		return b.Bytes()
+	}
+	answer := func(fr *http2.Framer, id uint32, status string, body string) {
+		var hb bytes.Buffer
+		enc := hpack.NewEncoder(&hb)
+		enc.WriteField(hpack.HeaderField{Name: ":status", Value: status})
+		enc.WriteField(hpack.HeaderField{Name: "apns-request-id", Value: "r1\x1b[2J"})
+		fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: hb.Bytes(), EndHeaders: true, EndStream: body == ""})
+		if body != "" {
+			fr.WriteData(id, true, []byte(body))
 		}
-		if ga != nil && len(stream) < 9+8 {
-			t.Fatalf("GOAWAY %+v from %d bytes, fewer than a frame", ga, len(stream))
-		}
+	}
+	ok := frames(func(fr *http2.Framer) {
+		answer(fr, 1, "200", "")
+		answer(fr, 3, "400", `{"reason":"BadDeviceToken"}`)
+		answer(fr, 5, "200", strings.Repeat("x", 101)) // over the GET's 100 bytes
+		fr.WriteGoAway(5, http2.ErrCodeNo, []byte(`{"reason":"Shutdown"}`))
+	})
+	for _, seed := range [][]byte{
+		ok, ok[:len(ok)-3], {}, []byte("HTTP/1.1 400 Bad Request\r\n\r\n"),
+		{0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, // GOAWAY with no debug data
+		{0, 0, 4, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0},             // GOAWAY too short
+		{0xff, 0xff, 0xff, 7, 0, 0, 0, 0, 0},                // 16 MB announced
+		frames(func(fr *http2.Framer) {
+			fr.WriteRSTStream(3, http2.ErrCodeRefusedStream)
+			fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 0})
+		}),
+		frames(func(fr *http2.Framer) {
+			fr.WriteGoAway(0, http2.ErrCodeNo, []byte("x"))
+			fr.WriteGoAway(0, http2.ErrCodeNo, []byte("y"))
+		}),
+		frames(func(fr *http2.Framer) {
+			fr.WritePing(false, [8]byte{})
+			fr.WriteWindowUpdate(0, 1<<31-1)
+			fr.WriteWindowUpdate(0, 1<<31-1)
+		}),
+	} {
+		f.Add(seed, true)
+		f.Add(seed, false)
+	}
+	f.Fuzz(func(t *testing.T, stream []byte, handshake bool) {
+		h2Read(t, stream, handshake, 3).check(t, stream)
 	})
 }

@@ -9,19 +9,20 @@ import (
 
 // GoAwayError reports that the server closed the connection with a GOAWAY
 // frame, with the reason APNs puts in its debug data (e.g.
-// BadCertificateEnvironment).
+// BadCertificateEnvironment). Error() escapes the server's text (see
+// Printable); the fields keep it as sent.
 type GoAwayError struct {
 	Host   string
 	Code   http2.ErrCode
-	Reason string // from the debug data's {"reason": …}; "" when there was none
-	Debug  string // the raw debug data
+	Reason string // from the debug data's {"reason": …}, raw; "" when there was none
+	Debug  string // the raw debug data (print it through Printable)
 }
 
 func (e *GoAwayError) Error() string {
 	if e.Reason == "" {
 		return fmt.Sprintf("%s closed the connection (GOAWAY %s) before answering", e.Host, e.Code)
 	}
-	msg := fmt.Sprintf("%s closed the connection: %s", e.Host, e.Reason)
+	msg := fmt.Sprintf("%s closed the connection: %s", e.Host, Printable(e.Reason))
 	if r, ok := LookupReason(e.Reason); ok {
 		msg += ". " + r.Description + " " + r.Hint
 	}

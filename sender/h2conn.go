@@ -3,6 +3,7 @@ package sender
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -55,6 +56,7 @@ type h2conn struct {
 	goAway     *GoAwayError
 	lastStream uint32 // GOAWAY's last stream id
 	err        error  // set when the connection is finished
+	writeErr   error  // a write failed: the reader ends the connection
 	lastUse    time.Time
 	onGoAway   func(*GoAwayError)
 	done       chan struct{}
@@ -64,18 +66,19 @@ type h2conn struct {
 type h2stream struct {
 	id      uint32
 	window  int32
+	maxBody int
 	done    chan struct{}
-	status  int
-	apnsID  string
-	unique  string
-	retryAf string
-	body    []byte
-	err     error // set instead of an answer
+	ans     h2answer // filled by the reader; handed out once done is closed
+	err     error    // set instead of an answer
 }
 
 // errNotProcessed marks a request the server did not process (GOAWAY with
 // a lower last stream id, or REFUSED_STREAM): it may be sent again.
 var errNotProcessed = errors.New("the server did not process the request")
+
+// errNoHTTP2InTime marks a server that took the TLS connection but did
+// not start HTTP/2 before the deadline.
+var errNoHTTP2InTime = errors.New("did not start HTTP/2 in time")
 
 // ErrUnconfirmed marks a notification that was written to the server but
 // got no answer (a timeout, a cancel, a lost connection): APNs may have
@@ -121,7 +124,7 @@ func newH2Conn(ctx context.Context, nc net.Conn, addr string, onGoAway func(*GoA
 	if err != nil {
 		nc.Close()
 		if cancelled || ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: %s accepted the connection but did not start HTTP/2 in time (%v): is the server stuck, or not an HTTP/2 server?", ErrConnect, addr, context.Cause(ctx))
+			return nil, fmt.Errorf("%w: %s accepted the connection but %w (%v): is the server stuck, or not an HTTP/2 server?", ErrConnect, addr, errNoHTTP2InTime, context.Cause(ctx))
 		}
 		return nil, err
 	}
@@ -198,7 +201,7 @@ func (c *h2conn) write(fn func() error) error {
 	err := fn()
 	c.wmu.Unlock()
 	if err != nil {
-		c.fail(fmt.Errorf("%w: writing to %s: %v", ErrConnect, c.addr, err))
+		c.writeFailed(err)
 		return err
 	}
 	select {
@@ -222,10 +225,23 @@ func (c *h2conn) flushLoop() {
 		err := c.bw.Flush()
 		c.wmu.Unlock()
 		if err != nil {
-			c.fail(fmt.Errorf("%w: writing to %s: %v", ErrConnect, c.addr, err))
+			c.writeFailed(err)
 			return
 		}
 	}
+}
+
+// writeFailed ends the connection after a failed write, but not before
+// the reader has taken what the server sent before it hung up (a GOAWAY
+// with its reason, answers): it gets a second to read, then the
+// connection fails with the write's error.
+func (c *h2conn) writeFailed(err error) {
+	c.mu.Lock()
+	if c.writeErr == nil {
+		c.writeErr = fmt.Errorf("%w: writing to %s: %v", ErrConnect, c.addr, err)
+	}
+	c.mu.Unlock()
+	c.nc.SetReadDeadline(time.Now().Add(time.Second))
 }
 
 // fail ends the connection: every open stream ends with err.
@@ -238,6 +254,7 @@ func (c *h2conn) fail(err error) {
 	c.err = err
 	streams := c.streams
 	c.streams = map[uint32]*h2stream{}
+	c.active -= len(streams)
 	close(c.done)
 	c.broadcastLocked()
 	ga, last := c.goAway, c.lastStream
@@ -277,11 +294,13 @@ func (c *h2conn) readLoop() {
 				continue
 			}
 			c.mu.Lock()
-			ga := c.goAway
+			ga, werr := c.goAway, c.writeErr
 			c.mu.Unlock()
 			switch {
 			case ga != nil:
 				c.fail(ga)
+			case werr != nil:
+				c.fail(werr)
 			case errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed):
 				c.fail(fmt.Errorf("%w: %s closed the connection", ErrConnect, c.addr))
 			default:
@@ -363,18 +382,23 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame) {
 	if st == nil {
 		return
 	}
+	a := &st.ans
 	for _, hf := range f.Fields {
 		switch hf.Name {
 		case ":status":
-			if st.status == 0 {
-				st.status, _ = strconv.Atoi(hf.Value)
+			if a.status == 0 {
+				a.status, _ = strconv.Atoi(hf.Value)
 			}
 		case "apns-id":
-			st.apnsID = hf.Value
+			a.apnsID = hf.Value
 		case "apns-unique-id":
-			st.unique = hf.Value
+			a.uniqueID = hf.Value
 		case "retry-after":
-			st.retryAf = hf.Value
+			a.retryAfter = hf.Value
+		case "apns-request-id":
+			a.requestID = hf.Value
+		case "apns-channel-id":
+			a.channelID = hf.Value
 		}
 	}
 	if f.StreamEnded() {
@@ -398,9 +422,14 @@ func (c *h2conn) onData(f *http2.DataFrame) {
 	if st == nil {
 		return
 	}
-	if len(st.body)+len(f.Data()) <= 64<<10 {
-		st.body = append(st.body, f.Data()...)
+	if len(st.ans.body)+len(f.Data()) > st.maxBody {
+		// Not cut short in silence: a truncated body would read as another
+		// answer. The stream ends with an error and the server is told.
+		c.endStream(f.StreamID, st, fmt.Errorf("%w: %s sent an answer larger than %d bytes", ErrConnect, c.addr, st.maxBody))
+		c.write(func() error { return c.fr.WriteRSTStream(f.StreamID, http2.ErrCodeCancel) })
+		return
 	}
+	st.ans.body = append(st.ans.body, f.Data()...)
 	if n > 0 && !f.StreamEnded() {
 		c.write(func() error { return c.fr.WriteWindowUpdate(f.StreamID, uint32(n)) })
 	}
@@ -428,20 +457,31 @@ func (c *h2conn) endStream(id uint32, st *h2stream, err error) {
 	}
 }
 
-// h2request is what a notification puts on the wire.
+// h2request is what a request puts on the wire: a notification's POST,
+// or a channel-management GET, POST or DELETE.
 type h2request struct {
-	path   string
-	header [][2]string // lowercase names
-	auth   string      // "bearer …" or ""
-	body   []byte
+	method  string // "" = POST
+	path    string
+	header  [][2]string // lowercase names
+	auth    string      // "bearer …" or ""
+	body    []byte
+	maxBody int // the longest answer body taken; 0 = defaultMaxBody
 }
 
-// h2answer is the server's answer to one request.
+// defaultMaxBody bounds an answer's body: APNs answers with a reason of a
+// few dozen bytes.
+const defaultMaxBody = 64 << 10
+
+// h2answer is the server's answer to one request: its status, the
+// headers APNs sends (apns-request-id and apns-channel-id from channel
+// management) and its body.
 type h2answer struct {
 	status     int
 	apnsID     string
 	uniqueID   string
 	retryAfter string
+	requestID  string
+	channelID  string
 	body       []byte
 }
 
@@ -476,7 +516,10 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Dur
 	}
 	c.active++
 	c.lastUse = time.Now()
-	st := &h2stream{window: c.initWindow, done: make(chan struct{})}
+	st := &h2stream{window: c.initWindow, done: make(chan struct{}), maxBody: req.maxBody}
+	if st.maxBody <= 0 {
+		st.maxBody = defaultMaxBody
+	}
 	c.mu.Unlock()
 
 	// HEADERS: the stream id is taken under the writer lock, so ids reach
@@ -498,7 +541,7 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Dur
 	err = c.writeHeaderBlock(st.id, c.hbuf.Bytes(), len(req.body) == 0)
 	c.wmu.Unlock()
 	if err != nil {
-		c.fail(fmt.Errorf("%w: writing to %s: %v", ErrConnect, c.addr, err))
+		c.writeFailed(err)
 		<-st.done
 		return nil, false, errNotProcessed
 	}
@@ -580,7 +623,7 @@ func (c *h2conn) encodeHeaders(req *h2request) {
 		// the table) or a table size update does not.
 		indexed = indexed && c.hbuf.Bytes()[at]&0x80 != 0
 	}
-	field(":method", "POST", false)
+	field(":method", cmp.Or(req.method, "POST"), false)
 	field(":scheme", "https", false)
 	field(":authority", c.addr, false)
 	prefixEnd := c.hbuf.Len()
@@ -592,11 +635,14 @@ func (c *h2conn) encodeHeaders(req *h2request) {
 	for _, h := range req.header {
 		field(h[0], h[1], h[0] == "apns-id")
 	}
-	field("content-length", strconv.Itoa(len(req.body)), false)
+	if len(req.body) > 0 || req.method == "" || req.method == "POST" {
+		field("content-length", strconv.Itoa(len(req.body)), false)
+	}
 	c.hcache = nil
 	if indexed {
 		b := c.hbuf.Bytes()
 		c.hcache = &headerCache{
+			method:  req.method,
 			auth:    req.auth,
 			header:  slices.Clone(req.header),
 			bodyLen: len(req.body),
@@ -609,15 +655,16 @@ func (c *h2conn) encodeHeaders(req *h2request) {
 // headerCache is the encoded header block around :path for one set of
 // header fields, valid while the HPACK table does not change.
 type headerCache struct {
+	method  string
 	auth    string
 	header  [][2]string
 	bodyLen int
 	prefix  []byte // :method, :scheme, :authority
-	suffix  []byte // authorization, apns- fields, content-length
+	suffix  []byte // authorization, other fields, content-length
 }
 
 func (h *headerCache) matches(req *h2request) bool {
-	return h.auth == req.auth && h.bodyLen == len(req.body) && slices.Equal(h.header, req.header)
+	return h.method == req.method && h.auth == req.auth && h.bodyLen == len(req.body) && slices.Equal(h.header, req.header)
 }
 
 func (c *h2conn) writeHeaderBlock(id uint32, block []byte, endStream bool) error {
@@ -660,7 +707,19 @@ func (c *h2conn) finish(st *h2stream) (*h2answer, bool, error) {
 	if st.err != nil {
 		return nil, true, st.err
 	}
-	return &h2answer{status: st.status, apnsID: st.apnsID, uniqueID: st.unique, retryAfter: st.retryAf, body: st.body}, true, nil
+	return &st.ans, true, nil
+}
+
+// checkIdle checks a connection that has been silent for IdlePing with a
+// PING (waiting at most 15 s) before it takes a request, as Apple advises
+// for connections kept open for hours; a quieter one passes at once.
+func (c *h2conn) checkIdle(ctx context.Context) error {
+	if c.idleFor() < IdlePing {
+		return nil
+	}
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	return c.ping(pctx)
 }
 
 // ping checks the connection with an HTTP/2 PING and waits for the

@@ -13,7 +13,7 @@ type Response struct {
 	Token     string
 	Host      string // host:port that answered
 	Status    int
-	Reason    string    // "" when accepted
+	Reason    string    // "" when accepted; as the server sent it (Summary escapes it, see Printable)
 	ApnsID    string    // apns-id: the request's, or the one APNs made
 	UniqueID  string    // apns-unique-id (sandbox only): look it up in Apple's Push Notifications Console
 	Timestamp time.Time // 410 only: when APNs learnt the token stopped being valid
@@ -46,7 +46,7 @@ func (r *Response) Summary() string {
 		return fmt.Sprintf("200 OK · apns-id %s", r.ApnsID)
 	}
 	desc, hint := r.Explanation()
-	s := fmt.Sprintf("%d %s · %s", r.Status, cmp.Or(r.Reason, http.StatusText(r.Status)), desc)
+	s := fmt.Sprintf("%d %s · %s", r.Status, cmp.Or(Printable(r.Reason), http.StatusText(r.Status)), desc)
 	if hint != "" {
 		s += " " + hint
 	}

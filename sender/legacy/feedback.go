@@ -28,15 +28,38 @@ type FeedbackTuple struct {
 // tuple.
 var ErrTruncatedFeedback = errors.New("feedback stream ended inside a tuple")
 
+// ErrBadFeedback is returned for a tuple no feedback service sends: one
+// with an empty device token, or a token longer than MaxTokenSize.
+var ErrBadFeedback = errors.New("malformed feedback tuple")
+
+// ErrTooMuchFeedback is returned when the stream goes on past
+// MaxFeedbackTuples: a host streaming without end must not fill memory.
+var ErrTooMuchFeedback = errors.New("feedback stream too long")
+
+// MaxFeedbackTuples bounds one read of the feedback service. Its list
+// holds the tokens of apps removed since the last read, which a provider
+// reads daily: a few thousand for a large app. With tokens of at most
+// MaxTokenSize bytes, this bounds a read's memory to about 15 MB.
+const MaxFeedbackTuples = 100_000
+
 // ReadFeedback reads feedback tuples until EOF (APNS-REFERENCE §4.5): a
 // big-endian uint32 time in seconds since 1970, a uint16 token length and
 // the token. On a stream cut inside a tuple it returns the whole tuples
-// read so far and an error wrapping ErrTruncatedFeedback.
+// read so far and an error wrapping ErrTruncatedFeedback; on a tuple with
+// an empty token or one over MaxTokenSize bytes, the tuples before it and
+// ErrBadFeedback; on a stream longer than MaxFeedbackTuples tuples, the
+// first MaxFeedbackTuples and ErrTooMuchFeedback.
 func ReadFeedback(r io.Reader) ([]FeedbackTuple, error) {
 	br := bufio.NewReader(r)
 	var tuples []FeedbackTuple
 	var head [6]byte
 	for {
+		if len(tuples) == MaxFeedbackTuples {
+			if _, err := br.Peek(1); err == io.EOF {
+				return tuples, nil
+			}
+			return tuples, fmt.Errorf("%w: stopped after %d tuples, the most one read takes, with the host still sending: a feedback service sends a short list and closes; check the host and port", ErrTooMuchFeedback, MaxFeedbackTuples)
+		}
 		n, err := io.ReadFull(br, head[:])
 		if n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF) { // the end, with or without TLS close_notify
 			return tuples, nil
@@ -49,6 +72,12 @@ func ReadFeedback(r io.Reader) ([]FeedbackTuple, error) {
 		}
 		secs := binary.BigEndian.Uint32(head[:4])
 		size := int(binary.BigEndian.Uint16(head[4:]))
+		switch {
+		case size == 0:
+			return tuples, fmt.Errorf("%w: after %d tuples, one with an empty device token: a feedback service names a token in every tuple; check the host and port", ErrBadFeedback, len(tuples))
+		case size > MaxTokenSize:
+			return tuples, fmt.Errorf("%w: after %d tuples, one with a %d-byte device token, over the %d bytes a token can have: check the host and port", ErrBadFeedback, len(tuples), size, MaxTokenSize)
+		}
 		token := make(sender.DeviceToken, size)
 		if n, err := io.ReadFull(br, token); err != nil {
 			return tuples, fmt.Errorf("%w: after %d tuples, %d of a %d-byte token came before the end (%v): read again later", ErrTruncatedFeedback, len(tuples), n, size, err)
@@ -157,7 +186,10 @@ func (c *FeedbackClient) fetch(ctx context.Context) ([]FeedbackTuple, error) {
 		if ctx.Err() != nil {
 			return tuples, fmt.Errorf("%w: the feedback service at %s did not finish its list in %s (%v): try again later", sender.ErrConnect, addr, timeout, ctx.Err())
 		}
-		if !errors.Is(err, ErrTruncatedFeedback) {
+		switch {
+		case errors.Is(err, ErrTooMuchFeedback), errors.Is(err, ErrBadFeedback):
+			return tuples, fmt.Errorf("%s: %w", addr, err)
+		case !errors.Is(err, ErrTruncatedFeedback):
 			err = fmt.Errorf("%w: reading the feedback from %s: %v", sender.ErrConnect, addr, err)
 		}
 		return tuples, err

@@ -190,7 +190,8 @@ func FuzzHexDump(f *testing.F) {
 // FuzzReadFeedback checks that any stream a feedback service sends is read
 // as whole tuples that write back to exactly the bytes they came from; a
 // stream cut inside a tuple gives the tuples before the cut and an
-// ErrTruncatedFeedback, and nothing else is an error.
+// ErrTruncatedFeedback, a tuple whose token is empty or over MaxTokenSize
+// the tuples before it and ErrBadFeedback, and nothing else is an error.
 func FuzzReadFeedback(f *testing.F) {
 	tok, _ := hex.DecodeString(articleToken)
 	whole := legacy.AppendFeedbackTuple(nil, legacy.FeedbackTuple{Time: time.Unix(1700000000, 0), Token: tok})
@@ -208,7 +209,20 @@ func FuzzReadFeedback(f *testing.F) {
 			if tu.Time.Location() != time.UTC || tu.Time.Unix() < 0 || tu.Time.Unix() > 1<<32-1 || tu.Time.Nanosecond() != 0 {
 				t.Fatalf("ReadFeedback(%x): time %v", stream, tu.Time)
 			}
+			if len(tu.Token) == 0 || len(tu.Token) > legacy.MaxTokenSize {
+				t.Fatalf("ReadFeedback(%x): a %d-byte token taken", stream, len(tu.Token))
+			}
 			back = legacy.AppendFeedbackTuple(back, tu)
+		}
+		if errors.Is(err, legacy.ErrBadFeedback) {
+			rest := stream[len(back):]
+			if !bytes.HasPrefix(stream, back) || len(rest) < 6 || !strings.Contains(err.Error(), fmt.Sprintf("after %d tuples", len(tuples))) {
+				t.Fatalf("ReadFeedback(%x) = %v, %v: not the tuples before a bad one", stream, tuples, err)
+			}
+			if size := int(rest[4])<<8 | int(rest[5]); size != 0 && size <= legacy.MaxTokenSize {
+				t.Fatalf("ReadFeedback(%x): %v for a %d-byte token", stream, err, size)
+			}
+			return
 		}
 		if err == nil {
 			if !bytes.Equal(back, stream) {
@@ -236,6 +250,7 @@ func FuzzFeedbackRoundTrip(f *testing.F) {
 	tok, _ := hex.DecodeString(articleToken)
 	f.Add(uint32(1700000000), tok, uint32(0), []byte{1}, uint16(0))
 	f.Add(uint32(0xffffffff), []byte{}, uint32(1), bytes.Repeat([]byte{9}, 80), uint16(45))
+	f.Add(uint32(0xffffffff), []byte{3}, uint32(1), bytes.Repeat([]byte{9}, 100), uint16(45))
 	f.Fuzz(func(t *testing.T, s1 uint32, tok1 []byte, s2 uint32, tok2 []byte, cut uint16) {
 		if len(tok1) > 0xFFFF || len(tok2) > 0xFFFF {
 			t.Skip("no token is that long; AppendFeedbackTuple cuts it")
@@ -244,6 +259,12 @@ func FuzzFeedbackRoundTrip(f *testing.F) {
 		stream := legacy.AppendFeedbackTuple(legacy.AppendFeedbackTuple(nil, in[0]), in[1])
 		if len(stream) != 12+len(tok1)+len(tok2) {
 			t.Fatalf("%d bytes for tokens of %d and %d", len(stream), len(tok1), len(tok2))
+		}
+		if bad := func(tok []byte) bool { return len(tok) == 0 || len(tok) > legacy.MaxTokenSize }; bad(tok1) || bad(tok2) {
+			if _, err := legacy.ReadFeedback(bytes.NewReader(stream)); !errors.Is(err, legacy.ErrBadFeedback) {
+				t.Fatalf("tokens of %d and %d bytes: %v, want ErrBadFeedback", len(tok1), len(tok2), err)
+			}
+			return
 		}
 		out, err := legacy.ReadFeedback(bytes.NewReader(stream))
 		if err != nil || len(out) != 2 {
