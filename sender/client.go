@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -158,18 +156,6 @@ func (c *Client) ready() error {
 	return c.Credential.CheckValidity(c.now())
 }
 
-// retryPolicy says how often a notification is sent again: after 429, 500
-// and 503 (status), and after the server did not process it (unprocessed).
-type retryPolicy struct {
-	status      int
-	unprocessed int
-}
-
-// retryableStatus reports the answers Apple advises to retry later.
-func retryableStatus(status int) bool {
-	return status == http.StatusTooManyRequests || status == http.StatusInternalServerError || status == http.StatusServiceUnavailable
-}
-
 // deliver sends n on connection slot until it has its one outcome.
 // stop, when set, ends a bulk send at the first failure that will fail
 // every send (no connection, or a GOAWAY with a reason).
@@ -268,67 +254,12 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, slo
 	}
 }
 
-// cancelCause names why ctx ended in the user's words.
-func cancelCause(ctx context.Context) error {
-	cause := context.Cause(ctx)
-	if errors.Is(cause, context.Canceled) {
-		return ErrCancelled
-	}
-	if errors.Is(cause, context.DeadlineExceeded) {
-		return ErrDeadline
-	}
-	return cause
-}
-
 // ErrCancelled and ErrDeadline say why a send stopped: the user
 // cancelled it (Ctrl+C, the window's Stop), or its overall time ran out.
 var (
 	ErrCancelled = errors.New("cancelled")
 	ErrDeadline  = errors.New("the send's overall time limit passed")
 )
-
-// renewJWT drops the provider token used after APNs called it stale and
-// reports whether a different one is now available: the 20-minute guard
-// of credential.ProviderToken keeps a fresh token from being renewed.
-func (c *Client) renewJWT(used string) bool {
-	now := c.now()
-	c.jwt.Expire(now)
-	cur, _, err := c.jwt.Get(c.Credential, now)
-	return err == nil && cur != used
-}
-
-// backOff waits before retry number try: Retry-After when the server gave
-// one, else exponential back-off with jitter.
-func (c *Client) backOff(ctx context.Context, try int, resp *Response) error {
-	d := backOffDelay(try)
-	if resp != nil && resp.RetryAfter > 0 {
-		d = min(resp.RetryAfter, MaxRetryAfter)
-	}
-	c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Waiting %s before sending again (retry %d)", FormatDuration(d), try)})
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// RetryBase is the first retry's back-off; each further one doubles it,
-// up to RetryCap, with jitter. MaxRetryAfter caps a server's Retry-After.
-var (
-	RetryBase     = 200 * time.Millisecond
-	RetryCap      = 10 * time.Second
-	MaxRetryAfter = 2 * time.Minute
-)
-
-func backOffDelay(try int) time.Duration {
-	d := RetryBase << min(try-1, 16)
-	d = min(d, RetryCap)
-	// Jitter: between half and the whole of d.
-	return d/2 + rand.N(d/2+1)
-}
 
 func (c *Client) roundTrip(ctx context.Context, conn *h2conn, n *Notification, topic string) (resp *Response, jwt string, written bool, err error) {
 	req, jwt, err := c.request(n, topic)
@@ -370,20 +301,6 @@ func (c *Client) roundTrip(ctx context.Context, conn *h2conn, n *Notification, t
 		c.OnEvent.Emit(responseEvent(resp))
 	}
 	return resp, jwt, true, nil
-}
-
-// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs > 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // connection returns the open connection of slot i, or makes one. No lock
