@@ -120,7 +120,7 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 		now:     time.Now,
 		do:      fyne.Do,
 		demo:    map[credential.Kind]*credential.Credential{},
-		bulk:    sequentialBulk{},
+		bulk:    streamBulk{},
 	}
 	for _, o := range opts {
 		o(c)

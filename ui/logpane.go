@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +51,7 @@ type logEntry struct {
 	Tone    tone             `json:"tone"`
 	Latency time.Duration    `json:"latency,omitempty"`
 	Story   []string         `json:"story,omitempty"` // every step, in order
+	dropped int              // a bulk send's connection row: events past busStoryLimit
 }
 
 func (e *logEntry) isSend() bool { return e.Kind == kindSend }
@@ -225,20 +228,75 @@ func (p *LogPane) addToRow(e *logEntry, ev sender.Event) {
 	p.mu.Unlock()
 }
 
-// addLines adds the console's own lines to a row's story (the payload,
-// pretty-printed); text may hold several lines.
-func (p *LogPane) addLines(e *logEntry, title, text string) {
+// addStory adds the console's own lines to a row's story (the payload,
+// pretty-printed): a title and lines already indented, which rows may
+// share.
+func (p *LogPane) addStory(e *logEntry, title string, lines []string) {
 	p.mu.Lock()
-	e.Story = append(e.Story, title)
-	for _, l := range strings.Split(text, "\n") {
-		e.Story = append(e.Story, "    "+l)
+	e.Story = append(append(e.Story, title), lines...)
+	p.scheduleLocked()
+	p.mu.Unlock()
+}
+
+// busStoryLimit bounds the story of a send to many tokens' connection
+// row: a long bulk send with retries would otherwise grow it without end.
+const busStoryLimit = 200
+
+// beginBulk adds the row a send to many tokens writes its connection's
+// events to (connecting, TLS, GOAWAY, retries); each token has its own
+// row besides.
+func (p *LogPane) beginBulk(env, heading string, story ...string) *logEntry {
+	e := &logEntry{Time: time.Now(), Kind: sender.EventInfo, Env: env, Text: heading, Tone: toneNormal, Story: story}
+	p.push(e)
+	return e
+}
+
+// setText changes a row's text and tone (a bulk send's summary as its
+// results come); a worse tone set by an event stays.
+func (p *LogPane) setText(e *logEntry, text string, t tone) {
+	p.mu.Lock()
+	e.Text = text
+	if e.Tone != toneFailure {
+		e.Tone = t
 	}
 	p.scheduleLocked()
 	p.mu.Unlock()
 }
 
+// addToBusRow adds a connection event to a bulk send's row, up to
+// busStoryLimit lines; past it the events are counted.
+func (p *LogPane) addToBusRow(e *logEntry, ev sender.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ev.Failed() {
+		e.Tone = toneFailure
+	} else if ev.Kind == sender.EventWarning && e.Tone == toneNormal {
+		e.Tone = toneWarning
+	}
+	switch n := len(e.Story); {
+	case n < busStoryLimit:
+		e.Story = append(e.Story, string(ev.Kind)+": "+ev.Text)
+		for _, d := range ev.Detail {
+			if len(e.Story) >= busStoryLimit {
+				break
+			}
+			e.Story = append(e.Story, "    "+d)
+		}
+	default:
+		e.dropped++
+		line := fmt.Sprintf("… %s not kept", plural(e.dropped, "more event"))
+		if n == busStoryLimit {
+			e.Story = append(e.Story, line)
+		} else {
+			e.Story[n-1] = line
+		}
+	}
+	p.scheduleLocked()
+}
+
 // finishRow sets the row's outcome.
 func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration) {
+	var goAway *sender.GoAwayError
 	p.mu.Lock()
 	switch {
 	case r.Response != nil:
@@ -263,9 +321,30 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 		if resp.UniqueID != "" {
 			e.Story = append(e.Story, "    apns-unique-id: "+resp.UniqueID)
 		}
+	case r.Unconfirmed():
+		// Written, never answered: saying "failed" would invite a
+		// duplicate.
+		e.Status, e.Tone = "unconfirmed · "+unconfirmedHint, toneWarning
+		e.Story = append(e.Story, "outcome: "+r.Err.Error()) // "unconfirmed: …"
+	case errors.As(r.Err, &goAway):
+		// The server closed the connection before taking the request.
+		e.Status, e.Tone = "GOAWAY "+orDefault(goAway.Reason, goAway.Code.String())+" · not sent", toneFailure
+		e.Story = append(e.Story, "outcome: not sent: "+r.Err.Error())
 	case r.Err != nil:
 		e.Status, e.Tone = "error", toneFailure
 		e.Story = append(e.Story, "outcome: not sent: "+r.Err.Error())
+	}
+	if r.Response != nil && !r.Response.Timestamp.IsZero() {
+		// Told by the response's event in a send to one token; a row of a
+		// send to many has no response event.
+		since := "token invalid since: " + r.Response.Timestamp.UTC().Format(time.RFC3339Nano)
+		if !slices.ContainsFunc(e.Story, func(l string) bool { return strings.HasSuffix(l, since) }) {
+			e.Story = append(e.Story, "    "+since)
+		}
+	}
+	if r.Attempts > 1 {
+		e.Status += fmt.Sprintf(" · %d attempts", r.Attempts)
+		e.Story = append(e.Story, fmt.Sprintf("    attempts: %d (retried as Apple advises)", r.Attempts))
 	}
 	if e.Latency == 0 {
 		e.Latency = latency
@@ -273,6 +352,9 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 	p.scheduleLocked()
 	p.mu.Unlock()
 }
+
+// unconfirmedHint is what an unconfirmed row says on screen.
+const unconfirmedHint = "may have been delivered: check before resending"
 
 // refuseRow adds the row of a token line that was not sent: a refused
 // line is never dropped silently.
