@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"image/color"
 	"reflect"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -84,9 +82,16 @@ type entryWheel struct {
 	renderer fyne.WidgetRenderer // the entry's own
 }
 
-func (w *entryWheel) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
-}
+// CreateRenderer draws nothing.
+func (w *entryWheel) CreateRenderer() fyne.WidgetRenderer { return wheelRenderer{} }
+
+type wheelRenderer struct{}
+
+func (wheelRenderer) Destroy()                     {}
+func (wheelRenderer) Layout(fyne.Size)             {}
+func (wheelRenderer) MinSize() fyne.Size           { return fyne.Size{} }
+func (wheelRenderer) Objects() []fyne.CanvasObject { return nil }
+func (wheelRenderer) Refresh()                     {}
 
 // Scrolled gives the wheel to the entry's scroller; when that does not
 // move (the text fits, or is already at that end), to the form.
