@@ -97,9 +97,8 @@ func TestSendToAThousandTokensGivesOneResultEach(t *testing.T) {
 	if handshakes != 1 {
 		t.Errorf("%d TLS handshakes, want 1", handshakes)
 	}
-	if got, want := c.log.count.Text, fmt.Sprintf("· %d rows", n+1); got != want {
-		t.Errorf("count %q, want %q", got, want)
-	}
+	want := fmt.Sprintf("· %d rows", n+1)
+	h.waitFor("the count "+want, func() bool { return c.log.count.Text == want })
 	if c.bar.progress.Visible() {
 		t.Error("the progress bar stays after the send")
 	}
