@@ -96,6 +96,9 @@ type eventRouter struct {
 	cur *logEntry            // the one row of a single send
 	bus *logEntry            // the connection row of a send to many
 	tok map[string]*logEntry // a send to many: token → its row
+	// reused is set once a send to many has told that it reuses the
+	// connection: the sender says so for every request.
+	reused bool
 }
 
 func (r *eventRouter) set(e *logEntry) {
@@ -108,7 +111,7 @@ func (r *eventRouter) set(e *logEntry) {
 // row as the send goes.
 func (r *eventRouter) many(bus *logEntry) {
 	r.mu.Lock()
-	r.cur, r.bus, r.tok = nil, bus, map[string]*logEntry{}
+	r.cur, r.bus, r.tok, r.reused = nil, bus, map[string]*logEntry{}, false
 	r.mu.Unlock()
 }
 
@@ -128,7 +131,14 @@ func (r *eventRouter) emit(ev sender.Event) {
 	if bus != nil && ev.Kind == sender.EventRequest {
 		row = r.tok[requestToken(ev.Text)]
 	}
+	repeat := false
+	if bus != nil && ev.Kind == sender.EventInfo && strings.HasPrefix(ev.Text, "Reusing the connection") {
+		repeat, r.reused = r.reused, true
+	}
 	r.mu.Unlock()
+	if repeat {
+		return // said once per send to many
+	}
 	switch {
 	case cur != nil:
 		r.log.addToRow(cur, ev)

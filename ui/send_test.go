@@ -52,6 +52,17 @@ func TestSendToThreeTokensWithARefusedLineAsDrawn(t *testing.T) {
 		return c.log.Len() == 5 && strings.Contains(h.logText(), "3 accepted")
 	})
 	test.AssertRendersToMarkup(t, "send_three_refused_one.xml", drawRows(t, c, -1).Canvas())
+
+	// The send's own row tells the connection's story once, not once per
+	// token.
+	h.sendAndWait()
+	h.waitFor("the second summary", func() bool { return strings.Contains(h.logText(), "Send 2 to 3 tokens (local simulator): 3 accepted") })
+	c.log.mu.Lock()
+	bus := c.log.rows.at(c.log.rows.len() - 4).story()
+	c.log.mu.Unlock()
+	if n := strings.Count(bus, "Reusing the connection"); n != 1 {
+		t.Errorf("the send's row says %d times that it reuses the connection, want once:\n%s", n, bus)
+	}
 }
 
 // A thousand tokens: exactly one result per token, each in its own row,
