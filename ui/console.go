@@ -120,7 +120,7 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 		now:     time.Now,
 		do:      fyne.Do,
 		demo:    map[credential.Kind]*credential.Credential{},
-		bulk:    sequentialBulk{},
+		bulk:    streamBulk{},
 	}
 	for _, o := range opts {
 		o(c)
@@ -195,7 +195,9 @@ func (c *Console) buildUI() fyne.CanvasObject {
 
 	// Room on the right for the scroll bar, which floats over the content.
 	inset := container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Size(theme.SizeNameScrollBar)+2), c.sections)
-	form := container.NewBorder(nil, c.bar.content, nil, nil, container.NewVScroll(inset))
+	formScroll := container.NewVScroll(inset)
+	scrollFormWith(formScroll, c.dev.tokens, c.note.body, c.adv.custom)
+	form := container.NewBorder(nil, c.bar.content, nil, nil, formScroll)
 	c.split = container.NewHSplit(form, c.log.Content())
 	c.split.Offset = 0.5
 	return c.split

@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"image/color"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -49,6 +53,7 @@ type logEntry struct {
 	Tone    tone             `json:"tone"`
 	Latency time.Duration    `json:"latency,omitempty"`
 	Story   []string         `json:"story,omitempty"` // every step, in order
+	dropped int              // a bulk send's connection row: events past busStoryLimit
 }
 
 func (e *logEntry) isSend() bool { return e.Kind == kindSend }
@@ -168,8 +173,7 @@ func (p *LogPane) buildUI() {
 	detailBar := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Story", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.copyRow)
 	detail := container.NewBorder(detailBar, nil, nil, nil, container.NewVScroll(p.detail))
 
-	rows := container.NewThemeOverride(p.list, compactTheme{p.app})
-	p.split = container.NewVSplit(rows, detail)
+	p.split = container.NewVSplit(p.list, detail)
 	p.split.Offset = 0.55
 	p.content = container.NewBorder(container.NewVBox(header, p.search, widget.NewSeparator()), nil, nil, nil, p.split)
 	p.showDetail()
@@ -225,20 +229,75 @@ func (p *LogPane) addToRow(e *logEntry, ev sender.Event) {
 	p.mu.Unlock()
 }
 
-// addLines adds the console's own lines to a row's story (the payload,
-// pretty-printed); text may hold several lines.
-func (p *LogPane) addLines(e *logEntry, title, text string) {
+// addStory adds the console's own lines to a row's story (the payload,
+// pretty-printed): a title and lines already indented, which rows may
+// share.
+func (p *LogPane) addStory(e *logEntry, title string, lines []string) {
 	p.mu.Lock()
-	e.Story = append(e.Story, title)
-	for _, l := range strings.Split(text, "\n") {
-		e.Story = append(e.Story, "    "+l)
+	e.Story = append(append(e.Story, title), lines...)
+	p.scheduleLocked()
+	p.mu.Unlock()
+}
+
+// busStoryLimit bounds the story of a send to many tokens' connection
+// row: a long bulk send with retries would otherwise grow it without end.
+const busStoryLimit = 200
+
+// beginBulk adds the row a send to many tokens writes its connection's
+// events to (connecting, TLS, GOAWAY, retries); each token has its own
+// row besides.
+func (p *LogPane) beginBulk(env, heading string, story ...string) *logEntry {
+	e := &logEntry{Time: time.Now(), Kind: sender.EventInfo, Env: env, Text: heading, Tone: toneNormal, Story: story}
+	p.push(e)
+	return e
+}
+
+// setText changes a row's text and tone (a bulk send's summary as its
+// results come); a worse tone set by an event stays.
+func (p *LogPane) setText(e *logEntry, text string, t tone) {
+	p.mu.Lock()
+	e.Text = text
+	if e.Tone != toneFailure {
+		e.Tone = t
 	}
 	p.scheduleLocked()
 	p.mu.Unlock()
 }
 
+// addToBusRow adds a connection event to a bulk send's row, up to
+// busStoryLimit lines; past it the events are counted.
+func (p *LogPane) addToBusRow(e *logEntry, ev sender.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ev.Failed() {
+		e.Tone = toneFailure
+	} else if ev.Kind == sender.EventWarning && e.Tone == toneNormal {
+		e.Tone = toneWarning
+	}
+	switch n := len(e.Story); {
+	case n < busStoryLimit:
+		e.Story = append(e.Story, string(ev.Kind)+": "+ev.Text)
+		for _, d := range ev.Detail {
+			if len(e.Story) >= busStoryLimit {
+				break
+			}
+			e.Story = append(e.Story, "    "+d)
+		}
+	default:
+		e.dropped++
+		line := fmt.Sprintf("… %s not kept", plural(e.dropped, "more event"))
+		if n == busStoryLimit {
+			e.Story = append(e.Story, line)
+		} else {
+			e.Story[n-1] = line
+		}
+	}
+	p.scheduleLocked()
+}
+
 // finishRow sets the row's outcome.
 func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration) {
+	var goAway *sender.GoAwayError
 	p.mu.Lock()
 	switch {
 	case r.Response != nil:
@@ -263,9 +322,30 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 		if resp.UniqueID != "" {
 			e.Story = append(e.Story, "    apns-unique-id: "+resp.UniqueID)
 		}
+	case r.Unconfirmed():
+		// Written, never answered: saying "failed" would invite a
+		// duplicate.
+		e.Status, e.Tone = "unconfirmed · "+unconfirmedHint, toneWarning
+		e.Story = append(e.Story, "outcome: "+r.Err.Error()) // "unconfirmed: …"
+	case errors.As(r.Err, &goAway):
+		// The server closed the connection before taking the request.
+		e.Status, e.Tone = "GOAWAY "+orDefault(goAway.Reason, goAway.Code.String())+" · not sent", toneFailure
+		e.Story = append(e.Story, "outcome: not sent: "+r.Err.Error())
 	case r.Err != nil:
 		e.Status, e.Tone = "error", toneFailure
 		e.Story = append(e.Story, "outcome: not sent: "+r.Err.Error())
+	}
+	if r.Response != nil && !r.Response.Timestamp.IsZero() {
+		// Told by the response's event in a send to one token; a row of a
+		// send to many has no response event.
+		since := "token invalid since: " + r.Response.Timestamp.UTC().Format(time.RFC3339Nano)
+		if !slices.ContainsFunc(e.Story, func(l string) bool { return strings.HasSuffix(l, since) }) {
+			e.Story = append(e.Story, "    "+since)
+		}
+	}
+	if r.Attempts > 1 {
+		e.Status += fmt.Sprintf(" · %d attempts", r.Attempts)
+		e.Story = append(e.Story, fmt.Sprintf("    attempts: %d (retried as Apple advises)", r.Attempts))
 	}
 	if e.Latency == 0 {
 		e.Latency = latency
@@ -273,6 +353,9 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 	p.scheduleLocked()
 	p.mu.Unlock()
 }
+
+// unconfirmedHint is what an unconfirmed row says on screen.
+const unconfirmedHint = "may have been delivered: check before resending"
 
 // refuseRow adds the row of a token line that was not sent: a refused
 // line is never dropped silently.
@@ -433,60 +516,133 @@ func (p *LogPane) Clear() {
 }
 
 // logRow is a list row: icon, time, environment, token, status, latency;
-// or icon, time and text for the console's own lines.
+// or icon, time and text for the console's own lines. It draws its text
+// itself, small and tight (rowTextSize, rowPadding), rather than with
+// labels under a compact theme override: every override is a new theme
+// scope, and Fyne loads and keeps a separate copy of every font (the
+// emoji font included) for each scope and text style, some 15 MB for the
+// log's three styles.
 type logRow struct {
 	widget.BaseWidget
 	icon    *widget.Icon
-	time    *widget.Label
-	env     *widget.Label
-	token   *widget.Label
-	status  *widget.Label
-	latency *widget.Label
+	time    *canvas.Text
+	env     *canvas.Text
+	token   *canvas.Text
+	status  *canvas.Text
+	latency *canvas.Text
+	send    bool // a send's row: env and token shown
+	tone    tone
 }
 
+// The log's rows: text size, padding around the text, and gap between
+// the columns.
+const (
+	rowTextSize = 13
+	rowPadding  = 3
+	rowGap      = 8
+)
+
 func newLogRow() fyne.CanvasObject {
-	r := &logRow{icon: widget.NewIcon(nil), time: widget.NewLabel("00:00:00"), env: widget.NewLabel("production"),
-		token: widget.NewLabel("00000000…00000000"), status: widget.NewLabel(""), latency: widget.NewLabel("")}
-	r.time.TextStyle.Monospace = true
-	r.token.TextStyle.Monospace = true
-	r.status.TextStyle.Bold = true
-	// Not truncated: a long line runs on under the list's edge, which clips
-	// it, and is measured once; the selected row is shown in full below.
+	text := func(s fyne.TextStyle) *canvas.Text {
+		t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+		t.TextSize, t.TextStyle = rowTextSize, s
+		return t
+	}
+	r := &logRow{icon: widget.NewIcon(nil), time: text(fyne.TextStyle{Monospace: true}), env: text(fyne.TextStyle{}),
+		token: text(fyne.TextStyle{Monospace: true}), status: text(fyne.TextStyle{Bold: true}), latency: text(fyne.TextStyle{})}
 	r.ExtendBaseWidget(r)
 	return r
 }
 
+// set shows a row.
+func (r *logRow) set(e *logEntry) {
+	r.icon.SetResource(iconFor(e))
+	// Whole seconds on screen; copied rows keep the milliseconds.
+	r.time.Text = e.Time.Format("15:04:05")
+	r.send, r.tone = e.isSend(), e.Tone
+	if r.send {
+		r.env.Text = e.Env
+		r.token.Text = shortToken(e.Token)
+		r.status.Text = orDefault(e.Status, "sending…")
+		r.latency.Text = screenLatency(e.Latency)
+	} else {
+		r.env.Text, r.token.Text, r.latency.Text = "", "", ""
+		r.status.Text = e.Text
+	}
+	r.status.TextStyle.Bold = r.send
+	r.Refresh()
+}
+
 func (r *logRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewHBox(r.icon, r.time, r.env, r.token, r.status, r.latency))
+	return &logRowRenderer{row: r, objects: []fyne.CanvasObject{r.icon, r.time, r.env, r.token, r.status, r.latency}}
+}
+
+type logRowRenderer struct {
+	row     *logRow
+	objects []fyne.CanvasObject
+}
+
+func (l *logRowRenderer) Destroy()                     {}
+func (l *logRowRenderer) Objects() []fyne.CanvasObject { return l.objects }
+
+// columns are the widths of the time, environment and token columns.
+func (l *logRowRenderer) columns() (time, env, token float32) {
+	return fyne.MeasureText("00:00:00", rowTextSize, l.row.time.TextStyle).Width,
+		fyne.MeasureText("production", rowTextSize, l.row.env.TextStyle).Width,
+		fyne.MeasureText("00000000…00000000", rowTextSize, l.row.token.TextStyle).Width
+}
+
+func (l *logRowRenderer) MinSize() fyne.Size {
+	h := fyne.MeasureText("0", rowTextSize, fyne.TextStyle{Bold: true}).Height
+	return fyne.NewSize(rowPadding+16, h+2*rowPadding)
+}
+
+func (l *logRowRenderer) Layout(size fyne.Size) {
+	r := l.row
+	h := size.Height - 2*rowPadding
+	r.icon.Move(fyne.NewPos(rowPadding, rowPadding))
+	r.icon.Resize(fyne.NewSize(16, h))
+	x := float32(rowPadding + 16 + rowGap)
+	place := func(t *canvas.Text, w float32) {
+		t.Move(fyne.NewPos(x, rowPadding))
+		t.Resize(fyne.NewSize(w, h))
+		x += w + rowGap
+	}
+	wt, we, wk := l.columns()
+	place(r.time, wt)
+	if r.send {
+		place(r.env, we)
+		place(r.token, wk)
+	}
+	place(r.status, r.status.MinSize().Width)
+	place(r.latency, r.latency.MinSize().Width)
+}
+
+// Refresh colours the text from the current theme (the row follows a
+// theme change) and lays it out again.
+func (l *logRowRenderer) Refresh() {
+	r := l.row
+	fg := theme.Color(theme.ColorNameForeground)
+	r.time.Color, r.env.Color, r.token.Color, r.latency.Color = fg, fg, fg, fg
+	r.status.Color = toneColor(r.tone)
+	if !r.send && r.tone == toneSuccess { // a summary line: its icon tells, the text stays easy to read
+		r.status.Color = fg
+	}
+	r.env.Hidden, r.token.Hidden = !r.send, !r.send
+	l.Layout(r.Size())
+	for _, o := range l.objects {
+		o.Refresh()
+	}
 }
 
 func (p *LogPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
-	r := o.(*logRow)
 	if id < 0 || id >= len(p.view) {
 		return
 	}
 	p.mu.Lock()
 	e := *p.view[id]
 	p.mu.Unlock()
-	r.icon.SetResource(iconFor(&e))
-	// Whole seconds on screen; copied rows keep the milliseconds.
-	r.time.SetText(e.Time.Format("15:04:05"))
-	if e.isSend() {
-		r.env.SetText(e.Env)
-		r.token.SetText(shortToken(e.Token))
-		r.token.Show()
-		r.env.Show()
-		r.status.SetText(orDefault(e.Status, "sending…"))
-		r.latency.SetText(screenLatency(e.Latency))
-	} else {
-		r.env.Hide()
-		r.token.Hide()
-		r.status.SetText(e.Text)
-		r.latency.SetText("")
-	}
-	r.status.TextStyle.Bold = e.isSend()
-	r.status.Importance = importanceFor(e.Tone)
-	r.status.Refresh()
+	o.(*logRow).set(&e)
 }
 
 // screenLatency is a row's latency on screen in whole milliseconds: few
@@ -519,16 +675,17 @@ func eventTone(e sender.Event) tone {
 	return toneNormal
 }
 
-func importanceFor(t tone) widget.Importance {
+// toneColor is the colour of a row's status.
+func toneColor(t tone) color.Color {
 	switch t {
 	case toneSuccess:
-		return widget.SuccessImportance
+		return theme.Color(theme.ColorNameSuccess)
 	case toneFailure:
-		return widget.DangerImportance
+		return theme.Color(theme.ColorNameError)
 	case toneWarning:
-		return widget.WarningImportance
+		return theme.Color(theme.ColorNameWarning)
 	}
-	return widget.MediumImportance
+	return theme.Color(theme.ColorNameForeground)
 }
 
 // iconFor is a row's icon: by kind, coloured by outcome.

@@ -490,10 +490,12 @@ func TestLocalOutcomesAnswerTheNextSend(t *testing.T) {
 	h.simulator()
 	c := h.c
 	want := map[string]string{
-		"Unregistered":        "410 Unregistered",
-		"BadDeviceToken":      "400 BadDeviceToken",
-		"TooManyRequests":     "429 TooManyRequests",
-		"InternalServerError": "500 InternalServerError",
+		"Unregistered":   "410 Unregistered",
+		"BadDeviceToken": "400 BadDeviceToken",
+		// Retried as Apple advises, and answered so every time.
+		"TooManyRequests":     "429 TooManyRequests · 3 attempts",
+		"InternalServerError": "500 InternalServerError · 3 attempts",
+		"GOAWAY (Shutdown)":   "GOAWAY Shutdown · not sent",
 	}
 	for _, choice := range outcomeChoices[1:] {
 		reason := strings.TrimPrefix(choice, "Next: ")
@@ -512,22 +514,8 @@ func TestLocalOutcomesAnswerTheNextSend(t *testing.T) {
 		t.Errorf("the send after the outcomes: %q, want 200 OK", last.Status)
 	}
 
-	// The rows as drawn: the same rows in a pane of their own, with a
-	// fixed time and no latency (the only parts that vary between runs).
-	q := &uiQueue{}
-	p := newLogPane(c.app, q.do, 0)
-	w := test.NewTempWindow(t, p.Content())
-	w.Resize(fyne.NewSize(560, 400))
-	at := time.Date(2026, 1, 31, 18, 0, 0, 0, time.UTC)
-	c.log.mu.Lock()
-	for i := 0; i < c.log.rows.len(); i++ {
-		e := *c.log.rows.at(i)
-		e.Time, e.Latency, e.Story = at, 0, nil
-		p.push(&e)
-		at = at.Add(time.Second)
-	}
-	c.log.mu.Unlock()
-	q.drain()
+	// The rows as drawn (see drawRows).
+	w := drawRows(t, c, -1)
 	test.AssertRendersToMarkup(t, "log_outcomes.xml", w.Canvas())
 }
 

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,53 +42,157 @@ type sendJob struct {
 	seq     int
 }
 
-// bulkRunner sends a batch over one client and reports each notification
-// as it starts and as it ends: exactly one done per notification. It is
-// the seam where the streaming bulk core will take over.
+// bulkRunner sends a batch over one client. It calls begin(i) just before
+// notification i is handed to the client, in input order, and done once
+// per notification, as its result is known (so in completion order;
+// Result.Index is i), always from the same goroutine. It is the seam
+// between the window and the sender's streaming bulk core.
 type bulkRunner interface {
-	run(ctx context.Context, s sender.Sender, ns []*sender.Notification, start func(i int), done func(i int, r sender.Result, latency time.Duration))
+	run(ctx context.Context, s sender.Sender, ns []*sender.Notification, begin func(i int), done func(r sender.Result))
 }
 
-// sequentialBulk sends one notification after the other on the client's
-// one connection, so that each event belongs to the send under way.
-type sequentialBulk struct{}
+// streamBulk sends with the sender's streaming core (SendStream): many
+// notifications in flight on the client's one connection, retried as
+// Apple advises, each result handed back as soon as it is known.
+type streamBulk struct{ opts sender.BulkOptions }
 
-func (sequentialBulk) run(ctx context.Context, s sender.Sender, ns []*sender.Notification, start func(int), done func(int, sender.Result, time.Duration)) {
-	for i, n := range ns {
-		if err := ctx.Err(); err != nil {
-			done(i, sender.Result{Notification: n, Err: err}, 0)
-			continue
+func (b streamBulk) run(ctx context.Context, s sender.Sender, ns []*sender.Notification, begin func(int), done func(sender.Result)) {
+	in := make(chan *sender.Notification)
+	go func() {
+		defer close(in)
+		for i, n := range ns {
+			begin(i)
+			in <- n // SendStream reads in until it is closed, even after ctx ends
 		}
-		start(i)
-		t0 := time.Now()
-		resp, err := s.Send(ctx, n)
-		done(i, sender.Result{Notification: n, Response: resp, Err: err}, time.Since(t0))
+	}()
+	seen := make([]bool, len(ns))
+	for r := range s.SendStream(ctx, in, b.opts) {
+		if r.Index < 0 || r.Index >= len(ns) || seen[r.Index] {
+			continue // never: one result per notification, numbered in input order
+		}
+		seen[r.Index] = true
+		done(r)
+	}
+	// Exactly one result per token, whatever the sender did.
+	for i, ok := range seen {
+		if !ok {
+			done(sender.Result{Notification: ns[i], Index: i, Err: errNoResult})
+		}
 	}
 }
 
-// eventRouter hands the client's events to the row of the send under way,
-// and those of no send (the connection's) to rows of their own.
+// errNoResult answers a notification the sender gave no result for.
+var errNoResult = errors.New("the sender gave no result for this token: it may have been delivered: check before resending")
+
+// eventRouter hands the client's events to the rows they belong to. In a
+// send to one token every event is that row's. In a send to many, the
+// requests run concurrently on the one connection: a request's event goes
+// to its token's row (the row's outcome comes from its Result), and the
+// connection's events (connecting, TLS, GOAWAY, retries) to the send's
+// own row. Events of no send get rows of their own.
 type eventRouter struct {
 	log *LogPane
 	mu  sync.Mutex
-	cur *logEntry
+	cur *logEntry            // the one row of a single send
+	bus *logEntry            // the connection row of a send to many
+	tok map[string]*logEntry // a send to many: token → its row
+	// reused is set once a send to many has told that it reuses the
+	// connection: the sender says so for every request.
+	reused bool
 }
 
 func (r *eventRouter) set(e *logEntry) {
 	r.mu.Lock()
-	r.cur = e
+	r.cur, r.bus, r.tok = e, nil, nil
+	r.mu.Unlock()
+}
+
+// many routes the events of a send to many tokens; rows are added with
+// row as the send goes.
+func (r *eventRouter) many(bus *logEntry) {
+	r.mu.Lock()
+	r.cur, r.bus, r.tok, r.reused = nil, bus, map[string]*logEntry{}, false
+	r.mu.Unlock()
+}
+
+// row registers the row of a token in a send to many.
+func (r *eventRouter) row(token string, e *logEntry) {
+	r.mu.Lock()
+	if r.tok != nil {
+		r.tok[token] = e
+	}
 	r.mu.Unlock()
 }
 
 func (r *eventRouter) emit(ev sender.Event) {
 	r.mu.Lock()
-	cur := r.cur
-	r.mu.Unlock()
-	if cur != nil {
-		r.log.addToRow(cur, ev)
-		return
+	cur, bus := r.cur, r.bus
+	var row *logEntry
+	if bus != nil && ev.Kind == sender.EventRequest {
+		row = r.tok[requestToken(ev.Text)]
 	}
-	r.log.AddEvent(ev)
+	repeat := false
+	if bus != nil && ev.Kind == sender.EventInfo && strings.HasPrefix(ev.Text, "Reusing the connection") {
+		repeat, r.reused = r.reused, true
+	}
+	r.mu.Unlock()
+	if repeat {
+		return // said once per send to many
+	}
+	switch {
+	case cur != nil:
+		r.log.addToRow(cur, ev)
+	case row != nil:
+		r.log.addToRow(row, ev)
+	case bus != nil && ev.Kind == sender.EventResponse:
+		// The token's row tells its outcome from its Result.
+	case bus != nil:
+		r.log.addToBusRow(bus, ev)
+	default:
+		r.log.AddEvent(ev)
+	}
+}
+
+// requestToken is the device token in a request event's text, "POST
+// /3/device/TOKEN (HTTP/2)"; "" if it names none.
+func requestToken(text string) string {
+	_, rest, ok := strings.Cut(text, "/3/device/")
+	if !ok {
+		return ""
+	}
+	tok, _, _ := strings.Cut(rest, " ")
+	return tok
+}
+
+// resultBatch hands results from the sending goroutine to the UI
+// goroutine in batches: one fyne.Do for however many results arrive while
+// the UI is busy, so a thousand tokens do not flood it.
+type resultBatch struct {
+	do    func(func())
+	apply func([]sender.Result) // on the UI goroutine
+
+	mu      sync.Mutex
+	pending []sender.Result
+	queued  bool
+}
+
+func (b *resultBatch) add(r sender.Result) {
+	b.mu.Lock()
+	b.pending = append(b.pending, r)
+	queue := !b.queued
+	b.queued = true
+	b.mu.Unlock()
+	if queue {
+		b.do(b.flush)
+	}
+}
+
+func (b *resultBatch) flush() {
+	b.mu.Lock()
+	rs := b.pending
+	b.pending, b.queued = nil, false
+	b.mu.Unlock()
+	b.apply(rs)
 }
 
 // Send sends the notification the form describes to every valid token,
@@ -134,7 +241,8 @@ func (c *Console) Send() {
 	}()
 }
 
-// run does a send on a background goroutine: one row per token.
+// run does a send on a background goroutine: one row per token, each
+// finished on the UI goroutine as its result comes (see resultBatch).
 func (c *Console) run(job sendJob) {
 	rows := make([]*logEntry, len(job.ns))
 	client, err := c.clientFor(job)
@@ -149,24 +257,117 @@ func (c *Console) run(job sendJob) {
 		undo := c.applyOutcome(job)
 		defer undo()
 	}
-	done := 0
+	many := len(job.ns) > 1
+	var bus *logEntry // a send to many: the row of its connection and its summary
+	if many {
+		bus = c.log.beginBulk(job.envName, c.bulkHeading(job, 0, bulkTally{}), "→ "+client.Addr())
+		c.events.many(bus)
+	}
+	defer c.events.set(nil)
+	// The payload is the same for every token: shown once per row, from
+	// one set of lines.
+	var payload []byte
+	var payloadTitle string
+	var payloadLines []string
+	started := make([]time.Time, len(job.ns))
+	total, finished := len(job.ns), 0
+	var tally bulkTally
+	batch := &resultBatch{do: c.do, apply: func(rs []sender.Result) {
+		for _, r := range rs {
+			row := rows[r.Index]
+			if row == nil { // never begun: still one row per token
+				row = c.log.beginSend(job.envName, r.Notification.Token, "")
+			}
+			c.log.finishRow(row, r, time.Since(started[r.Index]))
+			tally.add(r)
+		}
+		finished += len(rs)
+		c.bar.showProgress(finished, total)
+		if bus != nil {
+			c.log.setText(bus, c.bulkHeading(job, finished, tally), tally.tone())
+		}
+	}}
 	c.bulk.run(c.ctx, client, job.ns,
 		func(i int) {
 			n := job.ns[i]
-			rows[i] = c.log.beginSend(job.envName, n.Token, c.heading(job, client, n, i))
-			c.log.addLines(rows[i], fmt.Sprintf("payload (%d bytes):", len(n.Payload)), prettyJSON(n.Payload))
-			c.events.set(rows[i])
-		},
-		func(i int, r sender.Result, latency time.Duration) {
-			c.events.set(nil)
-			if rows[i] == nil {
-				rows[i] = c.log.beginSend(job.envName, job.ns[i].Token, "")
+			row := c.log.beginSend(job.envName, n.Token, c.heading(job, client, n, i))
+			if payloadLines == nil || !bytes.Equal(payload, n.Payload) {
+				payload = n.Payload
+				payloadTitle, payloadLines = fmt.Sprintf("payload (%d bytes):", len(n.Payload)), indentLines(prettyJSON(n.Payload))
 			}
-			c.log.finishRow(rows[i], r, latency)
-			done++
-			d, total := done, len(job.ns)
-			c.do(func() { c.bar.showProgress(d, total) })
-		})
+			c.log.addStory(row, payloadTitle, payloadLines)
+			rows[i], started[i] = row, time.Now()
+			if many {
+				c.events.row(n.Token, row)
+			} else {
+				c.events.set(row)
+			}
+		},
+		batch.add)
+}
+
+// indentLines splits text into the story's indented lines.
+func indentLines(text string) []string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = "    " + l
+	}
+	return lines
+}
+
+// bulkHeading is the text of the row of a send to many tokens: where it
+// goes and, as results come, what they were.
+func (c *Console) bulkHeading(job sendJob, done int, t bulkTally) string {
+	head := fmt.Sprintf("Send %d to %d tokens (%s)", job.seq, len(job.ns), envDescription(job.envName))
+	if done == 0 {
+		return head
+	}
+	if done < len(job.ns) {
+		head += fmt.Sprintf(": %d of %d answered", done, len(job.ns))
+	}
+	return head + ": " + t.String()
+}
+
+// bulkTally counts the outcomes of a send to many tokens.
+type bulkTally struct{ accepted, rejected, unconfirmed, failed int }
+
+func (t *bulkTally) add(r sender.Result) {
+	switch {
+	case r.Response != nil && r.Response.Accepted():
+		t.accepted++
+	case r.Response != nil:
+		t.rejected++
+	case r.Unconfirmed():
+		t.unconfirmed++
+	default:
+		t.failed++
+	}
+}
+
+func (t bulkTally) String() string {
+	parts := []string{fmt.Sprintf("%d accepted", t.accepted)}
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{t.rejected, "rejected"}, {t.unconfirmed, "unconfirmed (" + unconfirmedHint + ")"}, {t.failed, "not sent"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// tone is the row's colour: the worst outcome.
+func (t bulkTally) tone() tone {
+	switch {
+	case t.rejected+t.failed > 0:
+		return toneFailure
+	case t.unconfirmed > 0:
+		return toneWarning
+	case t.accepted > 0:
+		return toneSuccess
+	}
+	return toneNormal
 }
 
 // heading is the first line of a send's story.

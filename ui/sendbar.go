@@ -31,9 +31,14 @@ const (
 	outcomeNormal = "Next: normal answer"
 )
 
-// Until the simulator's fault injection (#10) lands, a GOAWAY is not
-// offered: apnstest has no per-request GOAWAY yet.
-var outcomeChoices = []string{outcomeNormal, "Next: Unregistered", "Next: BadDeviceToken", "Next: TooManyRequests", "Next: InternalServerError"}
+// outcomeChoices lists the normal answer, then each of localOutcomes.
+var outcomeChoices = func() []string {
+	out := []string{outcomeNormal}
+	for _, o := range localOutcomes {
+		out = append(out, "Next: "+o.label)
+	}
+	return out
+}()
 
 // sendBar is the bottom of the form: where the send goes (environment,
 // custom host, protocol), what is wrong if anything, a mismatch between

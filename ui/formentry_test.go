@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The wheel over a multi-line field scrolls the form when the field has
+// nothing to scroll, and the field when it has.
+func TestWheelOverAFieldScrollsTheFormWhenTheFieldCannot(t *testing.T) {
+	newTestApp(t)
+	e := newFormEntry("the alert text", 2)
+	tall := layout.NewSpacer()
+	form := container.NewVBox(widget.NewLabel("Alert"), e, container.NewGridWrap(fyne.NewSize(10, 900), tall))
+	outer := container.NewVScroll(form)
+	scrollFormWith(outer, e)
+	w := test.NewTempWindow(t, outer)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(400, 300))
+	over := e.Position().Add(fyne.NewPos(20, e.Size().Height/2))
+
+	if _, known := scrollOffset(entryScroll(t, e)); !known {
+		t.Fatal("cannot read the offset of Fyne's entry scroller: has Fyne changed it?")
+	}
+
+	// Short text: the field has nothing to scroll, the form moves.
+	e.SetText("Hello")
+	test.Scroll(w.Canvas(), over, 0, -60)
+	if outer.Offset.Y != 60 {
+		t.Fatalf("wheel over a short field: form offset %v, want 60", outer.Offset.Y)
+	}
+	test.Scroll(w.Canvas(), over.Subtract(fyne.NewPos(0, 60)), 0, 60)
+	if outer.Offset.Y != 0 {
+		t.Fatalf("wheel back up: form offset %v, want 0", outer.Offset.Y)
+	}
+
+	// Long text: the field scrolls first, the form stays.
+	e.SetText(strings.Repeat("line\n", 30))
+	inner := entryScroll(t, e)
+	test.Scroll(w.Canvas(), over, 0, -40)
+	if off, _ := scrollOffset(inner); off.Y == 0 || outer.Offset.Y != 0 {
+		t.Fatalf("wheel over a long field: field offset %v, form offset %v; want the field to move", off.Y, outer.Offset.Y)
+	}
+	// Wheel up past the field's top: the field goes back, then the form
+	// has nothing above, so nothing else moves.
+	test.Scroll(w.Canvas(), over, 0, 400)
+	if off, _ := scrollOffset(inner); off.Y != 0 || outer.Offset.Y != 0 {
+		t.Fatalf("wheel up: field offset %v, form offset %v; want both 0", off.Y, outer.Offset.Y)
+	}
+}
+
+// entryScroll is the entry's own scroller.
+func entryScroll(t *testing.T, e *formEntry) fyne.Scrollable {
+	t.Helper()
+	r := test.WidgetRenderer(e).(*formEntryRenderer)
+	s := r.wheel.innerScroll()
+	if s == nil {
+		t.Fatal("the multi-line entry has no scroller")
+	}
+	return s
+}

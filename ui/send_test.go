@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"apnsconsole/sender"
+	"apnsconsole/sender/apnstest"
+)
+
+// drawRows shows a copy of the console's rows in a pane of their own, with
+// a fixed time and no latency (the only parts that vary between runs), and
+// the row at selected (-1: none) selected; it returns the pane's window.
+func drawRows(t *testing.T, c *Console, selected int) fyne.Window {
+	t.Helper()
+	q := &uiQueue{}
+	p := newLogPane(c.app, q.do, 0)
+	w := test.NewTempWindow(t, p.Content())
+	w.Resize(fyne.NewSize(640, 460))
+	at := time.Date(2026, 1, 31, 18, 0, 0, 0, time.UTC)
+	c.log.mu.Lock()
+	for i := 0; i < c.log.rows.len(); i++ {
+		e := *c.log.rows.at(i)
+		e.Time, e.Latency, e.Story = at, 0, nil
+		p.push(&e)
+		at = at.Add(time.Second)
+	}
+	c.log.mu.Unlock()
+	q.drain()
+	if selected >= 0 {
+		p.list.Select(selected)
+		q.drain()
+	}
+	return w
+}
+
+// Many tokens through the streaming core: the refused line, the send's
+// own row with its summary, and one row per token in the order pasted,
+// as drawn.
+func TestSendToThreeTokensWithARefusedLineAsDrawn(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	c.dev.tokens.SetText(apnstest.DemoToken + "\nnot a token\n" + strings.Repeat("ab", 32) + "\n" + strings.Repeat("cd", 32))
+	h.sendAndWait()
+	h.waitFor("four rows and the summary", func() bool {
+		return c.log.Len() == 5 && strings.Contains(h.logText(), "3 accepted")
+	})
+	test.AssertRendersToMarkup(t, "send_three_refused_one.xml", drawRows(t, c, -1).Canvas())
+
+	// The send's own row tells the connection's story once, not once per
+	// token.
+	h.sendAndWait()
+	h.waitFor("the second summary", func() bool { return strings.Contains(h.logText(), "Send 2 to 3 tokens (local simulator): 3 accepted") })
+	c.log.mu.Lock()
+	bus := c.log.rows.at(c.log.rows.len() - 4).story()
+	c.log.mu.Unlock()
+	if n := strings.Count(bus, "Reusing the connection"); n != 1 {
+		t.Errorf("the send's row says %d times that it reuses the connection, want once:\n%s", n, bus)
+	}
+}
+
+// A thousand tokens: exactly one result per token, each in its own row,
+// over one connection.
+func TestSendToAThousandTokensGivesOneResultEach(t *testing.T) {
+	h := newHarness(t)
+	sim := h.simulator()
+	c := h.c
+	const n = 1000
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "%064x\n", i+1)
+	}
+	c.dev.tokens.SetText(b.String())
+	if want := fmt.Sprintf("Send to %d", n); c.bar.sendBtn.Text != want {
+		t.Fatalf("Send button %q, want %q", c.bar.sendBtn.Text, want)
+	}
+	h.sendAndWait()
+	h.waitFor("the summary", func() bool { return strings.Contains(h.logText(), "1000 accepted") })
+
+	seen := map[string]int{}
+	c.log.mu.Lock()
+	for i := 0; i < c.log.rows.len(); i++ {
+		if e := c.log.rows.at(i); e.isSend() {
+			if e.Status != "200 OK" {
+				t.Errorf("row for %s: %q, want 200 OK", e.Token, e.Status)
+			}
+			seen[e.Token]++
+		}
+	}
+	c.log.mu.Unlock()
+	for i := range n {
+		if tok := fmt.Sprintf("%064x", i+1); seen[tok] != 1 {
+			t.Fatalf("token %d has %d rows, want 1", i+1, seen[tok])
+		}
+	}
+	if got := sim.Counts().Accepted; got != n {
+		t.Errorf("the simulator accepted %d, want %d", got, n)
+	}
+	c.mu.Lock()
+	handshakes := c.client.Handshakes()
+	c.mu.Unlock()
+	if handshakes != 1 {
+		t.Errorf("%d TLS handshakes, want 1", handshakes)
+	}
+	want := fmt.Sprintf("· %d rows", n+1)
+	h.waitFor("the count "+want, func() bool { return c.log.count.Text == want })
+	if c.bar.progress.Visible() {
+		t.Error("the progress bar stays after the send")
+	}
+}
+
+// Results reach the UI goroutine in batches: however many arrive while it
+// is busy, one fyne.Do.
+func TestResultsReachTheUIInBatches(t *testing.T) {
+	q := &uiQueue{}
+	var got []int
+	b := &resultBatch{do: q.do, apply: func(rs []sender.Result) {
+		for _, r := range rs {
+			got = append(got, r.Index)
+		}
+	}}
+	for i := range 1000 {
+		b.add(sender.Result{Index: i})
+	}
+	if len(q.fns) != 1 {
+		t.Fatalf("%d calls queued for 1000 results, want 1", len(q.fns))
+	}
+	q.drain()
+	b.add(sender.Result{Index: 1000})
+	if len(q.fns) != 1 {
+		t.Fatalf("%d calls queued for a result after the batch, want 1", len(q.fns))
+	}
+	q.drain()
+	if len(got) != 1001 || got[0] != 0 || got[1000] != 1000 {
+		t.Errorf("applied %d results (first %v), want all 1001 in order", len(got), got[:1])
+	}
+}
+
+// A request written but never answered is not called failed: the row says
+// it may have been delivered, and how many attempts each send took.
+func TestUnconfirmedAndRetriedRowsAsDrawn(t *testing.T) {
+	newTestApp(t)
+	q := &uiQueue{}
+	p := newLogPane(fyne.CurrentApp(), q.do, 0)
+	w := test.NewTempWindow(t, p.Content())
+	w.Resize(fyne.NewSize(640, 460))
+	at := time.Date(2026, 1, 31, 18, 0, 0, 0, time.UTC)
+	for i, r := range []sender.Result{
+		{Err: fmt.Errorf("%w: no answer from 127.0.0.1:2197 within 30s: it may have been delivered: check before resending", sender.ErrUnconfirmed), Attempts: 1},
+		{Response: &sender.Response{Status: 200, ApnsID: "538AF6E1-E598-4B8B-94AB-8B4735D4C052"}, Attempts: 2},
+		{Err: &sender.GoAwayError{Host: "127.0.0.1:2197", Reason: "Shutdown"}},
+	} {
+		tok := strings.Repeat(fmt.Sprintf("%02x", i+1), 32)
+		e := &logEntry{Time: at.Add(time.Duration(i) * time.Second), Kind: kindSend, Env: "local", Token: tok, Text: "Send 1 · " + fmt.Sprint(i+1) + " of 3 → 127.0.0.1:2197 (local simulator) · token " + tok, Tone: toneHeading}
+		p.push(e)
+		p.finishRow(e, r, 0)
+	}
+	q.drain()
+	p.list.Select(0)
+	q.drain()
+	if !strings.Contains(p.detail.Text, "outcome: unconfirmed") {
+		t.Errorf("the story of the unconfirmed row:\n%s", p.detail.Text)
+	}
+	test.AssertRendersToMarkup(t, "log_unconfirmed.xml", w.Canvas())
+}
