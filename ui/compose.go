@@ -145,6 +145,7 @@ func (c *Console) validate() {
 		return // still building
 	}
 	c.syncLiveActivity()
+	c.showChannelsTarget()
 	p, perr := c.payload()
 	c.pview.show(p, perr, c.payloadLimit())
 	c.adv.showExpiration(c.now())

@@ -74,6 +74,7 @@ type Console struct {
 	pview *payloadView
 	bar   *sendBar
 	la    *liveActivitySection // shown in Notification for push type liveactivity
+	ch    *channelsPanel
 
 	protocol *widget.RadioGroup // HTTP/2 or the legacy binary protocol
 	format   *widget.Select     // the binary format
@@ -177,6 +178,8 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.pview = newPayloadView()
 	c.la = newLiveActivitySection(c.win)
 	c.la.changed = c.changed
+	c.la.broadcast = c.broadcastLive
+	c.ch = c.buildChannels()
 
 	c.adv.form.Append("Protocol", c.buildProtocol())
 	c.bar = newSendBar(c.browseCA)
@@ -190,6 +193,7 @@ func (c *Console) buildUI() fyne.CanvasObject {
 		widget.NewAccordionItem("Notification", container.NewVBox(c.note.content, c.la.content)),
 		widget.NewAccordionItem("Advanced", c.adv.content),
 		widget.NewAccordionItem("Payload", c.pview.content),
+		widget.NewAccordionItem("Channels", c.ch.content),
 	)
 	c.sections.MultiOpen = true
 	c.sections.Open(secCredential)
