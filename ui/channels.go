@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -229,7 +230,7 @@ func (c *Console) runChannel(what string, op func(ctx context.Context, cc *sende
 	c.la.broadcastBtn.Disable()
 	go func() {
 		row := &logEntry{Time: time.Now(), Kind: kindChannel, Env: job.envName, Tone: toneHeading,
-			Text: what + " · bundle " + job.bundle + " · " + envDescription(job.envName)}
+			Text: what + " · bundle " + job.bundle + " · " + envDescription(job.envName) + " · sending…"}
 		c.log.push(row)
 		var r *sender.ChannelResponse
 		cc, err := c.channelClient(job)
@@ -265,7 +266,7 @@ func (p *LogPane) finishChannelRow(e *logEntry, r *sender.ChannelResponse, err e
 		e.Status, e.Tone = "error", toneFailure
 		e.Story = append(e.Story, "outcome: not sent: "+err.Error())
 	default:
-		e.Status, e.Latency = fmt.Sprintf("%d %s", r.Status, orDefault(r.Reason, "OK")), r.Duration
+		e.Status, e.Latency = fmt.Sprintf("%d %s", r.Status, orDefault(r.Reason, http.StatusText(r.Status))), r.Duration
 		e.Tone = toneSuccess
 		e.Story = append(e.Story, "outcome: "+r.Summary())
 		if !r.OK() {
@@ -281,7 +282,7 @@ func (p *LogPane) finishChannelRow(e *logEntry, r *sender.ChannelResponse, err e
 			}
 		}
 	}
-	e.Text += " · " + e.Status
+	e.Text = e.Status + " · " + strings.TrimSuffix(e.Text, " · sending…") // the outcome first: long rows are cut at the right
 	p.scheduleLocked()
 	p.mu.Unlock()
 }
@@ -294,7 +295,7 @@ func (c *Console) listChannels() {
 		if err == nil && r.OK() {
 			c.ch.show(r.Channels)
 			c.la.channel.SetOptions(r.Channels)
-			c.ch.showStatus(fmt.Sprintf("✓ %d channels.", len(r.Channels)), widget.SuccessImportance)
+			c.ch.showStatus("✓ "+plural(len(r.Channels), "channel")+".", widget.SuccessImportance)
 		}
 	})
 }

@@ -30,7 +30,7 @@ const liveAuthNote = "Credential: a .p8 token key is the sure choice. Whether a 
 // title, body and sound and the priority are the Notification section's
 // own fields; this section holds the rest of an ActivityKit push. Fields
 // that don't apply to the chosen event are disabled, never hidden, so the
-// form never moves; the one status line at the bottom says what is wrong
+// form never moves; the one status line under it says what is wrong
 // and how to fix it.
 type liveActivitySection struct {
 	win          fyne.Window
@@ -84,10 +84,10 @@ func newLiveActivitySection(win fyne.Window) *liveActivitySection {
 	s.attrs.TextStyle.Monospace = true
 	s.attrs.Wrapping = fyne.TextWrapBreak
 	s.attrs.OnChanged = changed
-	s.inputToken = widget.NewCheck("input-push-token: ask the activity for its own update token", func(bool) { s.changed() })
-	s.inputChannel = entry("channel id: subscribe the activity to a broadcast channel")
+	s.inputToken = widget.NewCheck("ask the new activity for its own update token", func(bool) { s.changed() })
+	s.inputChannel = entry("channel id: subscribe the new activity to a channel")
 	s.channel = widget.NewSelectEntry(nil)
-	s.channel.SetPlaceHolder("channel id (Channels section)")
+	s.channel.SetPlaceHolder("channel id: create or copy one in Channels")
 	s.channel.OnChanged = changed
 	s.broadcastBtn = widget.NewButtonWithIcon("Broadcast", theme.MailSendIcon(), func() { s.broadcast() })
 	s.status = widget.NewLabel("")
@@ -112,13 +112,14 @@ func newLiveActivitySection(win fyne.Window) *liveActivitySection {
 		widget.NewFormItem("Relevance", s.relevance),
 		widget.NewFormItem("Attributes type", s.attrType),
 		widget.NewFormItem("Attributes", s.attrs),
-		widget.NewFormItem("Input push", container.NewVBox(s.inputToken, s.inputChannel)),
-		widget.NewFormItem("Channel", container.NewBorder(nil, nil, nil, s.broadcastBtn, s.channel)),
+		widget.NewFormItem("Input token", s.inputToken),
+		widget.NewFormItem("Input channel", s.inputChannel),
+		widget.NewFormItem("Broadcast to", container.NewBorder(nil, nil, nil, s.broadcastBtn, s.channel)),
 	)
 	notes := newHint("The alert (title, body, sound: required to start, optional after) and the priority are the fields above; the topic is <bundle>" +
 		sender.PushLiveActivity.TopicSuffix() + ".\n" + sender.LiveActivityPriorityNote + "\n" + liveAuthNote)
 	title := widget.NewLabelWithStyle("Live Activity", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.content = container.NewVBox(widget.NewSeparator(), title, s.form, notes, s.status)
+	s.content = container.NewVBox(widget.NewSeparator(), title, s.form, s.status, notes)
 	s.event.SetSelected(string(sender.LiveActivityUpdate))
 	s.content.Hide()
 	return s

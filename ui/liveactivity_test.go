@@ -73,11 +73,15 @@ func TestLiveActivityErrorAppearsAndGoes(t *testing.T) {
 		t.Fatalf("bad date: err %v, status %q", err, s.status.Text)
 	}
 	assertObjectMarkup(t, "liveactivity_error.xml", s.content, 760)
+	formAt, formSize := s.form.Position(), s.form.Size()
 	s.staleDate.SetText("in 2h")
 	if err := check(); err != nil {
 		t.Fatalf("fixed: %v", err)
 	}
 	assertObjectMarkup(t, "liveactivity_update.xml", s.content, 760)
+	if s.form.Position() != formAt || s.form.Size() != formSize {
+		t.Errorf("the form moved when the error went: %v %v, then %v %v", formAt, formSize, s.form.Position(), s.form.Size())
+	}
 }
 
 // Start, update and end a Live Activity against the simulator: 200 each,
