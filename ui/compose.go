@@ -90,7 +90,7 @@ func (c *Console) compose() ([]*sender.Notification, error) {
 	}
 	p, err := c.payload()
 	if err != nil && c.liveActive() {
-		return nil, shownIn{err, "Live Activity", "the Live Activity is not ready"}
+		return nil, shownIn{err, "Live Activity", liveProblem(err)}
 	}
 	if err != nil {
 		if strings.HasPrefix(err.Error(), "badge") {

@@ -87,7 +87,7 @@ func newLiveActivitySection(win fyne.Window) *liveActivitySection {
 	s.inputToken = widget.NewCheck("ask the new activity for its own update token", func(bool) { s.changed() })
 	s.inputChannel = entry("channel id: subscribe the new activity to a channel")
 	s.channel = widget.NewSelectEntry(nil)
-	s.channel.SetPlaceHolder("channel id: create or copy one in Channels")
+	s.channel.SetPlaceHolder("a channel id (see Channels)")
 	s.channel.OnChanged = changed
 	s.broadcastBtn = widget.NewButtonWithIcon("Broadcast", theme.MailSendIcon(), func() { s.broadcast() })
 	s.status = widget.NewLabel("")
@@ -268,6 +268,16 @@ func (s *liveActivitySection) showStatus(err error, notes []string) {
 	}
 }
 
+// liveProblem is a Live Activity mistake in a few words, for the line
+// next to Send.
+func liveProblem(err error) string {
+	var le *sender.LiveActivityError
+	if errors.As(err, &le) {
+		return le.Problem
+	}
+	return "the Live Activity is not ready"
+}
+
 // liveActive reports whether the Live Activity composer is on.
 func (c *Console) liveActive() bool {
 	return c.la != nil && c.note.selectedPushType() == sender.PushLiveActivity
@@ -319,6 +329,9 @@ func (c *Console) livePayload() ([]byte, error) {
 			topic = c.defaultTopic(c.cred.active())
 		}
 		if w := sender.LiveActivityCredentialWarning(c.cred.active(), topic); w != "" {
+			if c.bar.local() {
+				w += " (here: choose Kind " + kindP8Choice + " in Credential; the simulator has a demo key)"
+			}
 			notes = append(notes, w)
 		}
 	}
