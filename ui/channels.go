@@ -30,15 +30,16 @@ const maxChannelRows = 50
 // do the network work through its callbacks, and the console shows the
 // answers with show and showStatus.
 type channelsPanel struct {
-	win     fyne.Window
-	title   *hint
-	list    *widget.Button
-	create  *widget.Button
-	rows    *fyne.Container
-	status  *widget.Label
-	content fyne.CanvasObject
-	ids     []string
-	busy    bool
+	win        fyne.Window
+	title      *hint
+	list       *widget.Button
+	create     *widget.Button
+	rows       *fyne.Container
+	status     *widget.Label
+	content    fyne.CanvasObject
+	ids        []string
+	busy       bool
+	rowButtons []*widget.Button // each listed channel's Copy and Delete
 
 	refresh  func()
 	add      func(sender.StoragePolicy)
@@ -60,19 +61,27 @@ func newChannelsPanel(win fyne.Window) *channelsPanel {
 	return p
 }
 
-// setBundle names the bundle and environment the panel works on.
+// setBundle names the bundle and environment the panel works on; when
+// they change, the channels listed for the previous ones go.
 func (p *channelsPanel) setBundle(bundle, where string) {
 	text := "Broadcast channels (iOS 18) of " + orDefault(bundle, "the app (type its bundle id in Topic)") + " in " + where +
 		". Live Activities subscribe with input-push-channel; broadcasts update them all at once."
-	if p.title.Text() != text {
-		p.title.SetText(text)
+	if p.title.Text() == text {
+		return
 	}
+	if p.title.Text() != "" && len(p.ids) > 0 {
+		// Channels belong to one bundle in one environment: the list shown
+		// was another's.
+		p.show(nil)
+		p.showStatus("No channels listed yet: press List.", widget.MediumImportance)
+	}
+	p.title.SetText(text)
 }
 
 // setBusy disables the buttons while a request is under way.
 func (p *channelsPanel) setBusy(busy bool) {
 	p.busy = busy
-	for _, b := range []*widget.Button{p.list, p.create} {
+	for _, b := range append([]*widget.Button{p.list, p.create}, p.rowButtons...) {
 		if busy {
 			b.Disable()
 		} else {
@@ -84,6 +93,7 @@ func (p *channelsPanel) setBusy(busy bool) {
 // show lists the channels: each with its id, Copy and Delete.
 func (p *channelsPanel) show(ids []string) {
 	p.ids = append([]string(nil), ids...)
+	p.rowButtons = p.rowButtons[:0]
 	objs := make([]fyne.CanvasObject, 0, min(len(ids), maxChannelRows)+1)
 	for i, id := range ids {
 		if i == maxChannelRows {
@@ -95,6 +105,7 @@ func (p *channelsPanel) show(ids []string) {
 		label.Selectable = true
 		copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { p.copyID(id); p.selected(id) })
 		del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { p.confirmDelete(id) })
+		p.rowButtons = append(p.rowButtons, copyBtn, del)
 		objs = append(objs, container.NewBorder(nil, nil, nil, container.NewHBox(copyBtn, del), label))
 	}
 	p.rows.Objects = objs
@@ -220,6 +231,9 @@ func (c *Console) channelClient(job channelJob) (*sender.ChannelClient, error) {
 // with its story, and hands the answer to then on the UI goroutine (r is
 // nil when there was no answer).
 func (c *Console) runChannel(what string, op func(ctx context.Context, cc *sender.ChannelClient, bundle string) (*sender.ChannelResponse, error), then func(r *sender.ChannelResponse, err error)) {
+	if c.ch.busy {
+		return // one request at a time: the buttons are off meanwhile
+	}
 	job, err := c.newChannelJob(what)
 	if err != nil {
 		c.ch.showStatus("✗ "+what+": "+err.Error(), widget.DangerImportance)

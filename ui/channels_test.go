@@ -73,4 +73,10 @@ func TestChannelsPanelAndDeleteConfirmation(t *testing.T) {
 	if deleted != "" {
 		t.Fatal("deleted before confirming")
 	}
+
+	// Another environment: the channels listed were the other one's.
+	p.setBundle("com.example.demo", "Apple sandbox")
+	if len(p.ids) != 0 || len(p.rows.Objects) != 0 {
+		t.Errorf("after a change of environment the panel still lists %v", p.ids)
+	}
 }
