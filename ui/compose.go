@@ -57,6 +57,9 @@ func (c *Console) defaultTopic(cred *credential.Credential) string {
 
 // payload builds the payload and checks it against the push type's limit.
 func (c *Console) payload() ([]byte, error) {
+	if c.liveActive() {
+		return c.livePayload()
+	}
 	m, err := c.note.message(c.adv.custom.Text)
 	if err != nil {
 		return nil, err
@@ -86,6 +89,9 @@ func (c *Console) compose() ([]*sender.Notification, error) {
 		return nil, shownIn{err, "Device", "a device token can't be used"}
 	}
 	p, err := c.payload()
+	if err != nil && c.liveActive() {
+		return nil, shownIn{err, "Live Activity", liveProblem(err)}
+	}
 	if err != nil {
 		if strings.HasPrefix(err.Error(), "badge") {
 			return nil, err
@@ -138,6 +144,8 @@ func (c *Console) validate() {
 	if c.bar == nil || c.adv == nil || c.pview == nil {
 		return // still building
 	}
+	c.syncLiveActivity()
+	c.showChannelsTarget()
 	p, perr := c.payload()
 	c.pview.show(p, perr, c.payloadLimit())
 	c.adv.showExpiration(c.now())

@@ -73,6 +73,8 @@ type Console struct {
 	adv   *advancedSection
 	pview *payloadView
 	bar   *sendBar
+	la    *liveActivitySection // shown in Notification for push type liveactivity
+	ch    *channelsPanel
 
 	protocol *widget.RadioGroup // HTTP/2 or the legacy binary protocol
 	format   *widget.Select     // the binary format
@@ -174,6 +176,10 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.adv = newAdvancedSection()
 	c.adv.changed = c.changed
 	c.pview = newPayloadView()
+	c.la = newLiveActivitySection(c.win)
+	c.la.changed = c.changed
+	c.la.broadcast = c.broadcastLive
+	c.ch = c.buildChannels()
 
 	c.adv.form.Append("Protocol", c.buildProtocol())
 	c.bar = newSendBar(c.browseCA)
@@ -184,9 +190,10 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.sections = widget.NewAccordion(
 		widget.NewAccordionItem("Credential", c.cred.content),
 		widget.NewAccordionItem("Device", c.dev.content),
-		widget.NewAccordionItem("Notification", c.note.content),
+		widget.NewAccordionItem("Notification", container.NewVBox(c.note.content, c.la.content)),
 		widget.NewAccordionItem("Advanced", c.adv.content),
 		widget.NewAccordionItem("Payload", c.pview.content),
+		widget.NewAccordionItem("Channels", c.ch.content),
 	)
 	c.sections.MultiOpen = true
 	c.sections.Open(secCredential)

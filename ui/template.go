@@ -15,6 +15,7 @@ type payloadTemplate struct {
 // templateFor is the starting payload of a push type (APNS-REFERENCE §1.4):
 // a background push carries content-available only and goes at priority
 // 5; a VoIP, location or file-provider push carries the app's own data.
+// Live Activities have their own composer (liveactivity.go) instead.
 func templateFor(p sender.PushType) (payloadTemplate, bool) {
 	switch p {
 	case sender.PushBackground:
@@ -23,8 +24,6 @@ func templateFor(p sender.PushType) (payloadTemplate, bool) {
 		return payloadTemplate{custom: `{"aps": {}, "caller": "Jane Appleseed", "handle": "+1 555 0100"}`, priority: 10}, true
 	case sender.PushLocation:
 		return payloadTemplate{custom: `{"aps": {}}`, priority: 10}, true
-	case sender.PushLiveActivity:
-		return payloadTemplate{custom: `{"aps": {"event": "update", "content-state": {}, "timestamp": 1767225600}}`, priority: 10}, true
 	case sender.PushComplication:
 		return payloadTemplate{custom: `{"aps": {}, "complication": {}}`}, true
 	case sender.PushFileProvider:
