@@ -219,7 +219,7 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 	about := fyne.NewMenuItem("About APNs Console", c.showAbout)
 	about.Icon = theme.InfoIcon()
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", open, fyne.NewMenuItemSeparator(), send),
+		c.fileMenu(open, send),
 		fyne.NewMenu("Log", copyAll, clear),
 		fyne.NewMenu("Help", about),
 	)

@@ -37,6 +37,7 @@ type sendJob struct {
 	format  legacy.Format          // the binary protocol's format; "" for HTTP/2
 	outcome string                 // the simulator's answer to this send, "" for normal
 	seq     int
+	curl    *sender.CurlTarget // for each row's curl line; nil: none (binary protocol)
 }
 
 // bulkRunner sends a batch over one client and reports each notification
@@ -118,6 +119,10 @@ func (c *Console) Send() {
 		}
 		job.caPath = c.bar.customCA.Text
 	}
+	if !c.binary() {
+		t := c.curlTarget()
+		job.curl = &t
+	}
 	if job.outcome != "" {
 		c.bar.outcome.SetSelected(outcomeNormal) // the next send only
 	}
@@ -155,6 +160,9 @@ func (c *Console) run(job sendJob) {
 			n := job.ns[i]
 			rows[i] = c.log.beginSend(job.envName, n.Token, c.heading(job, client, n, i))
 			c.log.addLines(rows[i], fmt.Sprintf("payload (%d bytes):", len(n.Payload)), prettyJSON(n.Payload))
+			if job.curl != nil {
+				c.log.addLines(rows[i], "curl (the same request; secrets stay in $APNS_* variables):", curlText(n, job.cred, *job.curl))
+			}
 			c.events.set(rows[i])
 		},
 		func(i int, r sender.Result, latency time.Duration) {
