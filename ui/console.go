@@ -99,6 +99,8 @@ type Console struct {
 	closeOnce sync.Once
 	release   *time.Timer // gives memory back after a burst of sends
 
+	doc docState // the document shown: file, unsaved changes
+
 	events *eventRouter // the client's events, to the row of the send under way
 	bulk   bulkRunner   // sends a batch over one client
 }
@@ -136,6 +138,7 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	c.win.Resize(DefaultSize)
 	c.log.loadHistory()
 	c.restore()
+	c.initDocuments()
 	// The tokens are what people paste first; it also makes Ctrl/Cmd+Enter
 	// start from a text field, which the menu shortcut handles.
 	c.win.Canvas().Focus(c.dev.tokens)
@@ -292,6 +295,7 @@ func (c *Console) environment() sender.Environment { return c.bar.environment() 
 func (c *Console) changed() {
 	c.validate()
 	c.saveSoon()
+	c.updateTitle()
 }
 
 // credentialChanged runs when the credential or its kind changed: the

@@ -25,7 +25,7 @@ func TestCopyAsCurlAndEachRowsCurlLine(t *testing.T) {
 	c.cred.p8Path.SetText(filepath.Join(dir, apnstest.FileDemoP8))
 	c.cred.teamID.SetText(apnstest.DemoTeamID)
 	test.Tap(c.cred.loadBtn)
-	h.waitFor("the .p8 to load", func() bool { return c.cred.creds[credential.KindP8] != nil })
+	h.waitFor("the .p8 to load", func() bool { return c.cred.creds[credential.KindP8] != nil && len(c.cred.loading) == 0 })
 	c.note.topic.SetText(apnstest.DemoBundleID)
 	c.bar.env.SetSelected(envCustom)
 	c.bar.customHost.SetText(remote.Addr)
@@ -42,6 +42,9 @@ func TestCopyAsCurlAndEachRowsCurlLine(t *testing.T) {
 		t.Errorf("the copied command holds a secret:\n%s", clip)
 	}
 
+	if c.bar.sendBtn.Disabled() {
+		t.Fatalf("Send is off: %s", c.bar.problem.Text)
+	}
 	h.sendAndWait()
 	row := h.lastRow()
 	story := strings.Join(row.Story, "\n")
