@@ -138,6 +138,10 @@ func (c *Console) validate() {
 	if c.bar == nil || c.adv == nil || c.pview == nil {
 		return // still building
 	}
+	if c.simTarget() {
+		c.validateSimulator()
+		return
+	}
 	p, perr := c.payload()
 	c.pview.show(p, perr, c.payloadLimit())
 	c.adv.showExpiration(c.now())

@@ -99,7 +99,8 @@ type Console struct {
 	closeOnce sync.Once
 	release   *time.Timer // gives memory back after a burst of sends
 
-	doc docState // the document shown: file, unsaved changes
+	doc  docState   // the document shown: file, unsaved changes
+	simT *simTarget // the iOS Simulator target's row
 
 	events *eventRouter // the client's events, to the row of the send under way
 	bulk   bulkRunner   // sends a batch over one client
@@ -183,6 +184,7 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.bar.envChanged = c.environmentChanged
 	c.bar.customChanged = func() { c.dropClient(); c.changed() }
 	c.bar.send = c.Send
+	c.buildSimTarget()
 
 	c.sections = widget.NewAccordion(
 		widget.NewAccordionItem("Credential", c.cred.content),

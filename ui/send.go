@@ -97,6 +97,10 @@ func (c *Console) Send() {
 	if c.sending {
 		return
 	}
+	if c.simTarget() {
+		c.sendToSimulator()
+		return
+	}
 	c.validate()
 	if !c.ready {
 		return
