@@ -99,8 +99,9 @@ type Console struct {
 	closeOnce sync.Once
 	release   *time.Timer // gives memory back after a burst of sends
 
-	doc  docState   // the document shown: file, unsaved changes
-	simT *simTarget // the iOS Simulator target's row
+	doc     docState     // the document shown: file, unsaved changes
+	simT    *simTarget   // the iOS Simulator target's row
+	preview *previewView // the notification as iOS shows it
 
 	events *eventRouter // the client's events, to the row of the send under way
 	bulk   bulkRunner   // sends a batch over one client
@@ -139,7 +140,7 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	c.win.Resize(DefaultSize)
 	c.log.loadHistory()
 	c.restore()
-	c.initDocuments()
+	c.initWorkflows()
 	// The tokens are what people paste first; it also makes Ctrl/Cmd+Enter
 	// start from a text field, which the menu shortcut handles.
 	c.win.Canvas().Focus(c.dev.tokens)
@@ -197,6 +198,7 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.sections.Open(secCredential)
 	c.sections.Open(secDevice)
 	c.sections.Open(secNotification)
+	c.buildPreview()
 
 	// Room on the right for the scroll bar, which floats over the content.
 	inset := container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Size(theme.SizeNameScrollBar)+2), c.sections)
@@ -298,6 +300,7 @@ func (c *Console) changed() {
 	c.validate()
 	c.saveSoon()
 	c.updateTitle()
+	c.updatePreview()
 }
 
 // credentialChanged runs when the credential or its kind changed: the

@@ -18,6 +18,13 @@ var (
 	saveAsShortcut         = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 )
 
+// initWorkflows starts the document, preview and Keychain parts once the
+// preferences are applied.
+func (c *Console) initWorkflows() {
+	c.initDocuments()
+	c.updatePreview()
+}
+
 // fileMenu is the File menu: documents, the credential file, Copy as
 // cURL and Send.
 func (c *Console) fileMenu(openCredential, send *fyne.MenuItem) *fyne.Menu {
