@@ -99,9 +99,11 @@ type Console struct {
 	closeOnce sync.Once
 	release   *time.Timer // gives memory back after a burst of sends
 
-	doc     docState     // the document shown: file, unsaved changes
-	simT    *simTarget   // the iOS Simulator target's row
-	preview *previewView // the notification as iOS shows it
+	doc        docState       // the document shown: file, unsaved changes
+	simT       *simTarget     // the iOS Simulator target's row
+	preview    *previewView   // the notification as iOS shows it
+	keychainOn bool           // show the Keychain kind off macOS too (tests)
+	keychain   *keychainPanel // the Keychain kind's identities; nil when not shown
 
 	events *eventRouter // the client's events, to the row of the send under way
 	bulk   bulkRunner   // sends a batch over one client
@@ -167,6 +169,7 @@ func (c *Console) buildUI() fyne.CanvasObject {
 		return c.simErr
 	}
 	c.cred.changed = c.credentialChanged
+	c.buildKeychain()
 	c.cred.loadedByUser = func(cred *credential.Credential) {
 		c.log.Add(sender.EventInfo, toneNormal, "Loaded "+cred.Kind.String()+": "+cred.Summary(c.now()))
 	}
