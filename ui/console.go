@@ -99,11 +99,12 @@ type Console struct {
 	closeOnce sync.Once
 	release   *time.Timer // gives memory back after a burst of sends
 
-	doc        docState       // the document shown: file, unsaved changes
-	simT       *simTarget     // the iOS Simulator target's row
-	preview    *previewView   // the notification as iOS shows it
-	keychainOn bool           // show the Keychain kind off macOS too (tests)
-	keychain   *keychainPanel // the Keychain kind's identities; nil when not shown
+	doc        docState           // the document shown: file, unsaved changes
+	simT       *simTarget         // the iOS Simulator target's row
+	preview    *previewView       // the notification as iOS shows it
+	rightTabs  *container.AppTabs // the log and the preview
+	keychainOn bool               // show the Keychain kind off macOS too (tests)
+	keychain   *keychainPanel     // the Keychain kind's identities; nil when not shown
 
 	events *eventRouter // the client's events, to the row of the send under way
 	bulk   bulkRunner   // sends a batch over one client
@@ -201,12 +202,11 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.sections.Open(secCredential)
 	c.sections.Open(secDevice)
 	c.sections.Open(secNotification)
-	c.buildPreview()
 
 	// Room on the right for the scroll bar, which floats over the content.
 	inset := container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Size(theme.SizeNameScrollBar)+2), c.sections)
 	form := container.NewBorder(nil, c.bar.content, nil, nil, container.NewVScroll(inset))
-	c.split = container.NewHSplit(form, c.log.Content())
+	c.split = container.NewHSplit(form, c.rightPane())
 	c.split.Offset = 0.5
 	return c.split
 }

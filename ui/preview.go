@@ -320,11 +320,21 @@ type fixedLayout struct{ size fyne.Size }
 func (l fixedLayout) Layout([]fyne.CanvasObject, fyne.Size) {}
 func (l fixedLayout) MinSize([]fyne.CanvasObject) fyne.Size { return l.size }
 
-// buildPreview adds the Preview section, open, after the others.
-func (c *Console) buildPreview() {
+// rightPane is beside the form: the log, and the preview in a tab of its
+// own (a send shows the log again).
+func (c *Console) rightPane() fyne.CanvasObject {
 	c.preview = newPreviewView(c.pickAppIcon)
-	c.sections.Append(widget.NewAccordionItem("Preview", c.preview.content))
-	c.sections.Open(len(c.sections.Items) - 1)
+	c.rightTabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Log", theme.ListIcon(), c.log.Content()),
+		container.NewTabItemWithIcon("Preview", theme.VisibilityIcon(), container.NewScroll(container.NewPadded(c.preview.content))))
+	return c.rightTabs
+}
+
+// showLog brings the log to the front (a send started).
+func (c *Console) showLog() {
+	if c.rightTabs != nil {
+		c.rightTabs.SelectIndex(0)
+	}
 }
 
 // updatePreview shows the form's payload in the preview.

@@ -134,6 +134,7 @@ func (c *Console) Send() {
 		c.log.refuseRow(job.envName, t)
 	}
 	c.sending = true
+	c.showLog()
 	c.updateSendButton()
 	c.bar.showProgress(0, len(ns))
 	c.save()

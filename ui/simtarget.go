@@ -266,6 +266,7 @@ func (c *Console) sendToSimulator() {
 	c.sends++
 	seq := c.sends
 	c.sending = true
+	c.showLog()
 	c.updateSendButton()
 	c.save()
 	go func() {
