@@ -146,6 +146,10 @@ func (c *Console) validate() {
 	}
 	c.syncLiveActivity()
 	c.showChannelsTarget()
+	if c.simTarget() {
+		c.validateSimulator()
+		return
+	}
 	p, perr := c.payload()
 	c.pview.show(p, perr, c.payloadLimit())
 	c.adv.showExpiration(c.now())

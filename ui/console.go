@@ -101,6 +101,13 @@ type Console struct {
 	closeOnce sync.Once
 	release   *time.Timer // gives memory back after a burst of sends
 
+	doc        docState           // the document shown: file, unsaved changes
+	simT       *simTarget         // the iOS Simulator target's row
+	preview    *previewView       // the notification as iOS shows it
+	rightTabs  *container.AppTabs // the log and the preview
+	keychainOn bool               // show the Keychain kind off macOS too (tests)
+	keychain   *keychainPanel     // the Keychain kind's identities; nil when not shown
+
 	events *eventRouter // the client's events, to the row of the send under way
 	bulk   bulkRunner   // sends a batch over one client
 }
@@ -138,6 +145,7 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	c.win.Resize(DefaultSize)
 	c.log.loadHistory()
 	c.restore()
+	c.initWorkflows()
 	// The tokens are what people paste first; it also makes Ctrl/Cmd+Enter
 	// start from a text field, which the menu shortcut handles.
 	c.win.Canvas().Focus(c.dev.tokens)
@@ -164,6 +172,7 @@ func (c *Console) buildUI() fyne.CanvasObject {
 		return c.simErr
 	}
 	c.cred.changed = c.credentialChanged
+	c.buildKeychain()
 	c.cred.loadedByUser = func(cred *credential.Credential) {
 		c.log.Add(sender.EventInfo, toneNormal, "Loaded "+cred.Kind.String()+": "+cred.Summary(c.now()))
 	}
@@ -186,6 +195,7 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.bar.envChanged = c.environmentChanged
 	c.bar.customChanged = func() { c.dropClient(); c.changed() }
 	c.bar.send = c.Send
+	c.buildSimTarget()
 
 	c.sections = widget.NewAccordion(
 		widget.NewAccordionItem("Credential", c.cred.content),
@@ -205,7 +215,7 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	formScroll := container.NewVScroll(inset)
 	scrollFormWith(formScroll, c.dev.tokens, c.note.body, c.adv.custom)
 	form := container.NewBorder(nil, c.bar.content, nil, nil, formScroll)
-	c.split = container.NewHSplit(form, c.log.Content())
+	c.split = container.NewHSplit(form, c.rightPane())
 	c.split.Offset = 0.5
 	return c.split
 }
@@ -228,7 +238,7 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 	about := fyne.NewMenuItem("About APNs Console", c.showAbout)
 	about.Icon = theme.InfoIcon()
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", open, fyne.NewMenuItemSeparator(), send),
+		c.fileMenu(open, send),
 		fyne.NewMenu("Log", copyAll, clear),
 		fyne.NewMenu("Help", about),
 	)
@@ -301,6 +311,8 @@ func (c *Console) environment() sender.Environment { return c.bar.environment() 
 func (c *Console) changed() {
 	c.validate()
 	c.saveSoon()
+	c.updateTitle()
+	c.updatePreview()
 }
 
 // credentialChanged runs when the credential or its kind changed: the

@@ -70,6 +70,8 @@ type credentialSection struct {
 	localNote   *hint
 	content     fyne.CanvasObject
 
+	keychain keychainHooks // the Keychain kind, on macOS
+
 	creds   map[credential.Kind]*credential.Credential // loaded by the user, per kind
 	errs    map[credential.Kind]string                 // why the last load of a kind failed
 	loading map[credential.Kind]int                    // generation of the load in flight
@@ -174,6 +176,8 @@ func (s *credentialSection) buildForm() {
 			widget.NewFormItem("Key file", s.fileRow(s.p8Path, extP8)),
 			widget.NewFormItem("Key ID", s.keyID),
 			widget.NewFormItem("Team ID", s.teamID))
+	case credential.KindKeychain:
+		items = append(items, widget.NewFormItem("Identity", s.keychain.panel()))
 	}
 	s.loadBtn = widget.NewButtonWithIcon("Load", theme.ViewRefreshIcon(), s.loadChosen)
 	items = append(items, widget.NewFormItem("", container.NewHBox(s.loadBtn)))
@@ -189,6 +193,8 @@ func (s *credentialSection) chosen() credential.Kind {
 		return credential.KindPEM
 	case kindP8Choice:
 		return credential.KindP8
+	case kindKeychainChoice:
+		return credential.KindKeychain
 	}
 	return credential.KindP12
 }
@@ -201,6 +207,8 @@ func kindChoice(k credential.Kind) string {
 		return kindPEMChoice
 	case credential.KindP8:
 		return kindP8Choice
+	case credential.KindKeychain:
+		return kindKeychainChoice
 	}
 	return kindP12Choice
 }
@@ -211,6 +219,8 @@ func kindName(k credential.Kind) string {
 		return "pem"
 	case credential.KindP8:
 		return "p8"
+	case credential.KindKeychain:
+		return "keychain"
 	}
 	return "p12"
 }
@@ -221,6 +231,8 @@ func parseKindName(s string) credential.Kind {
 		return credential.KindPEM
 	case "p8":
 		return credential.KindP8
+	case "keychain":
+		return credential.KindKeychain
 	}
 	return credential.KindP12
 }
@@ -314,6 +326,8 @@ func (s *credentialSection) request() loadRequest {
 		if r.keyID == "" {
 			r.keyID = keyIDFromFileName(r.path)
 		}
+	case credential.KindKeychain:
+		r.path = s.keychain.chosen() // the identity's SHA-1
 	}
 	return r
 }
@@ -345,6 +359,8 @@ func loadCredential(r loadRequest) (*credential.Credential, error) {
 		return credential.LoadPEM(r.path, r.path2, r.secret)
 	case credential.KindP8:
 		return credential.LoadP8(r.path, r.keyID, r.teamID)
+	case credential.KindKeychain:
+		return exportKeychainIdentity(r.path)
 	}
 	return credential.LoadP12(r.path, r.secret)
 }
@@ -369,7 +385,9 @@ func (s *credentialSection) loaded(r loadRequest, gen int, cred *credential.Cred
 		if r.kind == credential.KindP8 && s.keyID.Text == "" && cred.KeyID != "" {
 			s.keyID.SetText(cred.KeyID)
 		}
-		s.prefs.SetString(prefLastFolder, filepath.Dir(r.path))
+		if r.kind != credential.KindKeychain {
+			s.prefs.SetString(prefLastFolder, filepath.Dir(r.path))
+		}
 		if !r.quiet {
 			s.loadedByUser(cred)
 		}
@@ -490,6 +508,8 @@ func noCredentialHint(k credential.Kind) string {
 		return "Choose the certificate (and its key if it is in another file), or drop them onto the window."
 	case credential.KindP8:
 		return "Choose the AuthKey_<Key ID>.p8 from the developer portal and give its Key ID and Team ID, or drop it onto the window."
+	case credential.KindKeychain:
+		return "Choose a push identity from the login keychain (Use), or press refresh to list them again."
 	}
 	return "Choose the .p12 exported from Keychain Access (certificate with its private key), or drop it onto the window."
 }

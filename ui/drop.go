@@ -13,7 +13,8 @@ import (
 	"apnsconsole/sender/credential"
 )
 
-// Drop takes files dropped onto the window: each goes to the field of its
+// Drop takes files dropped onto the window: a .apns or .apnsconsole
+// opens as the document; a credential file goes to the field of its
 // kind (.p12/.pfx, PEM certificate or key, .p8), the kind is chosen, and
 // the credential is loaded. The window calls it; tests call it directly.
 func (c *Console) Drop(uris []fyne.URI) {
@@ -23,6 +24,10 @@ func (c *Console) Drop(uris []fyne.URI) {
 			continue
 		}
 		path := u.Path()
+		if isDocumentFile(path) { // .apns, .apnsconsole: opened
+			c.OpenDocument(path)
+			continue
+		}
 		switch k, field := c.fieldForFile(path); {
 		case field == nil:
 			c.log.Add(sender.EventWarning, toneWarning, filepath.Base(path)+" is not a credential file: drop a .p12/.pfx, a PEM certificate or key (.pem .crt .cer .key) or a .p8 key")

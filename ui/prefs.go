@@ -86,6 +86,8 @@ func (c *Console) restore() {
 		c.bar.setEnvironment(sender.Local)
 	} else if p.String(prefEnvironment) == "custom" {
 		c.bar.env.SetSelected(envCustom)
+	} else if p.String(prefEnvironment) == "simulator" {
+		c.bar.env.SetSelected(envSimulator)
 	} else {
 		env, err := sender.ParseEnvironment(p.String(prefEnvironment))
 		if err != nil {

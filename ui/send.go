@@ -40,6 +40,7 @@ type sendJob struct {
 	format  legacy.Format          // the binary protocol's format; "" for HTTP/2
 	outcome string                 // the simulator's answer to this send, "" for normal
 	seq     int
+	curl    *sender.CurlTarget // for each row's curl line; nil: none (binary protocol)
 }
 
 // bulkRunner sends a batch over one client. It calls begin(i) just before
@@ -203,6 +204,10 @@ func (c *Console) Send() {
 	if c.sending {
 		return
 	}
+	if c.simTarget() {
+		c.sendToSimulator()
+		return
+	}
 	c.validate()
 	if !c.ready {
 		return
@@ -225,6 +230,10 @@ func (c *Console) Send() {
 		}
 		job.caPath = c.bar.customCA.Text
 	}
+	if !c.binary() {
+		t := c.curlTarget()
+		job.curl = &t
+	}
 	if job.outcome != "" {
 		c.bar.outcome.SetSelected(outcomeNormal) // the next send only
 	}
@@ -232,6 +241,7 @@ func (c *Console) Send() {
 		c.log.refuseRow(job.envName, t)
 	}
 	c.sending = true
+	c.showLog()
 	c.updateSendButton()
 	c.bar.showProgress(0, len(ns))
 	c.save()
@@ -296,6 +306,9 @@ func (c *Console) run(job sendJob) {
 				payloadTitle, payloadLines = fmt.Sprintf("payload (%d bytes):", len(n.Payload)), indentLines(prettyJSON(n.Payload))
 			}
 			c.log.addStory(row, payloadTitle, payloadLines)
+			if job.curl != nil {
+				c.log.addStory(row, "curl (the same request; secrets stay in $APNS_* variables):", indentLines(curlText(n, job.cred, *job.curl)))
+			}
 			rows[i], started[i] = row, time.Now()
 			if many {
 				c.events.row(n.Token, row)

@@ -24,7 +24,7 @@ const (
 	envCustom     = "Custom"
 )
 
-var envChoices = []string{envSandbox, envProduction, envLocal, envCustom}
+var envChoices = []string{envSandbox, envProduction, envLocal, envCustom, envSimulator}
 
 // Local outcomes: how the simulator answers the next send.
 const (
@@ -123,7 +123,7 @@ func newSendBar(browseCA func(*widget.Entry)) *sendBar {
 	bottom := container.NewBorder(nil, b.progress, nil, right, status)
 	b.content = container.NewVBox(
 		widget.NewSeparator(),
-		container.NewThemeOverride(b.env, outlineTheme{}),
+		container.New(targetsLayout{}, container.NewThemeOverride(b.env, targetsTheme{outlineTheme{}})),
 		b.customRow,
 		b.mismatchRow,
 		bottom,
@@ -168,6 +168,8 @@ func (b *sendBar) envName() string {
 		return "local"
 	case envCustom:
 		return "custom"
+	case envSimulator:
+		return "simulator"
 	case envProduction:
 		return "production"
 	}
