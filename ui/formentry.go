@@ -22,6 +22,21 @@ type formEntry struct {
 	// outer is the form's scroll, given the wheel the field does not use;
 	// set by scrollFormWith.
 	outer fyne.Scrollable
+
+	// homeAfterPaste puts the cursor at the start of its line after a
+	// paste, so that a field that does not wrap scrolls back to column 0
+	// and shows the start of the lines (the Tokens field).
+	homeAfterPaste bool
+}
+
+// TypedShortcut is the entry's; after a paste, with homeAfterPaste, the
+// cursor goes to the start of its line and the text scrolls with it.
+func (e *formEntry) TypedShortcut(s fyne.Shortcut) {
+	e.Entry.TypedShortcut(s)
+	if _, paste := s.(*fyne.ShortcutPaste); paste && e.homeAfterPaste {
+		e.CursorColumn = 0
+		e.Refresh()
+	}
 }
 
 func newFormEntry(placeholder string, rows int) *formEntry {

@@ -118,3 +118,23 @@ func TestWheelOverTitleScrollsTheConsoleForm(t *testing.T) {
 		t.Errorf("Title at y %v before the wheel, %v after: the form did not scroll", before.Y, after.Y)
 	}
 }
+
+// After pasting long lines into Tokens the field shows the start of the
+// lines (column 0), not their ends, so a bad line can be read.
+func TestTokensShowTheStartOfTheLinesAfterAPaste(t *testing.T) {
+	a := newTestApp(t)
+	s := newDeviceSection()
+	w := sectionWindow(t, s.content, 200)
+	w.Canvas().Focus(s.tokens)
+	lines := strings.Repeat("0a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a\n", 2) +
+		"<aaaaaaaa bbbbbbbb cccccccc dddddddd eeeeeeee ffffffff 00000000 11111111 22222222>"
+	a.Clipboard().SetContent(lines)
+	s.tokens.TypedShortcut(&fyne.ShortcutPaste{Clipboard: a.Clipboard()})
+	if s.tokens.Text != lines {
+		t.Fatalf("pasted text %q", s.tokens.Text)
+	}
+	off, known := scrollOffset(entryScroll(t, s.tokens))
+	if !known || off.X != 0 || s.tokens.CursorColumn != 0 || s.tokens.CursorRow != 2 {
+		t.Errorf("after the paste: offset %v, cursor row %d column %d; want x 0, row 2, column 0", off, s.tokens.CursorRow, s.tokens.CursorColumn)
+	}
+}
