@@ -18,6 +18,7 @@ import (
 // advancedSection is the Advanced section: expiration, collapse id,
 // apns-id and custom JSON. It tells the console through changed.
 type advancedSection struct {
+	wheel          wheelFields
 	expiration     *widget.Entry
 	expirationHint *hint
 	collapseID     *widget.Entry
@@ -49,10 +50,10 @@ func newAdvancedSection() *advancedSection {
 	s.custom.OnChanged = changed
 
 	s.form = widget.NewForm(
-		widget.NewFormItem("Expiration", s.expiration),
+		widget.NewFormItem("Expiration", s.wheel.line(s.expiration)),
 		widget.NewFormItem("", s.expirationHint),
-		widget.NewFormItem("Collapse ID", s.collapseID),
-		widget.NewFormItem("apns-id", container.NewBorder(nil, nil, nil, newID, s.apnsID)),
+		widget.NewFormItem("Collapse ID", s.wheel.line(s.collapseID)),
+		widget.NewFormItem("apns-id", container.NewBorder(nil, nil, nil, newID, s.wheel.line(s.apnsID))),
 		widget.NewFormItem("Custom JSON", s.custom),
 	)
 	s.content = s.form

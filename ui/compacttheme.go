@@ -38,24 +38,3 @@ func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
 	}
 	return t.base().Size(n)
 }
-
-// outlineTheme is the app's theme with input borders drawn in the
-// placeholder colour: the outline of an unselected radio button (the
-// environment choice) is otherwise nearly white on white in the light
-// theme.
-type outlineTheme struct{}
-
-func (outlineTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
-
-func (t outlineTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNameInputBorder {
-		n = theme.ColorNamePlaceHolder
-	}
-	return t.base().Color(n, v)
-}
-
-func (t outlineTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base().Font(s) }
-
-func (t outlineTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
-
-func (t outlineTheme) Size(n fyne.ThemeSizeName) float32 { return t.base().Size(n) }

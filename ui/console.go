@@ -213,7 +213,10 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	// Room on the right for the scroll bar, which floats over the content.
 	inset := container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Size(theme.SizeNameScrollBar)+2), c.sections)
 	formScroll := container.NewVScroll(inset)
-	scrollFormWith(formScroll, c.dev.tokens, c.note.body, c.adv.custom)
+	scrollFormWith(formScroll, c.dev.tokens, c.note.body, c.adv.custom, c.la.contentState, c.la.attrs)
+	for _, fields := range []wheelFields{c.cred.wheel, c.note.wheel, c.adv.wheel, c.la.wheel} {
+		scrollFormWith(formScroll, fields...)
+	}
 	form := container.NewBorder(nil, c.bar.content, nil, nil, formScroll)
 	c.split = container.NewHSplit(form, c.rightPane())
 	c.split.Offset = 0.5

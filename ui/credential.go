@@ -39,6 +39,8 @@ var (
 // it tells the console through changed whenever what a send would use
 // may have changed, and through loadedByUser when the user loaded one.
 type credentialSection struct {
+	wheel wheelFields
+	lines map[*widget.Entry]*formLine // each field with its wheel catcher
 	win   fyne.Window
 	prefs fyne.Preferences
 	now   func() time.Time
@@ -100,6 +102,10 @@ func newCredentialSection(win fyne.Window, prefs fyne.Preferences, now func() ti
 	s.p8Path = s.pathEntry("AuthKey_ABC123DEFG.p8")
 	s.keyID = s.idEntry("10 characters, from Keys in the developer portal")
 	s.teamID = s.idEntry("10 characters, from Membership details")
+	s.lines = map[*widget.Entry]*formLine{}
+	for _, e := range []*widget.Entry{s.p12Path, s.p12Password, s.certPath, s.keyPath, s.keyPassword, s.p8Path, s.keyID, s.teamID} {
+		s.lines[e] = s.wheel.line(e)
+	}
 
 	s.icon = widget.NewIcon(theme.InfoIcon())
 	s.summary = widget.NewLabel("")
@@ -153,7 +159,7 @@ func (s *credentialSection) idEntry(placeholder string) *widget.Entry {
 // fileRow is a path entry with its Browse button.
 func (s *credentialSection) fileRow(e *widget.Entry, exts []string) fyne.CanvasObject {
 	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() { s.browse(e, exts) })
-	return container.NewBorder(nil, nil, nil, browse, e)
+	return container.NewBorder(nil, nil, nil, browse, s.lines[e])
 }
 
 // buildForm makes a new form for the chosen kind and puts it on screen in
@@ -165,17 +171,17 @@ func (s *credentialSection) buildForm() {
 	case credential.KindP12:
 		items = append(items,
 			widget.NewFormItem("File", s.fileRow(s.p12Path, extP12)),
-			widget.NewFormItem("Password", s.p12Password))
+			widget.NewFormItem("Password", s.lines[s.p12Password]))
 	case credential.KindPEM:
 		items = append(items,
 			widget.NewFormItem("Certificate", s.fileRow(s.certPath, extPEM)),
 			widget.NewFormItem("Key", s.fileRow(s.keyPath, extPEM)),
-			widget.NewFormItem("Key password", s.keyPassword))
+			widget.NewFormItem("Key password", s.lines[s.keyPassword]))
 	case credential.KindP8:
 		items = append(items,
 			widget.NewFormItem("Key file", s.fileRow(s.p8Path, extP8)),
-			widget.NewFormItem("Key ID", s.keyID),
-			widget.NewFormItem("Team ID", s.teamID))
+			widget.NewFormItem("Key ID", s.lines[s.keyID]),
+			widget.NewFormItem("Team ID", s.lines[s.teamID]))
 	case credential.KindKeychain:
 		items = append(items, widget.NewFormItem("Identity", s.keychain.panel()))
 	}

@@ -39,6 +39,7 @@ func newDeviceSection() *deviceSection {
 	s.tokens = newFormEntry("paste tokens, one per line: hex, <…> from Xcode's console, with spaces or colons", 2)
 	s.tokens.TextStyle.Monospace = true
 	s.tokens.Wrapping = fyne.TextWrapOff // a token is one line; the field scrolls sideways
+	s.tokens.homeAfterPaste = true       // …and back after a paste, to show the lines' start
 	s.tokens.SetMinRowsVisible(3)
 	s.tokens.OnChanged = func(text string) {
 		// The field grows with the list, up to 8 lines, with a line to

@@ -22,6 +22,21 @@ type formEntry struct {
 	// outer is the form's scroll, given the wheel the field does not use;
 	// set by scrollFormWith.
 	outer fyne.Scrollable
+
+	// homeAfterPaste puts the cursor at the start of its line after a
+	// paste, so that a field that does not wrap scrolls back to column 0
+	// and shows the start of the lines (the Tokens field).
+	homeAfterPaste bool
+}
+
+// TypedShortcut is the entry's; after a paste, with homeAfterPaste, the
+// cursor goes to the start of its line and the text scrolls with it.
+func (e *formEntry) TypedShortcut(s fyne.Shortcut) {
+	e.Entry.TypedShortcut(s)
+	if _, paste := s.(*fyne.ShortcutPaste); paste && e.homeAfterPaste {
+		e.CursorColumn = 0
+		e.Refresh()
+	}
 }
 
 func newFormEntry(placeholder string, rows int) *formEntry {
@@ -37,20 +52,104 @@ func newFormEntry(placeholder string, rows int) *formEntry {
 // AcceptsTab is false: Tab moves the focus.
 func (e *formEntry) AcceptsTab() bool { return false }
 
-// scrollFormWith makes the wheel over each entry scroll outer (the form's
-// scroll) when the entry has nothing to scroll.
-func scrollFormWith(outer fyne.Scrollable, entries ...*formEntry) {
-	for _, e := range entries {
-		e.outer = outer
+// wheelField is a field of the form whose wheel catcher hands the wheel
+// to the form's scroll: a formEntry or a formLine.
+type wheelField interface{ setOuter(fyne.Scrollable) }
+
+func (e *formEntry) setOuter(outer fyne.Scrollable) { e.outer = outer }
+
+// scrollFormWith makes the wheel over each field scroll outer (the form's
+// scroll) when the field has nothing to scroll.
+func scrollFormWith(outer fyne.Scrollable, fields ...wheelField) {
+	for _, f := range fields {
+		f.setOuter(outer)
 	}
 }
+
+// wheelFields are a section's fields whose wheel scrolls the form, for
+// the console to give the form's scroll (scrollFormWith).
+type wheelFields []wheelField
+
+// line lays the wheel catcher over a single-line field and keeps it.
+func (w *wheelFields) line(field fyne.CanvasObject) *formLine {
+	l := newFormLine(field)
+	*w = append(*w, l)
+	return l
+}
+
+// formLine is a single-line field of the form (an Entry, a password entry,
+// a SelectEntry) with the same wheel catcher laid over it: the wheel over
+// it scrolls the form. Without it Fyne gives the wheel to the field's own
+// scroller, which does nothing when the text fits and otherwise slides
+// the text sideways. The field stays the widget that takes the focus,
+// taps and typing.
+type formLine struct {
+	widget.BaseWidget
+	field fyne.CanvasObject
+	outer fyne.Scrollable
+}
+
+func newFormLine(field fyne.CanvasObject) *formLine {
+	l := &formLine{field: field}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *formLine) setOuter(outer fyne.Scrollable) { l.outer = outer }
+
+// Disabled, Disable and Enable are the field's, so that a form greys the
+// label of a disabled line as it does a disabled entry's.
+func (l *formLine) Disabled() bool {
+	d, ok := l.field.(fyne.Disableable)
+	return ok && d.Disabled()
+}
+
+func (l *formLine) Disable() {
+	if d, ok := l.field.(fyne.Disableable); ok {
+		d.Disable()
+	}
+}
+
+func (l *formLine) Enable() {
+	if d, ok := l.field.(fyne.Disableable); ok {
+		d.Enable()
+	}
+}
+
+func (l *formLine) CreateRenderer() fyne.WidgetRenderer {
+	w := &entryWheel{outer: &l.outer}
+	w.ExtendBaseWidget(w)
+	return &formLineRenderer{line: l, wheel: w}
+}
+
+type formLineRenderer struct {
+	line  *formLine
+	wheel *entryWheel
+}
+
+func (r *formLineRenderer) Destroy() {}
+
+func (r *formLineRenderer) Layout(size fyne.Size) {
+	for _, o := range r.Objects() {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (r *formLineRenderer) MinSize() fyne.Size { return r.line.field.MinSize() }
+
+func (r *formLineRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.line.field, r.wheel}
+}
+
+func (r *formLineRenderer) Refresh() { r.line.field.Refresh() }
 
 // CreateRenderer is the entry's renderer with a wheel catcher laid over
 // it: the topmost scrollable object under the pointer, so that it decides
 // where the wheel goes.
 func (e *formEntry) CreateRenderer() fyne.WidgetRenderer {
 	r := e.Entry.CreateRenderer()
-	w := &entryWheel{entry: e, renderer: r}
+	w := &entryWheel{renderer: r, outer: &e.outer}
 	w.ExtendBaseWidget(w)
 	return &formEntryRenderer{WidgetRenderer: r, wheel: w}
 }
@@ -74,12 +173,12 @@ func (r *formEntryRenderer) Objects() []fyne.CanvasObject {
 	return r.objects
 }
 
-// entryWheel covers the entry and takes the mouse wheel only: taps, drags
-// and the pointer's shape still go to the entry below.
+// entryWheel covers a field and takes the mouse wheel only: taps, drags
+// and the pointer's shape still go to the field below.
 type entryWheel struct {
 	widget.BaseWidget
-	entry    *formEntry
-	renderer fyne.WidgetRenderer // the entry's own
+	renderer fyne.WidgetRenderer // a multi-line entry's own; nil for a line
+	outer    *fyne.Scrollable    // the field's outer, set by scrollFormWith
 }
 
 // CreateRenderer draws nothing.
@@ -93,8 +192,9 @@ func (wheelRenderer) MinSize() fyne.Size           { return fyne.Size{} }
 func (wheelRenderer) Objects() []fyne.CanvasObject { return nil }
 func (wheelRenderer) Refresh()                     {}
 
-// Scrolled gives the wheel to the entry's scroller; when that does not
-// move (the text fits, or is already at that end), to the form.
+// Scrolled gives the wheel to a multi-line entry's scroller; when that
+// does not move (the text fits, or is already at that end), or over a
+// single line, to the form.
 func (w *entryWheel) Scrolled(ev *fyne.ScrollEvent) {
 	if inner := w.innerScroll(); inner != nil {
 		before, known := scrollOffset(inner)
@@ -103,13 +203,16 @@ func (w *entryWheel) Scrolled(ev *fyne.ScrollEvent) {
 			return
 		}
 	}
-	if w.entry.outer != nil {
-		w.entry.outer.Scrolled(ev)
+	if *w.outer != nil {
+		(*w.outer).Scrolled(ev)
 	}
 }
 
 // innerScroll is the entry's own scroller, if it has one.
 func (w *entryWheel) innerScroll() fyne.Scrollable {
+	if w.renderer == nil {
+		return nil
+	}
 	for _, o := range w.renderer.Objects() {
 		if s, ok := o.(fyne.Scrollable); ok && o.Visible() {
 			return s

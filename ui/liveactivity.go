@@ -33,6 +33,7 @@ const liveAuthNote = "Credential: a .p8 token key is the sure choice. Whether a 
 // form never moves; the one status line under it says what is wrong
 // and how to fix it.
 type liveActivitySection struct {
+	wheel        wheelFields
 	win          fyne.Window
 	event        *widget.RadioGroup
 	contentState *formEntry
@@ -94,7 +95,7 @@ func newLiveActivitySection(win fyne.Window) *liveActivitySection {
 	s.status.Wrapping = fyne.TextWrapWord
 
 	dateItem := func(label string, e *widget.Entry) *widget.FormItem {
-		it := widget.NewFormItem(label, e)
+		it := widget.NewFormItem(label, s.wheel.line(e))
 		it.HintText = " "
 		return it
 	}
@@ -109,12 +110,12 @@ func newLiveActivitySection(win fyne.Window) *liveActivitySection {
 		s.dateItems[s.timestamp],
 		s.dateItems[s.staleDate],
 		s.dateItems[s.dismissal],
-		widget.NewFormItem("Relevance", s.relevance),
-		widget.NewFormItem("Attributes type", s.attrType),
+		widget.NewFormItem("Relevance", s.wheel.line(s.relevance)),
+		widget.NewFormItem("Attributes type", s.wheel.line(s.attrType)),
 		widget.NewFormItem("Attributes", s.attrs),
 		widget.NewFormItem("Input token", s.inputToken),
-		widget.NewFormItem("Input channel", s.inputChannel),
-		widget.NewFormItem("Broadcast to", container.NewBorder(nil, nil, nil, s.broadcastBtn, s.channel)),
+		widget.NewFormItem("Input channel", s.wheel.line(s.inputChannel)),
+		widget.NewFormItem("Broadcast to", container.NewBorder(nil, nil, nil, s.broadcastBtn, s.wheel.line(s.channel))),
 	)
 	notes := newHint("The alert (title, body, sound: required to start, optional after) and the priority are the fields above; the topic is <bundle>" +
 		sender.PushLiveActivity.TopicSuffix() + ".\n" + sender.LiveActivityPriorityNote + "\n" + liveAuthNote)

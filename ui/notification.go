@@ -52,6 +52,7 @@ func priorityChoice(v int) string {
 // changed, and asks it through useTemplate to start the payload of a push
 // type (the custom JSON lives in the Advanced section).
 type notificationSection struct {
+	wheel        wheelFields
 	body         *formEntry
 	title        *widget.Entry
 	subtitle     *widget.Entry
@@ -97,12 +98,12 @@ func newNotificationSection() *notificationSection {
 
 	s.content = widget.NewForm(
 		widget.NewFormItem("Alert", s.body),
-		widget.NewFormItem("Title", s.title),
-		widget.NewFormItem("Subtitle", s.subtitle),
-		widget.NewFormItem("Badge", s.badge),
-		widget.NewFormItem("Sound", s.sound),
+		widget.NewFormItem("Title", s.wheel.line(s.title)),
+		widget.NewFormItem("Subtitle", s.wheel.line(s.subtitle)),
+		widget.NewFormItem("Badge", s.wheel.line(s.badge)),
+		widget.NewFormItem("Sound", s.wheel.line(s.sound)),
 		widget.NewFormItem("Push type", container.NewBorder(nil, nil, nil, s.template, s.pushType)),
-		widget.NewFormItem("Topic", s.topic),
+		widget.NewFormItem("Topic", s.wheel.line(s.topic)),
 		widget.NewFormItem("Priority", s.priority),
 	)
 	return s

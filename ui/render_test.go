@@ -357,7 +357,7 @@ func TestLogRowSelectedShowsItsWholeStory(t *testing.T) {
 	for _, th := range []struct {
 		name  string
 		theme fyne.Theme
-	}{{"dark", theme.DarkTheme()}, {"light", theme.LightTheme()}} {
+	}{{"dark", consoleTheme{theme.DarkTheme()}}, {"light", consoleTheme{theme.LightTheme()}}} {
 		a.Settings().SetTheme(th.theme)
 		q := &uiQueue{}
 		p := newLogPane(a, q.do, 0)
@@ -412,7 +412,7 @@ func TestSecondaryTextReadsInBothThemes(t *testing.T) {
 	for _, th := range []struct {
 		name  string
 		theme fyne.Theme
-	}{{"dark", theme.DarkTheme()}, {"light", theme.LightTheme()}} {
+	}{{"dark", consoleTheme{theme.DarkTheme()}}, {"light", consoleTheme{theme.LightTheme()}}} {
 		a.Settings().SetTheme(th.theme)
 		b := newSendBar(func(*widget.Entry) {})
 		b.env.SetSelected(envLocal)

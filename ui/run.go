@@ -25,6 +25,8 @@ func Run(version string) {
 	// garbage once; give its pages back when the window has settled.
 	time.AfterFunc(2*time.Second, debug.FreeOSMemory)
 	a := app.NewWithID(AppID)
+	// One theme for the whole window, set once: fonts load once.
+	a.Settings().SetTheme(newConsoleTheme())
 	a.SetIcon(assets.Icon)
 	c := New(a, version)
 	w := c.Window()

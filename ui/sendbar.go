@@ -46,7 +46,7 @@ var outcomeChoices = func() []string {
 // next outcome, progress, and Send. It tells the console through
 // envChanged and customChanged; Send calls send.
 type sendBar struct {
-	env         *widget.RadioGroup
+	env         *choiceRow
 	customHost  *widget.Entry
 	customCA    *widget.Entry
 	customRow   *fyne.Container
@@ -70,9 +70,7 @@ type sendBar struct {
 
 func newSendBar(browseCA func(*widget.Entry)) *sendBar {
 	b := &sendBar{envChanged: func() {}, customChanged: func() {}, send: func() {}}
-	b.env = widget.NewRadioGroup(envChoices, func(string) { b.showRows(); b.envChanged() })
-	b.env.Horizontal = true
-	b.env.Required = true
+	b.env = newChoiceRow(envChoices, func(string) { b.showRows(); b.envChanged() })
 
 	b.customHost = widget.NewEntry()
 	b.customHost.SetPlaceHolder("host:port of `apns-console serve` or a company's APNs proxy")
@@ -123,7 +121,7 @@ func newSendBar(browseCA func(*widget.Entry)) *sendBar {
 	bottom := container.NewBorder(nil, b.progress, nil, right, status)
 	b.content = container.NewVBox(
 		widget.NewSeparator(),
-		container.New(targetsLayout{}, container.NewThemeOverride(b.env, targetsTheme{outlineTheme{}})),
+		container.New(targetsLayout{}, b.env.content),
 		b.customRow,
 		b.mismatchRow,
 		bottom,

@@ -293,22 +293,6 @@ func (p *LogPane) finishSimRow(e *logEntry, push *simctl.Push, err error) {
 	p.mu.Unlock()
 }
 
-// targetsTheme tightens the target choices' inner padding and text so
-// that the five of them fit the form's width at the window's default
-// size (a horizontal radio group gives each choice the widest one's
-// width).
-type targetsTheme struct{ fyne.Theme }
-
-func (t targetsTheme) Size(n fyne.ThemeSizeName) float32 {
-	switch n {
-	case theme.SizeNameInnerPadding:
-		return 6
-	case theme.SizeNameText:
-		return 13
-	}
-	return t.Theme.Size(n)
-}
-
 // targetsLayout asks for no more width than four target choices did, so
 // that the fifth does not widen the window's minimum; the choices keep
 // their own width (they fit at the default size, and run under the
