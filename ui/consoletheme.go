@@ -9,18 +9,26 @@ import (
 
 // consoleTheme is the theme the whole window uses, set once on the app:
 // Fyne's own, with input outlines (an entry's border, an unselected radio
-// button's ring) drawn in the placeholder grey on a light background,
-// where Fyne's #e3e3e3 on white is nearly invisible (1.3:1; WCAG asks
-// 3:1 of a control's boundary). One theme for everything, rather than a
+// button's ring) drawn so that they can be seen: in the placeholder grey
+// on a light background, where Fyne's #e3e3e3 on white is nearly invisible
+// (1.3:1; WCAG asks 3:1 of a control's boundary), and in a mid grey on a
+// dark one, where Fyne's #39393a on #171718 is barely better (1.6:1). One theme for everything, rather than a
 // container.ThemeOverride on the radios: Fyne loads a separate copy of
 // every font for each overridden scope (about 7 MB).
 type consoleTheme struct{ fyne.Theme }
 
+// darkInputBorder is 3.4:1 on Fyne's dark background.
+var darkInputBorder = color.NRGBA{R: 0x6e, G: 0x6e, B: 0x70, A: 0xff}
+
 func newConsoleTheme() fyne.Theme { return consoleTheme{theme.DefaultTheme()} }
 
 func (t consoleTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNameInputBorder && t.light(v) {
-		n = theme.ColorNamePlaceHolder
+	if n == theme.ColorNameInputBorder {
+		if t.light(v) {
+			n = theme.ColorNamePlaceHolder
+		} else {
+			return darkInputBorder
+		}
 	}
 	return t.Theme.Color(n, v)
 }
