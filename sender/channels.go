@@ -154,10 +154,7 @@ func (r *ChannelResponse) Explanation() (description, hint string) {
 	if reason, ok := LookupChannelReason(r.Reason); ok {
 		return reason.Description, reason.Hint
 	}
-	if r.Reason == "" {
-		return fmt.Sprintf("APNs answered %d %s without a reason.", r.Status, http.StatusText(r.Status)), ""
-	}
-	return fmt.Sprintf("APNs answered %d with reason %q, which this version does not know.", r.Status, r.Reason), ""
+	return unknownReason(r.Status, r.Reason), ""
 }
 
 // Summary is one line: "201 Created · channel dHN0…" or "400 BadChannelId · …".

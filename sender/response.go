@@ -34,10 +34,7 @@ func (r *Response) Explanation() (description, hint string) {
 	if reason, ok := LookupReason(r.Reason); ok {
 		return reason.Description, reason.Hint
 	}
-	if r.Reason == "" {
-		return fmt.Sprintf("APNs answered %d %s without a reason.", r.Status, http.StatusText(r.Status)), ""
-	}
-	return fmt.Sprintf("APNs answered %d with reason %q, which this version does not know.", r.Status, r.Reason), ""
+	return unknownReason(r.Status, r.Reason), ""
 }
 
 // Summary is one line: "200 OK · apns-id …" or "410 Unregistered · …".
@@ -69,3 +66,12 @@ type Result struct {
 // Unconfirmed reports a notification written but never answered: it may
 // have been delivered, so check before sending it again.
 func (r Result) Unconfirmed() bool { return r.Err != nil && errors.Is(r.Err, ErrUnconfirmed) }
+
+// unknownReason describes an answer whose reason is not in the tables:
+// none at all, or one this version does not know.
+func unknownReason(status int, reason string) string {
+	if reason == "" {
+		return fmt.Sprintf("APNs answered %d %s without a reason.", status, http.StatusText(status))
+	}
+	return fmt.Sprintf("APNs answered %d with reason %q, which this version does not know.", status, reason)
+}
