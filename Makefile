@@ -4,6 +4,10 @@
 # command-line tools are enough).
 
 GO      ?= go
+# The standard library's security fixes: build with Go 1.27.3, which the go
+# command fetches from the module proxy (a machine's own older Go, set to
+# GOTOOLCHAIN=local, would otherwise be used as it is).
+export GOTOOLCHAIN := go1.27.3
 BINARY  := apns-console
 PKGS    := ./...
 
