@@ -1,13 +1,13 @@
 // Command apns-console sends Apple push notifications. With no arguments it
 // opens the console window; with a subcommand it runs headless for scripts
-// and QA pipelines (package cli).
+// and QA pipelines (package cli). cmd/apns-console-cli is the same command
+// line without the window, for machines with no display.
 package main
 
 import (
-	"context"
+	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+	"runtime"
 
 	"apnsconsole/cli"
 	"apnsconsole/ui"
@@ -18,12 +18,26 @@ var version = "0.1.0"
 
 func main() {
 	if len(os.Args) < 2 {
+		if msg := noDisplay(); msg != "" {
+			fmt.Fprintln(os.Stderr, "apns-console:", msg)
+			os.Exit(2)
+		}
 		ui.Run(version)
 		return
 	}
 	cli.Version = version
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(cli.Main(os.Args[1:]))
+}
+
+// noDisplay says why the window cannot open, or "" when it can: on Linux
+// and the BSDs a window needs an X11 or Wayland display.
+func noDisplay() string {
+	switch runtime.GOOS {
+	case "darwin", "windows", "android", "ios", "js":
+		return ""
+	}
+	if os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
+		return ""
+	}
+	return "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); run a command instead, such as 'apns-console serve' or 'apns-console send --help', or use apns-console-cli"
 }
