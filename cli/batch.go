@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -29,7 +30,7 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 	defer tokens.close()
 	var rawTokens []tokenLine
 	for {
-		tl, err := tokens.next()
+		tl, err := tokens.nextOrStop(context.Background()) // a named pipe is read by a goroutine
 		if err == io.EOF {
 			break
 		}
@@ -38,12 +39,17 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 		}
 		rawTokens = append(rawTokens, tl)
 	}
+	if len(rawTokens) == 0 {
+		return nil, nil, inputError{fmt.Errorf("%s held no device token (it is empty, or only blank lines and # comments): put one token per line, or give --token TOKEN", tokens.source)}
+	}
 	base, cred, err := f.template()
 	if err != nil {
 		return nil, nil, err
 	}
 	b := &batch{results: make([]sender.Result, 0, len(rawTokens))}
 	var seen seenTokens
+	var warned tokenWarnings // tokens of unusual lengths, grouped
+	defer warned.print(out)
 	for _, tl := range rawTokens {
 		n := *base
 		if tl.err != nil {
@@ -69,9 +75,7 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 				continue
 			}
 		}
-		if w := tok.Warning(); w != "" {
-			out.warn(w)
-		}
+		warned.add(tok, tl.line)
 		b.ns = append(b.ns, &n)
 		b.pending = append(b.pending, len(b.results))
 		b.results = append(b.results, sender.Result{Notification: &n})

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +44,8 @@ type sendFlags struct {
 	unique     bool
 	bulkFlags
 
-	stopped bool // the tokens were not read to the end (cancelled)
+	stopped bool          // the tokens were not read to the end (cancelled)
+	warned  tokenWarnings // tokens of unusual lengths, grouped (tokenwarnings.go)
 }
 
 // stringList is a repeatable string flag.
@@ -134,6 +134,12 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return out.fail(err)
 	}
 	defer tokens.close()
+	if err := tokens.first(ctx); err != nil { // none at all: exit 2 before connecting
+		if errors.Is(err, errStopped) {
+			err = errors.New("cancelled before the first token was read")
+		}
+		return out.fail(err)
+	}
 	tgt, err := f.resolveTarget(&cred, true)
 	if err != nil {
 		return out.fail(err)
@@ -146,7 +152,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return out.fail(err)
 	}
 	if f.dryRun {
-		return f.dryRunAll(tokens, base, cred, tgt, out)
+		return f.dryRunAll(ctx, tokens, base, cred, tgt, out)
 	}
 	if cred == nil {
 		return out.fail(fmt.Errorf("%w: give --p12 FILE (password in $APNS_P12_PASSWORD), --cert FILE --key FILE, or --p8 FILE --key-id ID --team-id ID (or try --env local)", sender.ErrNoCredential))
@@ -209,6 +215,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	lines.Flush()
 	bar.finish()
+	f.warned.print(out) // read by feed before it closed refused
 	out.summary(t, dups)
 	if f.stopped { // read by feed before it closed refused
 		return exitFailure
@@ -288,18 +295,16 @@ func (f *sendFlags) feed(ctx context.Context, tokens *tokenReader, base *sender.
 				continue
 			}
 		}
-		if w := tok.Warning(); w != "" {
-			out.warn(w)
-		}
+		f.warned.add(tok, tl.line) // printed grouped, before the summary
 		in <- &n
 	}
 }
 
 // dryRunAll prints the exact request for each token, connecting nowhere.
-func (f *sendFlags) dryRunAll(tokens *tokenReader, base *sender.Notification, cred *credential.Credential, tgt *target, out *printer) int {
+func (f *sendFlags) dryRunAll(ctx context.Context, tokens *tokenReader, base *sender.Notification, cred *credential.Credential, tgt *target, out *printer) int {
 	code := exitOK
 	for {
-		tl, err := tokens.next()
+		tl, err := tokens.nextOrStop(ctx)
 		if err == io.EOF {
 			return code
 		}
@@ -333,7 +338,7 @@ func (f *sendFlags) buildPayload() ([]byte, error) {
 	}
 	m := sender.Message{Body: f.alert, Title: f.title, Subtitle: f.subtitle, Sound: f.sound, Custom: f.payload}
 	if strings.HasPrefix(f.payload, "@") {
-		data, err := readPayloadFile(f.payload[1:])
+		data, err := readPayloadFile(f.payload[1:], sender.PushType(f.pushType))
 		if err != nil {
 			return nil, err
 		}
@@ -357,24 +362,13 @@ func (f *sendFlags) buildPayload() ([]byte, error) {
 	return p, nil
 }
 
-// maxPayloadFile is the largest --payload @FILE read: far above APNs'
-// 5120-byte limit, so a larger file is the wrong file.
-const maxPayloadFile = 1 << 20
-
-// readPayloadFile reads --payload @FILE, refusing a file over 1 MB before
-// reading it whole or parsing it.
-func readPayloadFile(path string) ([]byte, error) {
-	file, err := os.Open(path)
+// readPayloadFile reads --payload @FILE, within the push type's limit
+// plus a margin (payloadFile): a larger file is refused before it is read
+// whole or parsed.
+func readPayloadFile(path string, pt sender.PushType) ([]byte, error) {
+	data, err := payloadFile("--payload", pt).Read(path)
 	if err != nil {
-		return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @, or give the JSON itself", err)}
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxPayloadFile+1))
-	if err != nil {
-		return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @", err)}
-	}
-	if len(data) > maxPayloadFile {
-		return nil, inputError{fmt.Errorf("the payload file %s is over 1 MB, and APNs takes at most 4 KB (5 KB for VoIP): is it the right file?", path)}
+		return nil, inputError{fmt.Errorf("cannot read the --payload file: %w", err)}
 	}
 	return data, nil
 }
