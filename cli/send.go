@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -183,7 +182,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	bar := newProgress(stderr, f.countTokens)
 	// Each line is written the moment its result is known; under load,
 	// the lines that are ready together share one write.
-	lines := bufio.NewWriterSize(stdout, 32<<10)
+	lines := newFlushedWriter(ctx, stdout, 32<<10) // main.go flushes it on a forced stop
 	defer lines.Flush()
 	out.mu.Lock()
 	out.stdout = lines
