@@ -80,6 +80,18 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 	f.liveActivityFlags.register(fs) // --live-activity … (liveactivity.go)
 }
 
+// sendExitCodes ends send -h (and the README's "Exit codes" says the same).
+const sendExitCodes = `
+Exit codes:
+  0  every notification was accepted (--dry-run, --curl: every token could be used)
+  1  APNs (or the simulator, or simctl) rejected at least one, and none failed
+  2  bad input: a flag, a file (missing, not a regular file, over its limit),
+     no device token at all (an empty file, only blank lines), a token line
+     that cannot be used; a bad credential; no connection; any notification
+     unconfirmed (sent, never answered: check before resending); the send
+     stopped by Ctrl+C or SIGTERM, or by --timeout
+`
+
 // inputError is bad input: exit code 2.
 type inputError struct{ error }
 
@@ -93,8 +105,12 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: apns-console send [flags]\n\nFlags:\n")
 		fs.PrintDefaults()
+		fmt.Fprint(stderr, sendExitCodes)
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) { // -h asked for the help: not an error
+			return exitOK
+		}
 		return exitFailure
 	}
 	if fs.NArg() > 0 {
