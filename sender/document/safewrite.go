@@ -27,6 +27,8 @@ func readFile(path string) ([]byte, error) {
 		de.Err = ErrNotRegularFile
 	case errors.Is(err, userfile.ErrTooLarge):
 		de.Err = ErrFileTooLarge
+	default: // not found, not allowed
+		de.Problem, de.Fix = "cannot open the file ("+pathErrorText(fe.Err)+")", "check the name and folder"
 	}
 	return nil, de
 }
