@@ -80,24 +80,33 @@ bench: deps
 	$(GO) run ./bench/serve
 
 # fuzz runs every fuzz target (func FuzzXxx in the packages that read
-# outside input) for FUZZTIME each, one after another: go test fuzzes one
-# target per run. New inputs that fail are written to the package's
+# outside input) for FUZZTIME each, one after another (go test fuzzes one
+# target per run), and goes on after a target that fails: at the end a
+# table says which passed and which failed, and the exit status is 1 if
+# any failed. New inputs that fail are written to the package's
 # testdata/fuzz/FuzzXxx/; commit them with the fix. The seeds (f.Add and
 # testdata/fuzz) run as ordinary tests under `make test`. On a shared
 # machine: make fuzz FUZZTIME=10s FUZZFLAGS='-parallel 1'.
 FUZZTIME  ?= 30s
 FUZZFLAGS ?=
-FUZZPKGS  ?= ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./sender/document ./cli ./ui
+FUZZPKGS  ?= ./internal/... ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./sender/document ./cli ./ui
 
 .PHONY: fuzz
 fuzz: deps
-	@set -e; for pkg in $(FUZZPKGS); do \
-	  list=$$($(GO) test -list '^Fuzz' $$pkg); \
-	  for t in $$(echo "$$list" | grep '^Fuzz'); do \
+	@report=$$(mktemp); failed=0; \
+	for pkg in $$($(GO) list $(FUZZPKGS)); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t for $(FUZZTIME)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg; \
+	    if $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg; then \
+	      printf '%-6s %-40s %s\n' ok "$$t" "$$pkg" >>$$report; \
+	    else \
+	      printf '%-6s %-40s %s\n' FAIL "$$t" "$$pkg" >>$$report; failed=$$((failed+1)); \
+	    fi; \
 	  done; \
-	done
+	done; \
+	echo; echo "Fuzz targets ($(FUZZTIME) each):"; cat $$report; \
+	total=$$(wc -l <$$report); rm -f $$report; \
+	echo "$$failed of $$total failed"; test $$failed -eq 0
 
 clean:
 	rm -f $(BINARY)
