@@ -61,6 +61,7 @@ type Console struct {
 	win     fyne.Window
 	version string
 	prefs   fyne.Preferences
+	private *privatePrefs // the preferences that hold device tokens (privateprefs.go)
 	now     func() time.Time
 	ctx     context.Context
 	cancel  context.CancelFunc
