@@ -257,3 +257,27 @@ func FuzzHistoryLoad(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkHistoryLoadLargest is the launch's share for the history: read
+// and parse the largest the window keeps (1,000 sends, just under 5 MB).
+func BenchmarkHistoryLoadLargest(b *testing.B) {
+	story := make([]string, 40)
+	for i := range story {
+		story[i] = strings.Repeat("header and frame detail ", 5)
+	}
+	var rows []*logEntry
+	for i := range historyLimit {
+		rows = append(rows, sendRow(i, story...))
+	}
+	h := historyStore{privateFile{path: filepath.Join(b.TempDir(), historyFile), limit: historyBytes}}
+	if err := h.save(rows); err != nil {
+		b.Fatal(err)
+	}
+	fi, _ := os.Stat(h.path)
+	b.SetBytes(fi.Size())
+	for b.Loop() {
+		if got, err := h.load(); err != nil || len(got) != historyLimit {
+			b.Fatalf("%d rows, %v", len(got), err)
+		}
+	}
+}
