@@ -8,15 +8,15 @@ import (
 	"path/filepath"
 	"time"
 
+	"apnsconsole/internal/safefile"
 	"apnsconsole/internal/userfile"
 )
 
 // privateFile is one of the window's own data files (the send history,
 // the preferences that hold device tokens), kept apart from Fyne's
 // preferences.json (0644, rewritten in place): readable by the user only
-// (0600, in a 0700 folder), written atomically (a temporary file, synced,
-// renamed over the old one), never read or written through a symbolic
-// link, and read with a size limit. A file that cannot be used (damaged,
+// (0600, in a 0700 folder), written atomically (internal/safefile), never
+// read or written through a symbolic link, and read with a size limit. A file that cannot be used (damaged,
 // over its limit, a link) is moved aside as NAME.corrupt-TIME, never
 // silently overwritten, and the caller reports it once.
 type privateFile struct {
@@ -90,9 +90,10 @@ func (f privateFile) setAside(why string) error {
 	return e
 }
 
-// save writes data atomically: into a new temporary file (0600) in the
-// same folder, synced, then renamed over the file. A symbolic link at the
-// path, or a folder of links, is refused, never followed.
+// save writes data atomically (package safefile: a new temporary file,
+// synced, renamed over the file, the folder synced), readable by the user
+// only. A symbolic link at the path, or a folder that is a link, is
+// refused, never followed.
 func (f privateFile) save(data []byte) error {
 	if f.path == "" {
 		return nil
@@ -106,27 +107,7 @@ func (f privateFile) save(data []byte) error {
 	} else if st.Mode()&fs.ModeSymlink != 0 || !st.IsDir() {
 		return fmt.Errorf("%s is not a folder of the app's own (a symbolic link?): not writing through it", dir)
 	}
-	if st, err := os.Lstat(f.path); err == nil && !st.Mode().IsRegular() {
-		return fmt.Errorf("%s is %s: not writing through it", f.path, userfile.Describe(st.Mode()))
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+"-*.tmp") // 0600
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	err = errors.Join(err, tmp.Sync(), tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), f.path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if d, err := os.Open(dir); err == nil { // make the rename durable; best effort
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return safefile.WriteFile(f.path, data, 0o600, safefile.WithNoSymlink())
 }
 
 func (f privateFile) remove() {
