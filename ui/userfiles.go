@@ -13,4 +13,6 @@ var (
 	// droppedPEMFile is a dropped .pem/.crt/.cer/.key, read to tell a
 	// certificate from a key.
 	droppedPEMFile = userfile.Limit{Max: 1 << 20, What: "a certificate or key file", Fix: "drop the .pem, .p12 or .p8 file"}
+	// appIconFile is the picture the preview shows as the app's icon.
+	appIconFile = userfile.Limit{Max: 16 << 20, What: "an app icon", Fix: "choose a PNG or JPEG image"}
 )
