@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -22,7 +23,7 @@ type batch struct {
 // readBatch reads what both protocols share (tokens, payload, headers and
 // credential) and makes the batch: tokens that cannot be used get their
 // result now, so every token ends with exactly one.
-func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credential.Credential, error) {
+func (f *sendFlags) readBatch(ctx context.Context, stdin io.Reader, out *printer) (*batch, *credential.Credential, error) {
 	tokens, err := f.openTokens(stdin)
 	if err != nil {
 		return nil, nil, err
@@ -30,9 +31,12 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 	defer tokens.close()
 	var rawTokens []tokenLine
 	for {
-		tl, err := tokens.nextOrStop(context.Background()) // a named pipe is read by a goroutine
+		tl, err := tokens.nextOrStop(ctx) // standard input and pipes: Ctrl+C stops the wait
 		if err == io.EOF {
 			break
+		}
+		if errors.Is(err, errStopped) {
+			return nil, nil, fmt.Errorf("cancelled while reading the tokens, after %d: nothing was sent", len(rawTokens))
 		}
 		if err != nil {
 			return nil, nil, err

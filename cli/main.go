@@ -27,7 +27,11 @@ func Main(args []string) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	return runUntilStopped(args, sigs, os.Stdin, os.Stdout, os.Stderr)
+	grace := stopGrace
+	if args[0] == "serve" {
+		grace = serveGrace
+	}
+	return runUntilStopped(func(ctx context.Context) int { return Run(ctx, args, os.Stdin, os.Stdout, os.Stderr) }, sigs, grace, os.Stderr)
 }
 
 // stopGrace is how long a command may take to end after Ctrl+C or
@@ -38,17 +42,15 @@ var stopGrace = 800 * time.Millisecond
 // shutdownGrace (serve.go), then stops; a second Ctrl+C stops it at once.
 const serveGrace = shutdownGrace + time.Second
 
-func runUntilStopped(args []string, sigs <-chan os.Signal, stdin io.Reader, stdout, stderr io.Writer) int {
+// runUntilStopped runs the command, cancelling it at the first signal and
+// returning without it (its writers flushed) grace later or at a second.
+func runUntilStopped(run func(context.Context) int, sigs <-chan os.Signal, grace time.Duration, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	flush := &exitFlush{}
 	ctx = context.WithValue(ctx, exitFlushKey{}, flush)
 	done := make(chan int, 1)
-	go func() { done <- Run(ctx, args, stdin, stdout, stderr) }()
-	grace := stopGrace
-	if args[0] == "serve" {
-		grace = serveGrace
-	}
+	go func() { done <- run(ctx) }()
 	var late <-chan time.Time
 	for {
 		select {

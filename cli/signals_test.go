@@ -5,6 +5,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -151,13 +152,13 @@ func TestInterruptEndsTheCommandLineWithinASecond(t *testing.T) {
 		}
 	})
 	t.Run("binary protocol reading standard input", func(t *testing.T) {
-		// The binary protocol reads every token before it connects, and
-		// that read does not watch for the interrupt: Main stops it.
-		pr, _ := osPipe(t)
+		// The binary protocol reads every token before it connects.
+		pr, pw := osPipe(t)
+		fmt.Fprintln(pw, tok(1))
 		p := start(t, pr, "send", "--protocol", "binary", "--env", "local", "--tokens", "-", "--alert", "x")
 		time.Sleep(500 * time.Millisecond)
 		took, code := p.stop(t, syscall.SIGINT)
-		if took > withinASecond || code != exitFailure || !strings.Contains(p.stderr.String(), "stopped: the command had not ended") {
+		if took > withinASecond || code != exitFailure || !strings.Contains(p.stderr.String(), "cancelled while reading the tokens, after 1: nothing was sent") {
 			t.Errorf("ended %v after SIGINT, exit %d\n%s", took, code, p.stderr.String())
 		}
 	})
@@ -204,4 +205,44 @@ func completeJSONLines(t *testing.T, out []byte) int {
 		t.Errorf("stdout ends in the middle of a line")
 	}
 	return n
+}
+
+// A command that does not end when cancelled (a wait that does not watch
+// for the interrupt) is left behind stopGrace after the signal, or at a
+// second signal, with the lines it wrote so far flushed whole.
+func TestStopLeavesACommandThatDoesNotEnd(t *testing.T) {
+	for _, second := range []bool{false, true} {
+		var stdout, stderr syncBuffer
+		sigs := make(chan os.Signal, 2)
+		wrote := make(chan struct{})
+		stuck := func(ctx context.Context) int {
+			w := newFlushedWriter(ctx, &stdout, 32<<10)
+			fmt.Fprintln(w, `{"token":"a","status":200}`)
+			fmt.Fprintln(w, `{"token":"b","status":200}`)
+			close(wrote)
+			select {} // ignores ctx
+		}
+		done := make(chan int, 1)
+		go func() { done <- runUntilStopped(stuck, sigs, 300*time.Millisecond, &stderr) }()
+		<-wrote
+		sigs <- syscall.SIGINT
+		if second {
+			sigs <- syscall.SIGINT
+		}
+		select {
+		case code := <-done:
+			want := "stopped: the command had not ended 300ms after the interrupt"
+			if second {
+				want = "stopped at once by a second interrupt"
+			}
+			if code != exitFailure || !strings.Contains(stderr.String(), want) {
+				t.Errorf("exit %d\n%s", code, stderr.String())
+			}
+			if got := stdout.String(); got != "{\"token\":\"a\",\"status\":200}\n{\"token\":\"b\",\"status\":200}\n" {
+				t.Errorf("lines written before the stop: %q", got)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("still waiting for the command 10 s after the signal")
+		}
+	}
 }
