@@ -79,8 +79,8 @@ bench: deps
 	$(GO) run ./bench/bulk
 	$(GO) run ./bench/serve
 
-# fuzz runs every fuzz target (func FuzzXxx in the packages that read
-# outside input) for FUZZTIME each, one after another (go test fuzzes one
+# fuzz runs every fuzz target (every func FuzzXxx under FUZZPKGS, found
+# with go test -list) for FUZZTIME each, one after another (go test fuzzes one
 # target per run), and goes on after a target that fails: at the end a
 # table says which passed and which failed, and the exit status is 1 if
 # any failed. New inputs that fail are written to the package's
@@ -89,24 +89,28 @@ bench: deps
 # machine: make fuzz FUZZTIME=10s FUZZFLAGS='-parallel 1'.
 FUZZTIME  ?= 30s
 FUZZFLAGS ?=
-FUZZPKGS  ?= ./internal/... ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./simulator/... ./sender/document ./cli ./ui
+FUZZPKGS  ?= ./...
 
 .PHONY: fuzz
 fuzz: deps
-	@report=$$(mktemp); failed=0; \
-	for pkg in $$($(GO) list $(FUZZPKGS)); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-	    echo "== $$pkg $$t for $(FUZZTIME)"; \
-	    if $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg; then \
-	      printf '%-6s %-40s %s\n' ok "$$t" "$$pkg" >>$$report; \
-	    else \
-	      printf '%-6s %-40s %s\n' FAIL "$$t" "$$pkg" >>$$report; failed=$$((failed+1)); \
-	    fi; \
-	  done; \
+	@list=$$(mktemp); report=$$(mktemp); failed=0; \
+	$(GO) test -list '^Fuzz' $(FUZZPKGS) >$$list 2>&1; \
+	targets=$$(awk '/^Fuzz/ {t[n++] = $$1; next} /^ok / {for (i = 0; i < n; i++) print $$2 "," t[i]; n = 0}' $$list); \
+	for pkg in $$(awk '/^FAIL[ \t]/ {print $$2}' $$list); do \
+	  printf '%-6s %-32s %s\n' FAIL "(does not build)" "$$pkg" >>$$report; failed=$$((failed+1)); \
+	done; rm -f $$list; \
+	for pt in $$targets; do \
+	  pkg=$${pt%%,*}; t=$${pt#*,}; \
+	  echo "== $$pkg $$t for $(FUZZTIME)"; \
+	  if $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg; then \
+	    printf '%-6s %-32s %s\n' ok "$$t" "$$pkg" >>$$report; \
+	  else \
+	    printf '%-6s %-32s %s\n' FAIL "$$t" "$$pkg" >>$$report; failed=$$((failed+1)); \
+	  fi; \
 	done; \
 	echo; echo "Fuzz targets ($(FUZZTIME) each):"; cat $$report; \
 	total=$$(wc -l <$$report); rm -f $$report; \
-	echo "$$failed of $$total failed"; test $$failed -eq 0
+	echo "$$failed of $$total failed"; test $$total -gt 0 && test $$failed -eq 0
 
 clean:
 	rm -f $(BINARY)
