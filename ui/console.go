@@ -289,6 +289,7 @@ func (c *Console) browseCA(e *widget.Entry) {
 func (c *Console) Close() {
 	c.closeOnce.Do(func() {
 		c.save()
+		c.private.wait() // the device tokens' file is written (privateprefs.go)
 		c.log.closeHistory()
 		c.cancel()
 		c.mu.Lock()

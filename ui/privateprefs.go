@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 )
@@ -15,8 +17,15 @@ import (
 // once).
 type privatePrefs struct {
 	file    privateFile
-	values  map[string]string
-	problem error // the file could not be read; shown once in the log
+	values  map[string]string // UI goroutine only
+	problem error             // the file could not be read; shown once in the log
+
+	// Writes run off the UI goroutine (a pasted list of 100,000 tokens is
+	// megabytes, synced to disk), one at a time, the newest last.
+	writing sync.Mutex
+	pending sync.WaitGroup
+	version atomic.Int64 // of the newest values handed to a write
+	written int64        // the version on disk (guarded by writing)
 }
 
 // privatePrefsFile is their file's name in the app's storage, and
@@ -64,6 +73,7 @@ func openPrivatePrefs(a fyne.App, fynePrefs fyne.Preferences) *privatePrefs {
 	}
 	if moved {
 		p.write()
+		p.wait()
 	}
 	return p
 }
@@ -82,12 +92,32 @@ func (p *privatePrefs) set(key, value string) {
 	p.write()
 }
 
+// write saves the values in the background; wait waits for it.
 func (p *privatePrefs) write() {
 	data, err := json.Marshal(p.values)
-	if err == nil {
-		err = p.file.save(data)
-	}
 	if err != nil {
 		fyne.LogError("saving the device tokens", err)
+		return
+	}
+	v := p.version.Add(1)
+	p.pending.Add(1)
+	go func() {
+		defer p.pending.Done()
+		p.writing.Lock()
+		defer p.writing.Unlock()
+		if v < p.version.Load() || v <= p.written {
+			return // a newer write follows
+		}
+		if err := p.file.save(data); err != nil {
+			fyne.LogError("saving the device tokens", err)
+		}
+		p.written = v
+	}()
+}
+
+// wait returns once the writes handed out so far are on disk.
+func (p *privatePrefs) wait() {
+	if p != nil {
+		p.pending.Wait()
 	}
 }
