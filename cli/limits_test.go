@@ -199,3 +199,19 @@ func TestTokenWarningsAreGrouped(t *testing.T) {
 		t.Errorf("binary: %s", errOut)
 	}
 }
+
+// A line that runs on without a break (/dev/zero as standard input, a
+// binary file) ends the reading past 1 MiB, exit 2, instead of being read
+// forever; the tokens before it are sent.
+func TestRunawayLineEndsTheTokens(t *testing.T) {
+	in := tok(1) + "\n" + strings.Repeat("0", 3<<20)
+	code, out, errOut := cliWithin(t, in, "send", "--env", "local", "--tokens", "-", "--alert", "x", "--json")
+	if rs := jsonLines(t, out); code != exitFailure || len(rs) != 1 || rs[0].Status != 200 ||
+		!strings.Contains(errOut, "line 2 runs past 1 MiB without a line break: this is not a list of tokens") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = cliWithin(t, strings.Repeat("z", 2<<20), "send", "--env", "local", "--tokens", "-", "--alert", "x")
+	if code != exitFailure || !strings.Contains(errOut, "error: line 1 runs past 1 MiB") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}

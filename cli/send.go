@@ -275,6 +275,7 @@ func (f *sendFlags) feed(ctx context.Context, tokens *tokenReader, base *sender.
 		last = max(last, tl.line)
 		if err != nil { // the input broke off: the tokens after it are unknown
 			out.warn(err.Error())
+			f.stopped = true // exit 2
 			return dups
 		}
 		n := *base

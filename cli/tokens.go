@@ -22,6 +22,11 @@ import (
 // line number and the lines after it are read on.
 const maxTokenLine = 1 << 10
 
+// maxRunawayLine is how far a line over maxTokenLine is read looking for
+// its end: a line longer still means the input is not a list of tokens
+// (/dev/zero, a binary file), and it is not read further.
+const maxRunawayLine = 1 << 20
+
 // tokensFile is --tokens FILE: a regular file (read as a stream, so of
 // any length) or a named pipe; a folder, a socket or a device (/dev/zero)
 // is refused before it is opened.
@@ -181,6 +186,9 @@ func (t *tokenReader) next() (tokenLine, error) {
 		if errors.Is(err, bufio.ErrBufferFull) || len(data) > maxTokenLine {
 			n := len(data)
 			for errors.Is(err, bufio.ErrBufferFull) {
+				if n > maxRunawayLine { // /dev/zero on standard input, a binary file
+					return tokenLine{}, inputError{fmt.Errorf("line %d runs past %s without a line break: this is not a list of tokens, so the rest was not read; put one token per line", t.line, userfile.FormatSize(maxRunawayLine))}
+				}
 				data, err = t.r.ReadSlice('\n')
 				n += len(data)
 			}

@@ -47,6 +47,10 @@ func FuzzTokenReader(f *testing.F) {
 				}
 				return
 			}
+			if err != nil && i < len(wants) && wants[i].long && len(lines[wants[i].line-1]) > maxRunawayLine &&
+				strings.Contains(err.Error(), "without a line break") {
+				return // a runaway line ends the reading
+			}
 			if err != nil {
 				t.Fatalf("line %d: %v", i, err)
 			}
