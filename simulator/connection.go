@@ -21,10 +21,10 @@ const handshakeTimeout = 10 * time.Second
 type conn struct {
 	id     uint64
 	remote string
-	h2     *h2Conn         // the TLS connection as HTTP/2 reads it
-	hc     *h2server.Conn  // the HTTP/2 connection
-	auth   string        // AuthCertificate or AuthToken
-	cert   *certIdentity // certificate auth with an acceptable certificate
+	h2     *h2Conn        // the TLS connection as HTTP/2 reads it
+	hc     *h2server.Conn // the HTTP/2 connection
+	auth   string         // AuthCertificate or AuthToken
+	cert   *certIdentity  // certificate auth with an acceptable certificate
 	// certificate auth with an unacceptable certificate (wrong issuer,
 	// expired, not a push certificate): every request is 403 BadCertificate.
 	certErr error

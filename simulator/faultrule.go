@@ -60,10 +60,10 @@ type Fault struct {
 	Reset     bool          // RST_STREAM with ResetCode
 	ResetCode http2.ErrCode // with Reset
 	Binary    uint8         // the binary gateway's error status
-	Every  int     // 0: no condition
-	First  int     // 0: no condition
-	Rate   float64 // 1: always
-	Token  string  // lowercase hex; "": any
+	Every     int           // 0: no condition
+	First     int           // 0: no condition
+	Rate      float64       // 1: always
+	Token     string        // lowercase hex; "": any
 }
 
 // ParseFault reads a rule such as "status=503,every=10" or

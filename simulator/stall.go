@@ -127,7 +127,6 @@ type h2Conn struct {
 	hdr         [9]byte
 	hdrN        int
 	payloadLeft int
-
 }
 
 func newH2Conn(tc *tls.Conn, raw *stallConn) *h2Conn {
@@ -170,4 +169,3 @@ func (c *h2Conn) scan(b []byte) {
 		}
 	}
 }
-

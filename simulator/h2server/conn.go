@@ -563,4 +563,3 @@ func (c *Conn) hangUp(drop bool) {
 	}
 	time.AfterFunc(time.Second, func() { c.nc.Close() })
 }
-
