@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -19,18 +20,27 @@ import (
 
 // serveLog writes serve's request log on its own goroutine, so that
 // formatting and writing stay off the request path: the request only
-// hands its record over. When the writer falls behind by more than the
-// buffer, requests wait for it rather than lose lines.
+// hands its record over. When the reader of the log falls behind (a
+// paused `| less`, a full pipe) by more than the buffer, lines are
+// dropped and counted, never waited for: a slow reader never slows the
+// simulator, and memory stays bounded (serveLogBuffer records).
 type serveLog struct {
-	json bool
-	ch   chan any // apnstest.Record or apnstest.GatewayRecord
-	done chan struct{}
+	json    bool
+	ch      chan any // apnstest.Record or apnstest.GatewayRecord
+	done    chan struct{}
+	dropped atomic.Uint64 // lines dropped since the last notice
+	lost    atomic.Uint64 // lines dropped in all
 
 	mu     sync.RWMutex // held to send, so close never closes ch under a sender
 	closed bool
 }
 
-const serveLogBuffer = 1 << 16
+// serveLogBuffer is how many records wait for a slow reader (each holds
+// at most a 5 KB payload and the request's headers).
+const serveLogBuffer = 4096
+
+// serveLogCloseWait bounds how long stopping waits for a stalled reader.
+const serveLogCloseWait = 2 * time.Second
 
 func newServeLog(w io.Writer, asJSON bool) *serveLog {
 	l := &serveLog{json: asJSON, ch: make(chan any, serveLogBuffer), done: make(chan struct{})}
@@ -44,21 +54,33 @@ func (l *serveLog) frame(r apnstest.GatewayRecord) { l.add(r) }
 func (l *serveLog) add(v any) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if !l.closed {
-		l.ch <- v
+	if l.closed {
+		return
+	}
+	select {
+	case l.ch <- v:
+	default:
+		l.dropped.Add(1)
+		l.lost.Add(1)
 	}
 }
 
-// close writes what is left and stops; later records are not logged.
-// Calling it again does nothing.
-func (l *serveLog) close() {
+// close writes what is left and stops, waiting at most serveLogCloseWait
+// for a reader that does not read; later records are not logged. It
+// returns how many lines were dropped in all. Calling it again does
+// nothing more.
+func (l *serveLog) close() uint64 {
 	l.mu.Lock()
 	if !l.closed {
 		l.closed = true
 		close(l.ch)
 	}
 	l.mu.Unlock()
-	<-l.done
+	select {
+	case <-l.done:
+	case <-time.After(serveLogCloseWait):
+	}
+	return l.lost.Load()
 }
 
 // format is one record's line.
@@ -78,17 +100,48 @@ func (l *serveLog) format(v any) string {
 	return ""
 }
 
+// droppedLine says how many lines were dropped, as text or as a JSON
+// object (so that --json output stays one object per line).
+func (l *serveLog) droppedLine(n uint64) string {
+	msg := "… " + thousands(n) + " log lines dropped: the reader is not keeping up"
+	if l.json {
+		return marshalLogSafe(struct {
+			Time    time.Time `json:"time"`
+			Dropped uint64    `json:"dropped"`
+			Message string    `json:"message"`
+		}{time.Now(), n, msg})
+	}
+	return msg
+}
+
 func (l *serveLog) run(w io.Writer) {
 	defer close(l.done)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	for v := range l.ch {
+		if n := l.dropped.Swap(0); n > 0 {
+			bw.WriteString(l.droppedLine(n))
+			bw.WriteByte('\n')
+		}
 		bw.WriteString(l.format(v))
 		bw.WriteByte('\n')
 		if len(l.ch) == 0 {
 			bw.Flush()
 		}
 	}
+	if n := l.dropped.Swap(0); n > 0 {
+		bw.WriteString(l.droppedLine(n))
+		bw.WriteByte('\n')
+	}
 	bw.Flush()
+}
+
+// thousands writes n with commas: 1,204.
+func thousands(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // logSafe escapes what a terminal would act on (control characters, C1
