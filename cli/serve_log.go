@@ -198,7 +198,17 @@ func serveLogLine(r apnstest.Record) string {
 	if r.Channel != "" {
 		b.WriteString(" channel=" + logSafe(r.Channel))
 	}
-	b.WriteString(" " + strconv.Itoa(r.PayloadSize) + "B → " + strconv.Itoa(r.Status))
+	b.WriteString(" " + strconv.Itoa(r.PayloadSize) + "B → ")
+	switch r.NoAnswer {
+	case "":
+		b.WriteString(strconv.Itoa(r.Status))
+	case apnstest.NoAnswerDrop:
+		b.WriteString("no answer: connection dropped (fault)")
+	case apnstest.NoAnswerReset:
+		b.WriteString("no answer: stream reset (fault)")
+	default:
+		b.WriteString("no answer: the connection closed first")
+	}
 	if r.Reason != "" {
 		b.WriteString(" " + logSafe(r.Reason))
 	}
@@ -235,14 +245,15 @@ type serveJSON struct {
 	RequestID string          `json:"apns_request_id,omitempty"`
 	Warnings  []string        `json:"warnings,omitempty"` // what the device would drop
 	GoAway    bool            `json:"goaway,omitempty"`
-	Payload   json.RawMessage `json:"payload,omitempty"` // as sent when it is JSON, else a string
+	NoAnswer  string          `json:"no_answer,omitempty"` // read, never answered: drop, reset, closed
+	Payload   json.RawMessage `json:"payload,omitempty"`   // as sent when it is JSON, else a string
 }
 
 func serveJSONLine(r apnstest.Record) string {
 	v := serveJSON{Time: r.Time, Conn: r.Conn, Remote: r.Remote, Auth: r.Auth, Method: r.Method, Path: r.Path,
 		Token: r.Token, Topic: r.Topic, PushType: string(r.PushType), Priority: r.Priority, Status: r.Status,
 		Reason: r.Reason, ApnsID: r.ApnsID, UniqueID: r.UniqueID, Channel: r.Channel, RequestID: r.RequestID,
-		Warnings: r.Warnings, GoAway: r.GoAway, Payload: jsonPayload(r.Payload)}
+		Warnings: r.Warnings, GoAway: r.GoAway, NoAnswer: r.NoAnswer, Payload: jsonPayload(r.Payload)}
 	if !r.Timestamp.IsZero() {
 		v.Timestamp = r.Timestamp.UnixMilli()
 	}
