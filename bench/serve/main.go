@@ -167,6 +167,7 @@ func startBare() string {
 	if err != nil {
 		fail(err.Error())
 	}
+	//lint:ignore SA1019 the baseline is x/net/http2's server itself
 	h2 := &http2.Server{MaxConcurrentStreams: 1000}
 	var mu sync.Mutex
 	var id uint64
@@ -191,6 +192,7 @@ func startBare() string {
 					tc.Close()
 					return
 				}
+				//lint:ignore SA1019 the baseline is x/net/http2's server itself
 				h2.ServeConn(tc, &http2.ServeConnOpts{Handler: handler})
 			}()
 		}

@@ -59,22 +59,21 @@ type Conn struct {
 	graceTimer   *time.Timer
 
 	// Writing, under mu.
-	out           outBuf
-	spare         []byte
-	written       int64 // bytes the socket took, of out.total
-	wfr           *http2.Framer
-	henc          *hpack.Encoder
-	hbuf          bytes.Buffer
-	lowerCache    map[string]string
-	dataCond      sync.Cond // the writer waits for data
-	doneCond      sync.Cond // answers wait to be written, or for window
-	sendWindow    int64     // connection-level window for our DATA
-	peerWindow    int32     // the client's INITIAL_WINDOW_SIZE
-	peerMaxFrame  uint32
-	callbacks     []callback // waiting for their bytes to be written
-	writerGone    bool
-	writerDone    chan struct{}
-	readLoopEnded chan struct{}
+	out          outBuf
+	spare        []byte
+	written      int64 // bytes the socket took, of out.total
+	wfr          *http2.Framer
+	henc         *hpack.Encoder
+	hbuf         bytes.Buffer
+	lowerCache   map[string]string
+	dataCond     sync.Cond // the writer waits for data
+	doneCond     sync.Cond // answers wait to be written, or for window
+	sendWindow   int64     // connection-level window for our DATA
+	peerWindow   int32     // the client's INITIAL_WINDOW_SIZE
+	peerMaxFrame uint32
+	callbacks    []callback // waiting for their bytes to be written
+	writerGone   bool
+	writerDone   chan struct{}
 }
 
 // callback learns whether the bytes up to end were written.

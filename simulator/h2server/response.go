@@ -36,7 +36,6 @@ type responseWriter struct {
 	status int
 	body   []byte
 	done   bool
-	err    error
 }
 
 func (w *responseWriter) Header() http.Header { return w.header }
