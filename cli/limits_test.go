@@ -215,3 +215,23 @@ func TestRunawayLineEndsTheTokens(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, errOut)
 	}
 }
+
+// The limit of a token line is 1 KiB: a longer line is refused by its
+// number, the lines around it are sent.
+func TestTokenLineLimitIsOneKiB(t *testing.T) {
+	in := tok(1) + "\n" + strings.Repeat("a", 1100) + "\n" + tok(2) + "\n"
+	code, out, errOut := cliWithin(t, in, "send", "--env", "local", "--tokens", "-", "--alert", "x", "--json")
+	rs := jsonLines(t, out)
+	ok, long := 0, 0
+	for _, r := range rs {
+		switch {
+		case r.Status == 200:
+			ok++
+		case strings.Contains(r.Error, "line 2 is 1,101 bytes long, over the 1 KiB limit of a token line"):
+			long++
+		}
+	}
+	if code != exitFailure || len(rs) != 3 || ok != 2 || long != 1 {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
