@@ -103,7 +103,9 @@ func New(s *simulator.Server, opt Options) *API {
 	m.HandleFunc("GET /api/v1/events", a.events)
 	m.HandleFunc("GET /api/v1/info", a.info)
 	m.HandleFunc("GET /readyz", a.readyz)
-	m.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	m.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API route: see the README's serve reference for /api/v1")
 	})

@@ -41,7 +41,9 @@ func (a *API) faultsNow() faultsAnswer {
 }
 
 // GET /api/v1/faults
-func (a *API) getFaults(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, a.faultsNow()) }
+func (a *API) getFaults(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, a.faultsNow())
+}
 
 // PUT /api/v1/faults
 func (a *API) putFaults(w http.ResponseWriter, r *http.Request) {
