@@ -193,7 +193,8 @@ func (s *Server) record(r Record, a *Accepted) {
 	}
 	c.ByStatus[r.Status]++
 	s.rec.mu.Unlock()
-	st.Add(docOf(&r), r)
+	doc := docOf(&r)
+	st.Add(&doc, &r)
 	if s.OnRequest != nil {
 		s.OnRequest(r)
 	}
