@@ -90,7 +90,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 
-	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
+	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: apnstest.Environment(env), Keep: *keep,
 		IdleTimeout: *idle, MaxConns: *maxConns, Latency: delay, LatencyJitter: jitter, Seed: *seed}
 	for _, f := range rules {
 		s.AddFaultRule(f)
@@ -107,7 +107,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var g *apnstest.Gateway
 	if *binary {
 		g = apnstest.NewUnstartedGateway(s.Authority, s.Demo)
-		g.Environment = env
+		g.Environment = apnstest.Environment(env)
 		g.Keep, g.IdleTimeout, g.MaxConns = *keep, *idle, *maxConns
 		g.OnFrame = reqLog.frame
 	}

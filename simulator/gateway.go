@@ -44,7 +44,7 @@ type Gateway struct {
 	Demo *Demo
 	// Environment is Sandbox (the default) or Production: the client
 	// certificate must carry its marker.
-	Environment sender.Environment
+	Environment Environment
 	// Now is the clock for certificate validity and records; default
 	// time.Now.
 	Now func() time.Time
@@ -149,8 +149,8 @@ func (g *Gateway) Listen(addr, feedbackAddr string) error {
 	}
 	switch g.Environment {
 	case "":
-		g.Environment = sender.Sandbox
-	case sender.Sandbox, sender.Production:
+		g.Environment = Sandbox
+	case Sandbox, Production:
 	default:
 		return fmt.Errorf("simulator: environment %q: a gateway is either sandbox or production", g.Environment)
 	}
