@@ -46,6 +46,8 @@ type (
 	Environment   = simulator.Environment
 	PushType      = simulator.PushType
 	StoragePolicy = simulator.StoragePolicy
+	GatewayFormat = simulator.GatewayFormat
+	FeedbackTuple = simulator.FeedbackTuple
 )
 
 // The environments a simulator acts as.
