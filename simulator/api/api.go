@@ -48,6 +48,7 @@ const (
 	writeTimeout   = 10 * time.Second
 	heartbeat      = 15 * time.Second
 	eventBatch     = 10 * time.Millisecond // the shortest time between two writes of an event stream
+	eventWrite     = 256 << 10             // bytes of events written at once, at most
 )
 
 // Options configure the API.

@@ -98,6 +98,14 @@ func field(b []byte, name, value string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// safeASCII marks the bytes a JSON string holds as they are.
+var safeASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string, as encoding/json writes it:
 // invalid UTF-8 as U+FFFD, control characters, <, >, &, U+2028 and U+2029
 // escaped.
@@ -106,11 +114,11 @@ func appendString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if safeASCII[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

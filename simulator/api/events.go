@@ -61,56 +61,43 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
+			// Under load, events go out in batches at most every
+			// eventBatch: the stream sleeps until then rather than wake
+			// for each event (the buffer holds what arrives meanwhile),
+			// and writes them at once. A lone event goes at once.
+			if hold := time.Until(lastWrite.Add(eventBatch)); hold > 0 {
+				t := time.NewTimer(hold)
+				select {
+				case <-t.C:
+				case <-r.Context().Done():
+					t.Stop()
+					return
+				}
+			}
 			buf = buf[:0]
 			if d := sub.Dropped(); d != told {
 				told = d
 				buf = fmt.Appendf(buf, "event: dropped\ndata: {\"dropped\":%d}\n\n", d)
 			}
 			buf = appendEvent(buf, rec)
-			// Under load, events go out in batches at most every
-			// eventBatch: a write per event would cost the simulator its
-			// throughput in system calls. A lone event goes at once.
-			hold := time.Until(lastWrite.Add(eventBatch))
-			var timer *time.Timer
-			var until <-chan time.Time
-			if hold > 0 {
-				timer = time.NewTimer(hold)
-				until = timer.C
-			}
 		batch:
-			for len(buf) < 64<<10 {
-				if until == nil { // only what is waiting already
-					select {
-					case rec, ok := <-sub.C():
-						if !ok {
-							break batch
-						}
-						buf = appendEvent(buf, rec)
-						continue
-					default:
-						break batch
-					}
-				}
+			for len(buf) < eventWrite {
 				select {
 				case rec, ok := <-sub.C():
 					if !ok {
 						break batch
 					}
 					buf = appendEvent(buf, rec)
-				case <-until:
+				default:
 					break batch
-				case <-r.Context().Done():
-					timer.Stop()
-					return
 				}
-			}
-			if timer != nil {
-				timer.Stop()
 			}
 			if !send(buf) {
 				return
 			}
-			lastWrite = time.Now()
+			if len(buf) < eventWrite { // a full batch: more are waiting, no sleep
+				lastWrite = time.Now()
+			}
 		}
 	}
 }
