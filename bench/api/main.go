@@ -38,8 +38,6 @@ import (
 	"apnsconsole/cli"
 	"apnsconsole/sender/apnstest"
 	"apnsconsole/sender/credential"
-
-	"golang.org/x/net/http2"
 )
 
 func main() {
@@ -336,7 +334,9 @@ func sender(dir, addr, jwt string) func(token string) time.Time {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca)
-	c := &http.Client{Transport: &http2.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	var h2 http.Protocols
+	h2.SetHTTP2(true)
+	c := &http.Client{Transport: &http.Transport{Protocols: &h2, ForceAttemptHTTP2: true, TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	return func(token string) time.Time {
 		req, _ := http.NewRequest("POST", "https://"+addr+"/3/device/"+token, strings.NewReader(`{"aps":{"alert":"wait for me"}}`))
 		req.Header.Set("authorization", "bearer "+jwt)
