@@ -2,6 +2,7 @@ package api
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -267,5 +268,52 @@ func TestHealth(t *testing.T) {
 	}
 	if st := call(t, a, "GET", "/livez", "", &m); st != 200 {
 		t.Errorf("livez: %d", st)
+	}
+}
+
+// TestWaitsAndStreamsAreBounded: past MaxWaits waits or MaxSubscribers
+// streams under way, another is refused at once rather than queued.
+func TestWaitsAndStreamsAreBounded(t *testing.T) {
+	a := control(t, Options{})
+	for i := 0; i < MaxWaits; i++ {
+		a.waits <- struct{}{}
+	}
+	var e apiError
+	if st := call(t, a, "GET", "/api/v1/notifications/wait?timeout=10s", "", &e); st != 503 || !strings.Contains(e.Error, "waits") {
+		t.Errorf("wait past the bound: %d %+v", st, e)
+	}
+	for i := 0; i < MaxSubscribers; i++ {
+		a.streams <- struct{}{}
+	}
+	if st := call(t, a, "GET", "/api/v1/events", "", &e); st != 503 || !strings.Contains(e.Error, "streams") {
+		t.Errorf("stream past the bound: %d %+v", st, e)
+	}
+}
+
+// TestWaitEndsWhenTheClientGoes: a wait whose client hangs up is removed
+// at once, not left until its timeout.
+func TestWaitEndsWhenTheClientGoes(t *testing.T) {
+	a := control(t, Options{})
+	before := len(a.waits)
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+a.Addr()+"/api/v1/notifications/wait?timeout=5m&query=token:"+newToken(), nil)
+	done := make(chan struct{})
+	go func() {
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+		close(done)
+	}()
+	for len(a.waits) == before {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	deadline := time.Now().Add(10 * time.Second)
+	for len(a.waits) > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if len(a.waits) > before {
+		t.Error("the wait outlived its client")
 	}
 }
