@@ -80,6 +80,7 @@ type API struct {
 	mux     *http.ServeMux
 	waits   chan struct{} // a slot per wait under way
 	streams chan struct{} // a slot per event stream open
+	hubs    hubs          // the event streams' shared subscriptions (hub.go)
 
 	mu   sync.Mutex
 	addr string // the listener's, once Listen

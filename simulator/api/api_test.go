@@ -317,3 +317,41 @@ func TestWaitEndsWhenTheClientGoes(t *testing.T) {
 		t.Error("the wait outlived its client")
 	}
 }
+
+// TestStreamsShareOneEncoding: streams with the same query share a hub
+// (one subscription, each record encoded once), and each gets every event.
+func TestStreamsShareOneEncoding(t *testing.T) {
+	a := control(t, Options{})
+	s, _ := shared(t)
+	subsBefore, _ := s.Subscribers()
+	var readers []*bufio.Reader
+	for i := 0; i < 2; i++ {
+		resp, err := http.Get("http://" + a.Addr() + "/api/v1/events")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		readers = append(readers, bufio.NewReader(resp.Body))
+	}
+	if subs, _ := s.Subscribers(); subs != subsBefore+1 {
+		t.Errorf("two streams of the same query opened %d subscriptions, want 1", subs-subsBefore)
+	}
+	var in Info
+	call(t, a, "GET", "/api/v1/info", "", &in)
+	if in.Subscribers != subsBefore+2 {
+		t.Errorf("info counts %d streams, want %d", in.Subscribers, subsBefore+2)
+	}
+	tok := newToken()
+	push(t, tok, demoTopic, `{"aps":{"alert":"to both"}}`)
+	for i, rd := range readers {
+		for {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				t.Fatalf("stream %d: %v", i, err)
+			}
+			if strings.HasPrefix(line, "data: ") && strings.Contains(line, tok) {
+				break
+			}
+		}
+	}
+}

@@ -23,12 +23,12 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d event streams are open already: close one", MaxSubscribers))
 		return
 	}
-	sub, err := a.s.Subscribe(r.URL.Query().Get("query"), EventBuffer)
+	st, err := a.hubs.join(a.s, r.URL.Query().Get("query"))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	defer sub.Close()
+	defer a.hubs.leave(st)
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -57,10 +57,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 			if !send([]byte(": keep-alive\n\n")) {
 				return
 			}
-		case rec, ok := <-sub.C():
-			if !ok {
-				return
-			}
+		case ev := <-st.ch:
 			// Under load, events go out in batches at most every
 			// eventBatch: the stream sleeps until then rather than wake
 			// for each event (the buffer holds what arrives meanwhile),
@@ -75,19 +72,16 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			buf = buf[:0]
-			if d := sub.Dropped(); d != told {
+			if d := st.lost(); d != told {
 				told = d
 				buf = fmt.Appendf(buf, "event: dropped\ndata: {\"dropped\":%d}\n\n", d)
 			}
-			buf = appendEvent(buf, rec)
+			buf = append(buf, ev...)
 		batch:
 			for len(buf) < eventWrite {
 				select {
-				case rec, ok := <-sub.C():
-					if !ok {
-						break batch
-					}
-					buf = appendEvent(buf, rec)
+				case ev := <-st.ch:
+					buf = append(buf, ev...)
 				default:
 					break batch
 				}
