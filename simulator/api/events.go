@@ -10,9 +10,10 @@ import (
 
 // GET /api/v1/events[?query=]: Server-Sent Events, one "notification"
 // event per request answered from then on (matching query), its data a
-// Notification without headers. A reader that falls more than
-// EventBuffer events behind loses the ones in between: a "dropped" event
-// ({"dropped":N}, N the total lost) says so before the next one it gets.
+// Notification without headers. Events go in batches (hub.go); a reader
+// that falls more than streamQueue batches behind loses the ones in
+// between: a "dropped" event ({"dropped":N}, N the total lost) says so
+// before the next one it gets.
 // A comment every 15 s keeps proxies from closing a quiet stream; a write
 // that takes longer than 10 s ends it.
 func (a *API) events(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +49,6 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 	defer tick.Stop()
 	var told uint64
 	var buf []byte
-	var lastWrite time.Time
 	for {
 		select {
 		case <-r.Context().Done():
@@ -57,40 +57,24 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 			if !send([]byte(": keep-alive\n\n")) {
 				return
 			}
-		case ev := <-st.ch:
-			// Under load, events go out in batches at most every
-			// eventBatch: the stream sleeps until then rather than wake
-			// for each event (the buffer holds what arrives meanwhile),
-			// and writes them at once. A lone event goes at once.
-			if hold := time.Until(lastWrite.Add(eventBatch)); hold > 0 {
-				t := time.NewTimer(hold)
-				select {
-				case <-t.C:
-				case <-r.Context().Done():
-					t.Stop()
-					return
-				}
-			}
+		case bt := <-st.ch:
 			buf = buf[:0]
 			if d := st.lost(); d != told {
 				told = d
 				buf = fmt.Appendf(buf, "event: dropped\ndata: {\"dropped\":%d}\n\n", d)
 			}
-			buf = append(buf, ev...)
-		batch:
+			buf = append(buf, bt.b...)
+		more:
 			for len(buf) < eventWrite {
 				select {
-				case ev := <-st.ch:
-					buf = append(buf, ev...)
+				case bt := <-st.ch:
+					buf = append(buf, bt.b...)
 				default:
-					break batch
+					break more
 				}
 			}
 			if !send(buf) {
 				return
-			}
-			if len(buf) < eventWrite { // a full batch: more are waiting, no sleep
-				lastWrite = time.Now()
 			}
 		}
 	}

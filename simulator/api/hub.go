@@ -3,6 +3,7 @@ package api
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"apnsconsole/simulator"
 )
@@ -24,11 +25,20 @@ type hub struct {
 	streams map[*eventStream]struct{}
 }
 
+// batch is encoded events, n of them.
+type batch struct {
+	b []byte
+	n uint64
+}
+
+// streamQueue is how many batches a stream holds for a slow reader.
+const streamQueue = 64
+
 // eventStream is one reader's queue of encoded events.
 type eventStream struct {
 	h       *hub
 	query   string
-	ch      chan []byte
+	ch      chan batch
 	dropped atomic.Uint64 // lost here, its queue full
 	base    uint64        // the hub's subscription losses when it joined
 }
@@ -50,7 +60,7 @@ func (hs *hubs) join(s *simulator.Server, query string) (*eventStream, error) {
 		hs.byQuery[query] = h
 		go h.pump()
 	}
-	st := &eventStream{h: h, query: query, ch: make(chan []byte, EventBuffer), base: h.sub.Dropped()}
+	st := &eventStream{h: h, query: query, ch: make(chan batch, streamQueue), base: h.sub.Dropped()}
 	h.mu.Lock()
 	h.streams[st] = struct{}{}
 	h.mu.Unlock()
@@ -74,19 +84,45 @@ func (hs *hubs) leave(st *eventStream) {
 }
 
 // pump encodes each record once and offers it to every stream, never
-// waiting for one.
+// waiting for one. Under load it works in batches at most every
+// eventBatch: it sleeps rather than wake for each record (the
+// subscription holds what arrives meanwhile, EventBuffer records), so a
+// stream costs the simulator a wake-up and a write per batch.
 func (h *hub) pump() {
-	for rec := range h.sub.C() {
-		ev := appendEvent(nil, rec)
+	var last time.Time
+	for {
+		rec, ok := <-h.sub.C()
+		if !ok {
+			return
+		}
+		if hold := time.Until(last.Add(eventBatch)); hold > 0 {
+			time.Sleep(hold)
+		}
+		bt := batch{b: appendEvent(nil, rec), n: 1}
+	more:
+		for len(bt.b) < eventWrite {
+			select {
+			case rec, ok := <-h.sub.C():
+				if !ok {
+					break more
+				}
+				bt.b, bt.n = appendEvent(bt.b, rec), bt.n+1
+			default:
+				break more
+			}
+		}
 		h.mu.Lock()
 		for st := range h.streams {
 			select {
-			case st.ch <- ev:
+			case st.ch <- bt:
 			default:
-				st.dropped.Add(1)
+				st.dropped.Add(bt.n)
 			}
 		}
 		h.mu.Unlock()
+		if len(bt.b) < eventWrite { // a full batch: more are waiting, no sleep
+			last = time.Now()
+		}
 	}
 }
 
