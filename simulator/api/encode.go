@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -50,16 +51,23 @@ func (n *Notification) appendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, *n.Timestamp, 10)
 	}
 	b = field(b, "unique_id", n.UniqueID)
+	text := n.PayloadText
 	if len(n.Payload) > 0 {
+		// Compacted in place (one pass, which also checks it is JSON);
+		// what is not JSON goes as payload_text.
+		mark := len(b)
 		b = append(b, `,"payload":`...)
-		var out bytes.Buffer
-		if json.Compact(&out, n.Payload) == nil {
-			b = append(b, out.Bytes()...)
+		out := bytes.NewBuffer(b)
+		if json.Compact(out, n.Payload) == nil {
+			b = out.Bytes()
 		} else {
-			b = append(b, "null"...)
+			b = b[:mark]
+			if text == "" {
+				text = strings.ToValidUTF8(string(n.Payload), string(utf8.RuneError))
+			}
 		}
 	}
-	b = field(b, "payload_text", n.PayloadText)
+	b = field(b, "payload_text", text)
 	b = append(b, `,"payload_size":`...)
 	b = strconv.AppendInt(b, int64(n.PayloadSize), 10)
 	if len(n.Headers) > 0 {
