@@ -43,7 +43,8 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 		Method: r.Method, Path: r.URL.Path,
 		Token: req.token, Topic: req.topic, PushType: req.pushType, Priority: req.priority,
 		Payload: body, Status: http.StatusOK, ApnsID: apnsID, PayloadSize: len(body),
-		Header: redacted(r.Header), // shared with Accepted: neither is changed
+		Header:     redacted(r.Header),                                   // shared with Accepted: neither is changed
+		CollapseID: req.collapseID, TeamID: req.teamID, KeyID: req.keyID, // as far as the checks got
 	}
 	if rec.Token == "" && strings.HasPrefix(r.URL.Path, devicePath) {
 		rec.Token = r.URL.Path[len(devicePath):]
