@@ -377,7 +377,7 @@ func (c *ChannelClient) retire(addr string, conn *h2conn, closeNow bool) {
 func (c *ChannelClient) connection(ctx context.Context, addr string) (*h2conn, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if conn := c.conns[addr]; conn != nil && conn.usable() && conn.checkIdle(ctx) == nil {
+	if conn := c.conns[addr]; conn != nil && conn.usable() && conn.checkIdle(ctx, DefaultIdlePing) == nil {
 		return conn, nil
 	} else if conn != nil {
 		delete(c.conns, addr)

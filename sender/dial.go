@@ -17,6 +17,11 @@ import (
 // ErrConnect is wrapped by every failure to reach or handshake with a server.
 var ErrConnect = errors.New("connection failed")
 
+// errHandshake marks a TLS handshake that failed for a cause another
+// try cannot fix (an untrusted or wrong server certificate, the client
+// certificate refused): a reconnect is not tried again.
+var errHandshake = errors.New("TLS handshake refused")
+
 // DialTLS connects to addr (host:port) and completes the TLS handshake,
 // emitting the DNS lookup, TCP connect and handshake as events. The host name
 // is looked up afresh each time, as Apple advises.
@@ -105,13 +110,13 @@ func handshakeError(addr string, err error) error {
 	var alert tls.AlertError
 	switch {
 	case errors.As(err, &unknown):
-		return fmt.Errorf("%w: the certificate of %s is not signed by a trusted authority (%v): for Apple, install the \"AAA Certificate Services\" root; for a simulator started with `serve`, pass its ca.pem with --ca", ErrConnect, addr, err)
+		return fmt.Errorf("%w%w: the certificate of %s is not signed by a trusted authority (%v): for Apple, install the \"AAA Certificate Services\" root; for a simulator started with `serve`, pass its ca.pem with --ca", ErrConnect, quiet{errHandshake}, addr, err)
 	case errors.As(err, &hostname):
-		return fmt.Errorf("%w: the certificate of %s is for another host (%v): check --host", ErrConnect, addr, err)
+		return fmt.Errorf("%w%w: the certificate of %s is for another host (%v): check --host", ErrConnect, quiet{errHandshake}, addr, err)
 	case errors.As(err, &invalid):
-		return fmt.Errorf("%w: the certificate of %s is not valid (%v): check this computer's clock", ErrConnect, addr, err)
+		return fmt.Errorf("%w%w: the certificate of %s is not valid (%v): check this computer's clock", ErrConnect, quiet{errHandshake}, addr, err)
 	case errors.As(err, &alert):
-		return fmt.Errorf("%w: %s refused the TLS handshake (%v): the server did not accept the client certificate; check that it is an APNs certificate for this environment", ErrConnect, addr, err)
+		return fmt.Errorf("%w%w: %s refused the TLS handshake (%v): the server did not accept the client certificate; check that it is an APNs certificate for this environment", ErrConnect, quiet{errHandshake}, addr, err)
 	}
 	return fmt.Errorf("%w: TLS handshake with %s failed: %v", ErrConnect, addr, err)
 }
@@ -138,3 +143,9 @@ func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots
 		emit.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(Printable(ga.Debug))})
 	})
 }
+
+// quiet wraps an error for errors.Is without adding to the message.
+type quiet struct{ err error }
+
+func (q quiet) Error() string { return "" }
+func (q quiet) Unwrap() error { return q.err }

@@ -10,8 +10,8 @@ import (
 	"net"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/http2"
@@ -59,6 +59,9 @@ type h2conn struct {
 	onGoAway   func(*GoAwayError)
 	done       chan struct{}
 	pingAck    chan struct{}
+
+	answers atomic.Int64 // requests answered on this connection
+	limit   atomic.Int32 // maxStreams, read without the lock
 }
 
 type h2stream struct {
@@ -107,6 +110,7 @@ func newH2Conn(ctx context.Context, nc net.Conn, addr string, onGoAway func(*GoA
 		pingAck:    make(chan struct{}, 1),
 		lastUse:    time.Now(),
 	}
+	c.limit.Store(maxStreamsDefault)
 	c.fr = http2.NewFramer(c.bw, bufio.NewReaderSize(nc, 32<<10))
 	c.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	c.fr.MaxHeaderListSize = 64 << 10
@@ -164,6 +168,7 @@ func (c *h2conn) applySettings(sf *http2.SettingsFrame) {
 		switch s.ID {
 		case http2.SettingMaxConcurrentStreams:
 			c.maxStreams = int(min(s.Val, maxStreamsDefault))
+			c.limit.Store(int32(c.maxStreams))
 		case http2.SettingInitialWindowSize:
 			delta := int32(s.Val) - c.initWindow
 			c.initWindow = int32(s.Val)
@@ -255,18 +260,20 @@ func (c *h2conn) fail(err error) {
 	c.active -= len(streams)
 	close(c.done)
 	c.broadcastLocked()
-	ga, last := c.goAway, c.lastStream
 	c.mu.Unlock()
 	c.nc.Close()
-	for id, st := range streams {
-		if ga != nil && id > last {
-			st.err = errNotProcessed
-		} else {
-			st.err = err
-		}
+	// Every stream still open is at or below a GOAWAY's last stream id
+	// (onGoAway ended those above it) or there was no GOAWAY: each was
+	// written and may have been processed.
+	for _, st := range streams {
+		st.err = err
 		close(st.done)
 	}
 }
+
+// failWith ends the connection with err (a PING unanswered, a server
+// that stopped answering).
+func (c *h2conn) failWith(err error) { c.fail(err) }
 
 // Close closes the connection; open streams end unanswered.
 func (c *h2conn) Close() error {
@@ -450,16 +457,26 @@ func (c *h2conn) endStream(id uint32, st *h2stream, err error) {
 	}
 	c.mu.Unlock()
 	if st != nil {
+		if err == nil {
+			c.answers.Add(1)
+		}
 		st.err = err
 		close(st.done)
 	}
 }
 
-// checkIdle checks a connection that has been silent for IdlePing with a
-// PING (waiting at most 15 s) before it takes a request, as Apple advises
-// for connections kept open for hours; a quieter one passes at once.
-func (c *h2conn) checkIdle(ctx context.Context) error {
-	if c.idleFor() < IdlePing {
+// answered counts the requests the server answered on this connection.
+func (c *h2conn) answered() int64 { return c.answers.Load() }
+
+// streamLimit is the server's SETTINGS_MAX_CONCURRENT_STREAMS now.
+func (c *h2conn) streamLimit() int { return int(c.limit.Load()) }
+
+// checkIdle checks a connection that has been silent for idle or longer
+// with a PING (waiting at most 15 s) before it takes a request, as Apple
+// advises for connections kept open for hours; a quieter one passes at
+// once.
+func (c *h2conn) checkIdle(ctx context.Context, idle time.Duration) error {
+	if c.idleFor() < idle {
 		return nil
 	}
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
@@ -512,7 +529,10 @@ func (c *h2conn) idleFor() time.Duration {
 	return time.Since(c.lastUse)
 }
 
-// parseGoAway reads APNs' reason from a GOAWAY's debug data.
+// parseGoAway reads APNs' reason from a GOAWAY's debug data, as sent:
+// the reason is the JSON string of the "reason" key (APNS-REFERENCE
+// §1.2), untrimmed, like an answer's reason; Error and the front ends
+// print it escaped.
 func parseGoAway(addr string, code http2.ErrCode, debug []byte) *GoAwayError {
-	return &GoAwayError{Host: addr, Code: code, Debug: string(debug), Reason: strings.TrimSpace(jsonReason(debug))}
+	return &GoAwayError{Host: addr, Code: code, Debug: string(debug), Reason: jsonReason(debug)}
 }
