@@ -150,7 +150,7 @@ func TestSendStreamFollowsMaxConcurrentStreams1To1000To1(t *testing.T) {
 	var mu sync.Mutex
 	type connState struct {
 		inflight, peak1, peak1000, peakBack int
-		phase                              int // 0: limit 1; 1: 1000; 2: 1 sent; 3: old streams done
+		phase                               int // 0: limit 1; 1: 1000; 2: 1 sent; 3: old streams done
 	}
 	conns := map[int32]*connState{}
 	r := newResponder(t, nil)
@@ -174,7 +174,9 @@ func TestSendStreamFollowsMaxConcurrentStreams1To1000To1(t *testing.T) {
 		switch {
 		case st.phase == 0 && req.N >= 20:
 			st.phase = 1
-			c.Do(func(fr *http2.Framer) { fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 1000}) })
+			c.Do(func(fr *http2.Framer) {
+				fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 1000})
+			})
 		case st.phase == 1 && req.N >= 600:
 			st.phase = 2
 			c.Do(func(fr *http2.Framer) { fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 1}) })
