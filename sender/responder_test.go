@@ -34,6 +34,7 @@ type responder struct {
 
 	conns    atomic.Int32 // connections accepted
 	requests atomic.Int32 // requests received
+	pings    atomic.Int32 // PINGs received (not acks)
 	mu       sync.Mutex
 	open     []*rawConn
 }
@@ -126,6 +127,7 @@ func (r *responder) serve(tc *tls.Conn) {
 			}
 		case *http2.PingFrame:
 			if !f.IsAck() {
+				r.pings.Add(1)
 				c.Do(func(fr *http2.Framer) { fr.WritePing(true, f.Data) })
 			}
 		case *http2.MetaHeadersFrame:
@@ -176,6 +178,27 @@ func (c *rawConn) Answer(stream uint32, status int, body string, header ...strin
 		c.fr.WriteData(stream, true, []byte(body))
 	}
 	c.bw.Flush()
+}
+
+// AnswerBody answers stream with status and a body of any size, in DATA
+// frames of at most 16 KiB.
+func (c *rawConn) AnswerBody(stream uint32, status int, body []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.buf.Reset()
+	c.enc.WriteField(hpack.HeaderField{Name: ":status", Value: strconv.Itoa(status)})
+	c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: stream, BlockFragment: c.buf.Bytes(), EndHeaders: true})
+	for len(body) > 0 {
+		n := min(len(body), 16384)
+		c.fr.WriteData(stream, n == len(body), body[:n])
+		body = body[n:]
+	}
+	c.bw.Flush()
+}
+
+// Reset ends stream with RST_STREAM and code.
+func (c *rawConn) Reset(stream uint32, code http2.ErrCode) {
+	c.Do(func(fr *http2.Framer) { fr.WriteRSTStream(stream, code) })
 }
 
 // GoAway sends GOAWAY with the last stream the server processed.
