@@ -75,4 +75,3 @@ func (c *Client) dropConn() error {
 	c.conn = nil
 	return err
 }
-

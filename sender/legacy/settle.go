@@ -119,4 +119,3 @@ func (c *Client) settleAll(js []*binaryJob, results []sender.Result, err error) 
 		c.settle(j, results, err)
 	}
 }
-
