@@ -417,6 +417,10 @@ func FuzzGoAwayDebugData(f *testing.F) {
 	f.Add(uint32(11), []byte(``), true)
 	f.Add(uint32(0xffffffff), []byte("\x00\xff not json"), false)
 	f.Add(uint32(0), []byte(`{"reason":"\u001b[2J"}`), true)
+	// The reason is kept as sent, untrimmed, like an answer's reason
+	// (encoding/json matches the key's case loosely, in both places).
+	f.Add(uint32(0), []byte(`{"reAson":" "}`), true)
+	f.Add(uint32(0), []byte(`{"reason":" Shutdown "}`), true)
 	f.Fuzz(func(t *testing.T, code uint32, debug []byte, settingsFirst bool) {
 		var stream bytes.Buffer
 		fr := http2.NewFramer(&stream, nil)

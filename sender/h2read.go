@@ -1,0 +1,200 @@
+package sender
+
+// The h2conn's reader: one goroutine that reads every frame the server
+// sends and hands each answer to its stream. A GOAWAY ends at once the
+// streams above its last stream id (not processed: safe to send again);
+// those at or below it keep waiting for the answers the server still
+// owes.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+
+	"golang.org/x/net/http2"
+)
+
+func (c *h2conn) readLoop() {
+	for {
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			var se http2.StreamError
+			if errors.As(err, &se) {
+				c.endStream(se.StreamID, nil, fmt.Errorf("%w: %s sent a malformed answer: %v", ErrConnect, c.addr, se))
+				c.write(func() error { return c.fr.WriteRSTStream(se.StreamID, se.Code) })
+				continue
+			}
+			c.mu.Lock()
+			ga, werr := c.goAway, c.writeErr
+			c.mu.Unlock()
+			switch {
+			case ga != nil:
+				c.fail(ga)
+			case werr != nil:
+				c.fail(werr)
+			case errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed):
+				c.fail(fmt.Errorf("%w: %s closed the connection", ErrConnect, c.addr))
+			default:
+				c.fail(fmt.Errorf("%w: the connection to %s broke: %v", ErrConnect, c.addr, err))
+			}
+			return
+		}
+		switch f := f.(type) {
+		case *http2.MetaHeadersFrame:
+			c.onHeaders(f)
+		case *http2.DataFrame:
+			c.onData(f)
+		case *http2.RSTStreamFrame:
+			var err error = fmt.Errorf("%w: %s reset the stream (%s)", ErrConnect, c.addr, f.ErrCode)
+			if f.ErrCode == http2.ErrCodeRefusedStream {
+				err = errNotProcessed
+			}
+			c.endStream(f.StreamID, nil, err)
+		case *http2.SettingsFrame:
+			if !f.IsAck() {
+				c.applySettings(f)
+			}
+		case *http2.PingFrame:
+			if !f.IsAck() {
+				data := f.Data
+				c.write(func() error { return c.fr.WritePing(true, data) })
+			} else {
+				select {
+				case c.pingAck <- struct{}{}:
+				default:
+				}
+			}
+		case *http2.WindowUpdateFrame:
+			c.mu.Lock()
+			if f.StreamID == 0 {
+				c.connWindow += int32(f.Increment)
+			} else if st := c.streams[f.StreamID]; st != nil {
+				st.window += int32(f.Increment)
+			}
+			c.broadcastLocked()
+			c.mu.Unlock()
+		case *http2.GoAwayFrame:
+			c.onGoAway2(f)
+		}
+	}
+}
+
+func (c *h2conn) onGoAway2(f *http2.GoAwayFrame) {
+	ga := parseGoAway(c.addr, f.ErrCode, f.DebugData())
+	c.mu.Lock()
+	first := c.goAway == nil
+	if first {
+		c.goAway = ga
+		c.lastStream = f.LastStreamID
+	}
+	var refused []*h2stream
+	for id, st := range c.streams {
+		if id > f.LastStreamID {
+			refused = append(refused, st)
+			delete(c.streams, id)
+			c.active--
+		}
+	}
+	c.broadcastLocked()
+	c.mu.Unlock()
+	for _, st := range refused {
+		st.err = errNotProcessed
+		close(st.done)
+	}
+	if first && c.onGoAway != nil {
+		c.onGoAway(ga)
+	}
+}
+
+func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame) {
+	c.mu.Lock()
+	st := c.streams[f.StreamID]
+	c.mu.Unlock()
+	if st == nil {
+		return
+	}
+	a := &st.ans
+	for _, hf := range f.Fields {
+		switch hf.Name {
+		case ":status":
+			if a.status == 0 {
+				a.status, _ = strconv.Atoi(hf.Value)
+			}
+		case "apns-id":
+			a.apnsID = hf.Value
+		case "apns-unique-id":
+			a.uniqueID = hf.Value
+		case "retry-after":
+			a.retryAfter = hf.Value
+		case "apns-request-id":
+			a.requestID = hf.Value
+		case "apns-channel-id":
+			a.channelID = hf.Value
+		}
+	}
+	if f.StreamEnded() {
+		c.endStream(f.StreamID, st, nil)
+	}
+}
+
+func (c *h2conn) onData(f *http2.DataFrame) {
+	n := int32(f.Length)
+	c.mu.Lock()
+	st := c.streams[f.StreamID]
+	c.recvUnack += n
+	give := int32(0)
+	if c.recvUnack >= 1<<22 {
+		give, c.recvUnack = c.recvUnack, 0
+	}
+	c.mu.Unlock()
+	if give > 0 {
+		c.write(func() error { return c.fr.WriteWindowUpdate(0, uint32(give)) })
+	}
+	if st == nil {
+		return
+	}
+	if len(st.ans.body)+len(f.Data()) > st.maxBody {
+		// Not cut short in silence: a truncated body would read as another
+		// answer. The stream ends with an error and the server is told.
+		c.endStream(f.StreamID, st, fmt.Errorf("%w: %s sent an answer larger than %d bytes", ErrConnect, c.addr, st.maxBody))
+		c.write(func() error { return c.fr.WriteRSTStream(f.StreamID, http2.ErrCodeCancel) })
+		return
+	}
+	st.ans.body = append(st.ans.body, f.Data()...)
+	if n > 0 && !f.StreamEnded() {
+		c.write(func() error { return c.fr.WriteWindowUpdate(f.StreamID, uint32(n)) })
+	}
+	if f.StreamEnded() {
+		c.endStream(f.StreamID, st, nil)
+	}
+}
+
+// endStream finishes the stream id (st when the caller has it) with err,
+// or with its answer when err is nil.
+func (c *h2conn) endStream(id uint32, st *h2stream, err error) {
+	c.mu.Lock()
+	if cur, ok := c.streams[id]; ok {
+		st = cur
+		delete(c.streams, id)
+		c.active--
+		c.broadcastLocked()
+	} else {
+		st = nil
+	}
+	c.mu.Unlock()
+	if st != nil {
+		if err == nil {
+			c.answers.Add(1)
+		}
+		st.err = err
+		close(st.done)
+	}
+}
+
+// answered counts the requests the server answered on this connection.
+func (c *h2conn) answered() int64 { return c.answers.Load() }
+
+// streamLimit is the server's SETTINGS_MAX_CONCURRENT_STREAMS now.
+func (c *h2conn) streamLimit() int { return int(c.limit.Load()) }
