@@ -94,6 +94,9 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 				c.OnEvent.Emit(Event{Kind: EventInfo, Text: "APNs called the provider token stale; sending again with a new one"})
 				continue
 			}
+			if resp.Status == http.StatusServiceUnavailable && resp.Reason == "Shutdown" {
+				conn.drain() // the server is going away: the retry, and the rest, go on a new connection
+			}
 			if retryableStatus(resp.Status) && retries < pol.status {
 				retries++
 				if c.backOff(ctx, retries, resp) == nil {

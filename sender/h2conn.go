@@ -54,6 +54,7 @@ type h2conn struct {
 	err        error  // set when the connection is finished
 	writeErr   error  // a write failed: the reader ends the connection
 	lastUse    time.Time
+	draining   bool // no new requests: see drain
 	onGoAway   func(*GoAwayError)
 	done       chan struct{}
 	pingAck    chan struct{}
@@ -283,7 +284,16 @@ func (c *h2conn) Close() error {
 func (c *h2conn) usable() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.err == nil && c.goAway == nil && c.nextID < 1<<31-2
+	return c.err == nil && c.goAway == nil && !c.draining && c.nextID < 1<<31-2
+}
+
+// drain takes the connection out of use for new requests (the server
+// answered 503 Shutdown): those in flight finish, the next go on a new
+// connection.
+func (c *h2conn) drain() {
+	c.mu.Lock()
+	c.draining = true
+	c.mu.Unlock()
 }
 
 // checkIdle checks a connection that has been silent for idle or longer

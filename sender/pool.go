@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -141,6 +142,11 @@ func trimConnect(err error) string {
 	return s
 }
 
+// ReconnectBase is the first wait before a reconnect after one failed;
+// each further one doubles it (with jitter), up to RetryCap. With
+// MaxReconnects, a server has several seconds to come back (a restart).
+var ReconnectBase = 500 * time.Millisecond
+
 // redial opens a connection for a slot whose last one ended (ended; nil
 // for the first). A first connection that fails fails at once (the host,
 // the network or the credential is wrong). A reconnect waits with
@@ -148,14 +154,15 @@ func trimConnect(err error) string {
 // the new connection ends before answering anything), and gives up after
 // MaxReconnects of them, with the last cause.
 func (c *Client) redial(ctx context.Context, ended error) (*h2conn, error) {
+	last := c.endedText(ended)
 	for {
 		n := c.failedInARow.Load()
 		if n >= MaxReconnects {
-			return nil, fmt.Errorf("%w: %d reconnects to %s in a row failed (the last: %s): try again later: %w", ErrConnect, n, c.Addr(), cmp.Or(c.endedText(ended), "no answer"), quiet{ended})
+			return nil, fmt.Errorf("%w: %d reconnects to %s in a row failed (the last: %s): try again later%w", ErrConnect, n, c.Addr(), cmp.Or(last, "no answer"), quiet{ended})
 		}
 		if n > 0 && ended != nil {
-			d := backOffDelay(int(n))
-			c.OnEvent.Emit(Event{Kind: EventWarning, Text: fmt.Sprintf("%s; reconnecting in %s (%d in a row failed)", c.endedText(ended), FormatDuration(d), n)})
+			d := reconnectDelay(int(n))
+			c.OnEvent.Emit(Event{Kind: EventWarning, Text: fmt.Sprintf("%s; reconnecting in %s (%d in a row failed)", last, FormatDuration(d), n)})
 			t := time.NewTimer(d)
 			select {
 			case <-t.C:
@@ -175,8 +182,14 @@ func (c *Client) redial(ctx context.Context, ended error) (*h2conn, error) {
 			return nil, err
 		}
 		c.failedInARow.Add(1)
-		ended = err
+		last = trimConnect(err)
 	}
+}
+
+// reconnectDelay is the wait before reconnect number try.
+func reconnectDelay(try int) time.Duration {
+	d := min(ReconnectBase<<min(try-1, 16), RetryCap)
+	return d/2 + rand.N(d/2+1)
 }
 
 // answeredOne notes an answer: the reconnects in a row start again.

@@ -57,8 +57,8 @@ type goAwayConn struct {
 // connection. Exactly one outcome per token, all accepted; no token
 // processed twice; no attempt counted for the unprocessed.
 func TestGoAwayInFlightOnEveryConnection(t *testing.T) {
-	defer func(b time.Duration) { sender.RetryBase = b }(sender.RetryBase)
-	sender.RetryBase = time.Millisecond
+	defer func(b time.Duration) { sender.ReconnectBase = b }(sender.ReconnectBase)
+	sender.ReconnectBase = time.Millisecond
 	var log serverLog
 	var mu sync.Mutex
 	conns := map[int32]*goAwayConn{}
@@ -315,5 +315,66 @@ func TestOutcomeWords(t *testing.T) {
 	}
 	if (sender.Result{Err: errors.New("x")}).Outcome() != sender.OutcomeNotSent {
 		t.Error("an error without ErrUnconfirmed is not sent")
+	}
+}
+
+// The server goes away (listener and connections) and comes back on the
+// same address a moment later: the client reconnects with back-off and
+// goes on; what was in flight is unconfirmed, nothing is "not sent".
+func TestServerRestartMidSendIsReconnected(t *testing.T) {
+	defer func(b time.Duration) { sender.ReconnectBase = b }(sender.ReconnectBase)
+	sender.ReconnectBase = 50 * time.Millisecond
+	answer := func(c *rawConn, req rawRequest) { c.Answer(req.Stream, 200, "") }
+	var r *responder
+	var once sync.Once
+	r = newResponder(t, func(c *rawConn, req rawRequest) {
+		if req.N < 50 {
+			answer(c, req)
+			return
+		}
+		once.Do(func() {
+			r.Close()
+			go func() {
+				time.Sleep(200 * time.Millisecond)
+				newResponderAt(t, r.authority, r.Addr, answer)
+			}()
+		})
+	})
+	c := r.client(t)
+	rs := sendN(t, context.Background(), c, 300, sender.BulkOptions{Concurrency: 4})
+	counts := map[sender.Outcome]int{}
+	for _, res := range rs {
+		counts[res.Outcome()]++
+	}
+	if counts[sender.OutcomeNotSent] != 0 || counts[sender.OutcomeRejected] != 0 || counts[sender.OutcomeAccepted] < 290 {
+		t.Errorf("outcomes %v: want all accepted but the few in flight at the restart", counts)
+	}
+}
+
+// 503 Shutdown: the server is going away; the retry and the rest go on a
+// new connection.
+func TestShutdownAnswerMovesToANewConnection(t *testing.T) {
+	defer func(b time.Duration) { sender.RetryBase = b }(sender.RetryBase)
+	sender.RetryBase = time.Millisecond
+	r := newResponder(t, func(c *rawConn, req rawRequest) {
+		if c.N == 1 {
+			c.Answer(req.Stream, 503, `{"reason":"Shutdown"}`)
+			return
+		}
+		c.Answer(req.Stream, 200, "")
+	})
+	c := r.client(t)
+	resp, err := c.Send(context.Background(), alert(t, apnstest.DemoToken, "x"))
+	if err != nil || resp.Status != 503 {
+		t.Fatalf("Send (no retries): %v %+v", err, resp)
+	}
+	rs := sendN(t, context.Background(), c, 20, sender.BulkOptions{Concurrency: 2})
+	for i, res := range rs {
+		if res.Outcome() != sender.OutcomeAccepted || res.Attempts != 1 {
+			t.Errorf("token %d: %v after %d attempts, want accepted at once on a new connection", i, res.Outcome(), res.Attempts)
+		}
+	}
+	if n := r.conns.Load(); n != 2 {
+		t.Errorf("%d connections, want 2", n)
 	}
 }

@@ -46,8 +46,8 @@ func TestPrintable(t *testing.T) {
 }
 
 func TestGoAwayErrorEscapesTheServersReason(t *testing.T) {
-	defer func(b time.Duration) { sender.RetryBase = b }(sender.RetryBase)
-	sender.RetryBase = time.Millisecond
+	defer func(b time.Duration) { sender.ReconnectBase = b }(sender.ReconnectBase)
+	sender.ReconnectBase = time.Millisecond
 	r := newResponder(t, func(c *rawConn, req rawRequest) {
 		c.GoAway(0, http2.ErrCodeNo, `{"reason":"Shutdown\n14:00:00 200 OK · apns-id forged\r\u001b[2J\u202eevil\u0000"}`)
 		c.Close()

@@ -32,6 +32,7 @@ type responder struct {
 	Settings []http2.Setting
 	handle   func(c *rawConn, r rawRequest)
 
+	authority *apnstest.Authority
 	conns    atomic.Int32 // connections accepted
 	requests atomic.Int32 // requests received
 	pings    atomic.Int32 // PINGs received (not acks)
@@ -63,15 +64,22 @@ func newResponder(t testing.TB, handle func(c *rawConn, r rawRequest)) *responde
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newResponderAt(t, a, "127.0.0.1:0", handle)
+}
+
+// newResponderAt is a responder on addr with a certificate from a: a
+// restarted server, when addr and a are an earlier one's.
+func newResponderAt(t testing.TB, a *apnstest.Authority, addr string, handle func(c *rawConn, r rawRequest)) *responder {
+	t.Helper()
 	cert, err := a.ServerCertificate("127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &responder{t: t, ln: ln, Addr: ln.Addr().String(), Pool: a.Pool(), handle: handle}
+	r := &responder{t: t, ln: ln, Addr: ln.Addr().String(), Pool: a.Pool(), handle: handle, authority: a}
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}}
 	go func() {
 		for {

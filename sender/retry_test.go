@@ -133,8 +133,8 @@ func TestGoAwayWithoutReasonIsSentAgainOnANewConnection(t *testing.T) {
 		t.Errorf("%d connections, want 2", n)
 	}
 	// Every time: reconnects with back-off, then reported, not looped.
-	defer func(b time.Duration) { sender.RetryBase = b }(sender.RetryBase)
-	sender.RetryBase = time.Millisecond
+	defer func(b time.Duration) { sender.ReconnectBase = b }(sender.ReconnectBase)
+	sender.ReconnectBase = time.Millisecond
 	r2 := newResponder(t, func(c *rawConn, req rawRequest) { c.GoAway(0, http2.ErrCodeNo, "") })
 	c2 := r2.client(t)
 	_, err = c2.Send(context.Background(), alert(t, apnstest.DemoToken, "x"))
