@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"apnsconsole/sender/credential"
@@ -37,7 +36,6 @@ type Client struct {
 	old          []*h2conn // replaced connections, closed by Close
 	handshakes   int
 	jwt          credential.ProviderToken
-	failedInARow atomic.Int32 // reconnects that failed since the last answer (pool.go)
 }
 
 // DefaultConnectTimeout bounds the DNS lookup, TCP connect, TLS handshake

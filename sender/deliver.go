@@ -59,16 +59,22 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 	res := Result{Notification: n}
 	retries := 0
 	jwtRetried := false
+	// end gives up before a request: a retry that could not be made
+	// leaves the last answer standing (exactly one of Response and Err).
+	end := func(err error) Result {
+		if res.Response == nil {
+			res.Err = err
+		}
+		return res
+	}
 	for {
 		if stop != nil {
 			if err := stop.get(); err != nil {
-				res.Err = err
-				return res
+				return end(err)
 			}
 		}
 		if ctx.Err() != nil {
-			res.Err = fmt.Errorf("not sent: %w", cancelCause(ctx))
-			return res
+			return end(fmt.Errorf("not sent: %w", cancelCause(ctx)))
 		}
 		conn, err := c.connection(ctx, rt.slot())
 		if err != nil {
@@ -77,8 +83,7 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 			} else if stop != nil {
 				err = stop.set(err)
 			}
-			res.Err = err
-			return res
+			return end(err)
 		}
 		res.Attempts++
 		resp, usedJWT, written, err := c.roundTrip(ctx, conn, n, topic)
@@ -87,7 +92,6 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 		}
 		rt.seen(conn)
 		if err == nil {
-			c.answeredOne()
 			res.Response = resp
 			if resp.Reason == "ExpiredProviderToken" && usedJWT != "" && !jwtRetried && c.renewJWT(usedJWT) {
 				jwtRetried = true

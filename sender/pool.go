@@ -22,6 +22,7 @@ type connSlot struct {
 	sends int
 	dial  *dialCall
 	ended error // why the last connection ended, told once the next is up
+	failed int  // reconnects that failed in a row (dials, or connections that answered nothing)
 }
 
 // dialCall is one dial that every sender waiting for the slot shares: a
@@ -76,7 +77,9 @@ func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
 		// forgotten once finished.
 		s.ended = c.endedBy(old)
 		if old.answered() == 0 {
-			c.failedInARow.Add(1) // a connection that answered nothing
+			s.failed++ // a connection that answered nothing
+		} else {
+			s.failed = 0
 		}
 		c.old = slices.DeleteFunc(c.old, (*h2conn).isFinished)
 		c.old = append(c.old, old)
@@ -86,10 +89,11 @@ func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
 	if call == nil {
 		call = &dialCall{done: make(chan struct{})}
 		s.dial = call
-		why := s.ended
+		ended, failed := s.ended, s.failed
 		c.mu.Unlock()
-		call.conn, call.err = c.redial(ctx, why)
+		call.conn, failed, call.err = c.redial(ctx, ended, failed)
 		c.mu.Lock()
+		s.failed = failed
 		if call.err == nil {
 			s.conn, s.sends, s.ended = call.conn, 1, nil
 			c.handshakes++
@@ -111,12 +115,16 @@ func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
 	}
 }
 
-// endedBy is what ended conn: its GOAWAY, or the failure that ended it.
+// endedBy is what ended conn: its GOAWAY, the failure that ended it, or
+// the 503 Shutdown that drained it.
 func (c *Client) endedBy(conn *h2conn) error {
 	if ga := conn.goAwayErr(); ga != nil {
 		return ga
 	}
-	return conn.finished()
+	if err := conn.finished(); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: %s answered 503 Shutdown", ErrConnect, c.Addr())
 }
 
 // endedText says why a connection ended, for the line told once the next
@@ -148,27 +156,27 @@ func trimConnect(err error) string {
 var ReconnectBase = 500 * time.Millisecond
 
 // redial opens a connection for a slot whose last one ended (ended; nil
-// for the first). A first connection that fails fails at once (the host,
-// the network or the credential is wrong). A reconnect waits with
-// exponential back-off while reconnects fail in a row (the dial fails, or
-// the new connection ends before answering anything), and gives up after
-// MaxReconnects of them, with the last cause.
-func (c *Client) redial(ctx context.Context, ended error) (*h2conn, error) {
+// for the first), after failed reconnects in a row on it. A first
+// connection that fails fails at once (the host, the network or the
+// credential is wrong). A reconnect waits with exponential back-off while
+// reconnects fail in a row (the dial fails, or the new connection ends
+// before answering anything), and gives up after MaxReconnects of them,
+// with the last cause. It returns the count of failures in a row.
+func (c *Client) redial(ctx context.Context, ended error, failed int) (*h2conn, int, error) {
 	last := c.endedText(ended)
 	for {
-		n := c.failedInARow.Load()
-		if n >= MaxReconnects {
-			return nil, fmt.Errorf("%w: %d reconnects to %s in a row failed (the last: %s): try again later%w", ErrConnect, n, c.Addr(), cmp.Or(last, "no answer"), quiet{ended})
+		if failed >= MaxReconnects {
+			return nil, failed, fmt.Errorf("%w: %d reconnects to %s in a row failed (the last: %s): try again later%w", ErrConnect, failed, c.Addr(), cmp.Or(last, "no answer"), quiet{ended})
 		}
-		if n > 0 && ended != nil {
-			d := reconnectDelay(int(n))
-			c.OnEvent.Emit(Event{Kind: EventWarning, Text: fmt.Sprintf("%s; reconnecting in %s (%d in a row failed)", last, FormatDuration(d), n)})
+		if failed > 0 && ended != nil {
+			d := reconnectDelay(failed)
+			c.OnEvent.Emit(Event{Kind: EventWarning, Text: fmt.Sprintf("%s; reconnecting in %s (%d in a row failed)", last, FormatDuration(d), failed)})
 			t := time.NewTimer(d)
 			select {
 			case <-t.C:
 			case <-ctx.Done():
 				t.Stop()
-				return nil, fmt.Errorf("not sent: %w", cancelCause(ctx))
+				return nil, failed, fmt.Errorf("not sent: %w", cancelCause(ctx))
 			}
 		}
 		conn, err := c.dial(ctx)
@@ -176,12 +184,12 @@ func (c *Client) redial(ctx context.Context, ended error) (*h2conn, error) {
 			if ended != nil {
 				c.OnEvent.Emit(Event{Kind: EventInfo, Text: c.endedText(ended) + "; reconnected"})
 			}
-			return conn, nil
+			return conn, failed, nil
 		}
 		if ctx.Err() != nil || ended == nil || errors.Is(err, errHandshake) {
-			return nil, err
+			return nil, failed, err
 		}
-		c.failedInARow.Add(1)
+		failed++
 		last = trimConnect(err)
 	}
 }
@@ -190,13 +198,6 @@ func (c *Client) redial(ctx context.Context, ended error) (*h2conn, error) {
 func reconnectDelay(try int) time.Duration {
 	d := min(ReconnectBase<<min(try-1, 16), RetryCap)
 	return d/2 + rand.N(d/2+1)
-}
-
-// answeredOne notes an answer: the reconnects in a row start again.
-func (c *Client) answeredOne() {
-	if c.failedInARow.Load() != 0 {
-		c.failedInARow.Store(0)
-	}
 }
 
 // slotPicker spreads a bulk send's senders over the pool's slots: there

@@ -33,11 +33,11 @@ type responder struct {
 	handle   func(c *rawConn, r rawRequest)
 
 	authority *apnstest.Authority
-	conns    atomic.Int32 // connections accepted
-	requests atomic.Int32 // requests received
-	pings    atomic.Int32 // PINGs received (not acks)
-	mu       sync.Mutex
-	open     []*rawConn
+	conns     atomic.Int32 // connections accepted
+	requests  atomic.Int32 // requests received
+	pings     atomic.Int32 // PINGs received (not acks)
+	mu        sync.Mutex
+	open      []*rawConn
 }
 
 type rawRequest struct {
