@@ -31,11 +31,11 @@ type Client struct {
 	// as Apple advises).
 	IdlePing time.Duration
 
-	mu           sync.Mutex
-	slots        []*connSlot
-	old          []*h2conn // replaced connections, closed by Close
-	handshakes   int
-	jwt          credential.ProviderToken
+	mu         sync.Mutex
+	slots      []*connSlot
+	old        []*h2conn // replaced connections, closed by Close
+	handshakes int
+	jwt        credential.ProviderToken
 }
 
 // DefaultConnectTimeout bounds the DNS lookup, TCP connect, TLS handshake

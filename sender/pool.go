@@ -18,11 +18,11 @@ import (
 
 // connSlot holds one of the client's connections, or the dial under way.
 type connSlot struct {
-	conn  *h2conn
-	sends int
-	dial  *dialCall
-	ended error // why the last connection ended, told once the next is up
-	failed int  // reconnects that failed in a row (dials, or connections that answered nothing)
+	conn   *h2conn
+	sends  int
+	dial   *dialCall
+	ended  error // why the last connection ended, told once the next is up
+	failed int   // reconnects that failed in a row (dials, or connections that answered nothing)
 }
 
 // dialCall is one dial that every sender waiting for the slot shares: a
