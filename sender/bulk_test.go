@@ -301,6 +301,8 @@ func TestStalledServerLeavesWrittenRequestsUnconfirmed(t *testing.T) {
 // The server is killed mid-send: what was written is unconfirmed, what
 // was not is answered at once with the connection failure.
 func TestKilledServerGivesOneResultEach(t *testing.T) {
+	defer func(b time.Duration) { sender.ReconnectBase = b }(sender.ReconnectBase)
+	sender.ReconnectBase = time.Millisecond // it does not come back: the reconnects fail fast
 	var r *responder
 	r = newResponder(t, func(c *rawConn, req rawRequest) {
 		if req.N < 10 {
