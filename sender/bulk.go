@@ -99,7 +99,7 @@ func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts B
 	next := 0
 	var wg sync.WaitGroup
 	for w := range conc * conns {
-		rt := workerRoute{picker, w}
+		rt := &workerRoute{picker, w} // one per sender: no allocation per notification
 		wg.Go(func() {
 			for {
 				take.Lock()

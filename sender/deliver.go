@@ -40,8 +40,8 @@ type workerRoute struct {
 	w int
 }
 
-func (r workerRoute) slot() int         { return r.p.slot(r.w) }
-func (r workerRoute) seen(conn *h2conn) { r.p.check(conn) }
+func (r workerRoute) slot() int          { return r.p.slot(r.w) }
+func (r *workerRoute) seen(conn *h2conn) { r.p.check(conn) }
 
 // ErrCancelled and ErrDeadline say why a send stopped: the user
 // cancelled it (Ctrl+C, the window's Stop), or its overall time ran out.
@@ -59,22 +59,14 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 	res := Result{Notification: n}
 	retries := 0
 	jwtRetried := false
-	// end gives up before a request: a retry that could not be made
-	// leaves the last answer standing (exactly one of Response and Err).
-	end := func(err error) Result {
-		if res.Response == nil {
-			res.Err = err
-		}
-		return res
-	}
 	for {
 		if stop != nil {
 			if err := stop.get(); err != nil {
-				return end(err)
+				return giveUp(res, err)
 			}
 		}
 		if ctx.Err() != nil {
-			return end(fmt.Errorf("not sent: %w", cancelCause(ctx)))
+			return giveUp(res, fmt.Errorf("not sent: %w", cancelCause(ctx)))
 		}
 		conn, err := c.connection(ctx, rt.slot())
 		if err != nil {
@@ -83,7 +75,7 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 			} else if stop != nil {
 				err = stop.set(err)
 			}
-			return end(err)
+			return giveUp(res, err)
 		}
 		res.Attempts++
 		resp, usedJWT, written, err := c.roundTrip(ctx, conn, n, topic)
@@ -165,6 +157,15 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 		}
 		return res
 	}
+}
+
+// giveUp ends res before a request: a retry that could not be made
+// leaves the last answer standing (exactly one of Response and Err).
+func giveUp(res Result, err error) Result {
+	if res.Response == nil {
+		res.Err = err
+	}
+	return res
 }
 
 // rejectionCause is the cause that stops a bulk send after an answer
