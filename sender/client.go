@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"apnsconsole/sender/credential"
+	"apnsconsole/sender/h2"
 )
 
 // Client sends notifications over Apple's HTTP/2 provider API. It keeps its
@@ -33,7 +34,7 @@ type Client struct {
 
 	mu         sync.Mutex
 	slots      []*connSlot
-	old        []*h2conn // replaced connections, closed by Close
+	old        []*h2.Conn // replaced connections, closed by Close
 	handshakes int
 	jwt        credential.ProviderToken
 }
@@ -77,7 +78,7 @@ func (c *Client) Handshakes() int {
 // Close closes the connections, if any.
 func (c *Client) Close() error {
 	c.mu.Lock()
-	var conns []*h2conn
+	var conns []*h2.Conn
 	for _, s := range c.slots {
 		if s.conn != nil {
 			conns = append(conns, s.conn)
@@ -137,7 +138,7 @@ func (c *Client) ready() error {
 }
 
 // dial connects, within ConnectTimeout, and starts HTTP/2.
-func (c *Client) dial(ctx context.Context) (*h2conn, error) {
+func (c *Client) dial(ctx context.Context) (*h2.Conn, error) {
 	addr := c.Addr()
 	if c.Environment == Local || (c.Environment != "" && c.Host != "" && c.Host != c.Environment.Host()) {
 		c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Connecting to %s (%s)", addr, c.describeTarget())})
@@ -155,7 +156,7 @@ func (c *Client) dial(ctx context.Context) (*h2conn, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("not sent: %w", cancelCause(ctx))
 		}
-		if dctx.Err() != nil && !errors.Is(err, errNoHTTP2InTime) {
+		if dctx.Err() != nil && !errors.Is(err, h2.ErrNoHTTP2InTime) {
 			err = fmt.Errorf("%w: no connection to %s within the connect timeout (%v): the server may be stopped, overloaded or behind a filter; try again later, or allow more time (--connect-timeout)", ErrConnect, addr, limit)
 		}
 		return nil, err
@@ -184,9 +185,9 @@ func (c *Client) environmentWarning() string {
 
 // request builds the POST /3/device/<token> request; jwt is the provider
 // token used, if any.
-func (c *Client) request(n *Notification, topic string) (req *h2request, jwt string, err error) {
-	req = &h2request{path: "/3/device/" + n.Token, header: n.fields(topic), body: n.Payload}
-	req.auth, jwt, err = providerAuth(c.Credential, &c.jwt, c.now(), c.OnEvent)
+func (c *Client) request(n *Notification, topic string) (req *h2.Request, jwt string, err error) {
+	req = &h2.Request{Path: "/3/device/" + n.Token, Header: n.fields(topic), Body: n.Payload}
+	req.Auth, jwt, err = providerAuth(c.Credential, &c.jwt, c.now(), c.OnEvent)
 	if err != nil {
 		return nil, "", err
 	}

@@ -1,6 +1,7 @@
 package sender
 
 import (
+	"apnsconsole/sender/h2"
 	"cmp"
 	"fmt"
 	"net/http"
@@ -9,16 +10,16 @@ import (
 
 // requestEvent shows the request line, headers and body; the provider
 // token is never shown.
-func requestEvent(req *h2request, n *Notification) Event {
-	e := Event{Kind: EventRequest, Text: fmt.Sprintf("POST %s (HTTP/2)", req.path)}
+func requestEvent(req *h2.Request, n *Notification) Event {
+	e := Event{Kind: EventRequest, Text: fmt.Sprintf("POST %s (HTTP/2)", req.Path)}
 	for _, name := range []string{"apns-topic", "apns-push-type", "apns-priority", "apns-expiration", "apns-collapse-id", "apns-id", "content-type"} {
-		for _, h := range req.header {
+		for _, h := range req.Header {
 			if h[0] == name && h[1] != "" {
 				e.Detail = append(e.Detail, name+": "+h[1])
 			}
 		}
 	}
-	if req.auth != "" {
+	if req.Auth != "" {
 		e.Detail = append(e.Detail, "authorization: bearer <provider token, not shown>")
 	}
 	e.Detail = append(e.Detail, fmt.Sprintf("body (%d bytes): %s", len(n.Payload), n.Payload))

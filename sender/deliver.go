@@ -6,6 +6,7 @@ package sender
 // process it, stop the send for causes no reconnection can fix).
 
 import (
+	"apnsconsole/sender/h2"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,14 +26,14 @@ const maxUnprocessed = 32
 // route picks the slot of the pool a request goes on.
 type route interface {
 	slot() int
-	seen(conn *h2conn) // after a request on conn: the pool may grow
+	seen(conn *h2.Conn) // after a request on conn: the pool may grow
 }
 
 // fixedSlot is one slot, always (Send).
 type fixedSlot int
 
-func (s fixedSlot) slot() int  { return int(s) }
-func (fixedSlot) seen(*h2conn) {}
+func (s fixedSlot) slot() int   { return int(s) }
+func (fixedSlot) seen(*h2.Conn) {}
 
 // workerRoute is one bulk sender's place in a growing pool.
 type workerRoute struct {
@@ -40,8 +41,8 @@ type workerRoute struct {
 	w int
 }
 
-func (r workerRoute) slot() int          { return r.p.slot(r.w) }
-func (r *workerRoute) seen(conn *h2conn) { r.p.check(conn) }
+func (r workerRoute) slot() int           { return r.p.slot(r.w) }
+func (r *workerRoute) seen(conn *h2.Conn) { r.p.check(conn) }
 
 // ErrCancelled and ErrDeadline say why a send stopped: the user
 // cancelled it (Ctrl+C, the window's Stop), or its overall time ran out.
@@ -91,7 +92,7 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 				continue
 			}
 			if resp.Status == http.StatusServiceUnavailable && resp.Reason == "Shutdown" {
-				conn.drain() // the server is going away: the retry, and the rest, go on a new connection
+				conn.Drain() // the server is going away: the retry, and the rest, go on a new connection
 			}
 			if retryableStatus(resp.Status) && retries < pol.status {
 				retries++
@@ -105,7 +106,7 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 			return res
 		}
 		res.Response = nil
-		if errors.Is(err, errNotProcessed) {
+		if errors.Is(err, h2.ErrNotProcessed) {
 			// The server did not process it (a GOAWAY below its stream,
 			// REFUSED_STREAM, the connection gone before it was written):
 			// not an attempt, and not a retry; it goes again on a new
@@ -113,7 +114,7 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 			if written {
 				res.Attempts--
 			}
-			ga := conn.goAwayErr()
+			ga := goAwayOf(conn)
 			if ga != nil && sendEnding(ga.Reason) {
 				res.Err = error(ga)
 				if stop != nil {
@@ -131,17 +132,17 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 		switch {
 		case !written && ctx.Err() != nil:
 			res.Err = fmt.Errorf("not sent: %w", cancelCause(ctx))
-		case !written && errors.Is(err, errAnswerTimeout):
+		case !written && errors.Is(err, h2.ErrAnswerTimeout):
 			res.Err = fmt.Errorf("%w: not sent: %s allowed no stream for it within %v", ErrConnect, c.Addr(), c.timeout())
 		case !written:
 			res.Err = fmt.Errorf("%w: not sent: %v", ErrConnect, err)
 		case ctx.Err() != nil:
 			res.Err = fmt.Errorf("%w: %w while waiting for the answer: it may have been delivered: check before resending", ErrUnconfirmed, cancelCause(ctx))
-		case errors.Is(err, errAnswerTimeout):
+		case errors.Is(err, h2.ErrAnswerTimeout):
 			// A server that leaves a request unanswered this long is stuck
 			// (or stopped): give up the connection, so that the requests
 			// behind this one fail now instead of each waiting its time.
-			conn.failWith(fmt.Errorf("%w: %s stopped answering (no answer within %v)", ErrConnect, c.Addr(), c.timeout()))
+			conn.Fail(fmt.Errorf("%w: %s stopped answering (no answer within %v)", ErrConnect, c.Addr(), c.timeout()))
 			res.Err = fmt.Errorf("%w: no answer from %s within %v: it may have been delivered: check before resending", ErrUnconfirmed, c.Addr(), c.timeout())
 		default:
 			res.Err = fmt.Errorf("%w: %v after the request was sent: it may have been delivered: check before resending", ErrUnconfirmed, err)
@@ -175,7 +176,7 @@ func rejectionCause(addr string, r *Response) error {
 	return fmt.Errorf("%s answered %d %s: %s %s", addr, r.Status, Printable(r.Reason), desc, hint)
 }
 
-func (c *Client) roundTrip(ctx context.Context, conn *h2conn, n *Notification, topic string) (resp *Response, jwt string, written bool, err error) {
+func (c *Client) roundTrip(ctx context.Context, conn *h2.Conn, n *Notification, topic string) (resp *Response, jwt string, written bool, err error) {
 	req, jwt, err := c.request(n, topic)
 	if err != nil {
 		return nil, "", false, err
@@ -184,26 +185,26 @@ func (c *Client) roundTrip(ctx context.Context, conn *h2conn, n *Notification, t
 		c.OnEvent.Emit(requestEvent(req, n))
 	}
 	start := time.Now()
-	ans, written, err := conn.roundTrip(ctx, req, c.timeout())
+	ans, written, err := conn.RoundTrip(ctx, req, c.timeout())
 	if err != nil {
 		return nil, jwt, written, err
 	}
 	resp = &Response{
 		Token:    n.Token,
 		Host:     c.Addr(),
-		Status:   ans.status,
-		ApnsID:   ans.apnsID,
-		UniqueID: ans.uniqueID,
+		Status:   ans.Status,
+		ApnsID:   ans.ApnsID,
+		UniqueID: ans.UniqueID,
 		Duration: time.Since(start),
 	}
-	resp.RetryAfter = parseRetryAfter(ans.retryAfter, time.Now())
-	if len(ans.body) > 0 {
+	resp.RetryAfter = parseRetryAfter(ans.RetryAfter, time.Now())
+	if len(ans.Body) > 0 {
 		var answer struct {
 			Reason    string `json:"reason"`
 			Timestamp int64  `json:"timestamp"`
 		}
-		if err := json.Unmarshal(ans.body, &answer); err != nil && resp.Status != http.StatusOK {
-			resp.Reason = strings.TrimSpace(string(ans.body))
+		if err := json.Unmarshal(ans.Body, &answer); err != nil && resp.Status != http.StatusOK {
+			resp.Reason = strings.TrimSpace(string(ans.Body))
 		} else {
 			resp.Reason = answer.Reason
 			if answer.Timestamp > 0 {

@@ -11,11 +11,20 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http2"
+
 	"apnsconsole/sender/credential"
+	"apnsconsole/sender/h2"
 )
 
-// ErrConnect is wrapped by every failure to reach or handshake with a server.
-var ErrConnect = errors.New("connection failed")
+// ErrConnect is wrapped by every failure to reach or handshake with a
+// server (h2's, so that the connection's own failures are ErrConnect too).
+var ErrConnect = h2.ErrConnect
+
+// ErrUnconfirmed marks a notification that was written to the server but
+// got no answer (a timeout, a cancel, a lost connection): APNs may have
+// delivered it, so check before sending it again.
+var ErrUnconfirmed = errors.New("unconfirmed")
 
 // errHandshake marks a TLS handshake that failed for a cause another
 // try cannot fix (an untrusted or wrong server certificate, the client
@@ -125,7 +134,7 @@ func handshakeError(addr string, err error) error {
 // within ctx: the one way both clients reach a server. A GOAWAY the server
 // sends later is reported on emit as it arrives. notH2 ends the error for
 // a server that does not negotiate HTTP/2 (a question to the user).
-func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots *x509.CertPool, emit EventFunc, notH2 string) (*h2conn, error) {
+func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots *x509.CertPool, emit EventFunc, notH2 string) (*h2.Conn, error) {
 	host, _, _ := net.SplitHostPort(addr)
 	tc, err := DialTLS(ctx, addr, cred.TLSConfig(host, roots, "h2"), emit)
 	if err != nil {
@@ -135,12 +144,14 @@ func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots
 		tc.Close()
 		return nil, fmt.Errorf("%w: %s does not speak HTTP/2 (ALPN %q): %s", ErrConnect, addr, p, notH2)
 	}
-	return newH2Conn(ctx, tc, addr, func(ga *GoAwayError) {
+	return h2.NewConn(ctx, tc, addr, func(code http2.ErrCode, debug []byte) error {
+		ga := parseGoAway(addr, code, debug)
 		text := fmt.Sprintf("%s sent GOAWAY (%s)", addr, ga.Code)
 		if ga.Reason != "" {
 			text += ": " + Printable(ga.Reason)
 		}
 		emit.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(Printable(ga.Debug))})
+		return ga
 	})
 }
 

@@ -6,6 +6,7 @@ package sender
 // reconnects and a bound on how many may fail in a row.
 
 import (
+	"apnsconsole/sender/h2"
 	"cmp"
 	"context"
 	"errors"
@@ -18,7 +19,7 @@ import (
 
 // connSlot holds one of the client's connections, or the dial under way.
 type connSlot struct {
-	conn   *h2conn
+	conn   *h2.Conn
 	sends  int
 	dial   *dialCall
 	ended  error // why the last connection ended, told once the next is up
@@ -29,7 +30,7 @@ type connSlot struct {
 // failure answers all of them at once.
 type dialCall struct {
 	done chan struct{}
-	conn *h2conn
+	conn *h2.Conn
 	err  error
 }
 
@@ -52,19 +53,19 @@ func (c *Client) idlePing() time.Duration { return cmp.Or(c.IdlePing, DefaultIdl
 // connection returns the open connection of slot i, or makes one. No lock
 // is held while dialling: senders that need the same slot wait for the one
 // dial and share its outcome.
-func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
+func (c *Client) connection(ctx context.Context, i int) (*h2.Conn, error) {
 	c.mu.Lock()
 	for len(c.slots) <= i {
 		c.slots = append(c.slots, &connSlot{})
 	}
 	s := c.slots[i]
-	if conn := s.conn; conn != nil && conn.usable() {
+	if conn := s.conn; conn != nil && conn.Usable() {
 		s.sends++
 		sends := s.sends
 		c.mu.Unlock()
-		if conn.checkIdle(ctx, c.idlePing()) != nil {
+		if conn.CheckIdle(ctx, c.idlePing()) != nil {
 			c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("The connection to %s did not answer a PING after %s of silence; opening a new one", c.Addr(), FormatDuration(c.idlePing()))})
-			conn.failWith(fmt.Errorf("%w: %s did not answer a PING", ErrConnect, c.Addr()))
+			conn.Fail(fmt.Errorf("%w: %s did not answer a PING", ErrConnect, c.Addr()))
 			return c.connection(ctx, i)
 		}
 		if sends > 1 && c.OnEvent != nil {
@@ -76,12 +77,12 @@ func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
 		// Draining after a GOAWAY, or dead: kept to be closed by Close,
 		// forgotten once finished.
 		s.ended = c.endedBy(old)
-		if old.answered() == 0 {
+		if old.Answered() == 0 {
 			s.failed++ // a connection that answered nothing
 		} else {
 			s.failed = 0
 		}
-		c.old = slices.DeleteFunc(c.old, (*h2conn).isFinished)
+		c.old = slices.DeleteFunc(c.old, (*h2.Conn).IsFinished)
 		c.old = append(c.old, old)
 		s.conn = nil
 	}
@@ -117,11 +118,11 @@ func (c *Client) connection(ctx context.Context, i int) (*h2conn, error) {
 
 // endedBy is what ended conn: its GOAWAY, the failure that ended it, or
 // the 503 Shutdown that drained it.
-func (c *Client) endedBy(conn *h2conn) error {
-	if ga := conn.goAwayErr(); ga != nil {
+func (c *Client) endedBy(conn *h2.Conn) error {
+	if ga := goAwayOf(conn); ga != nil {
 		return ga
 	}
-	if err := conn.finished(); err != nil {
+	if err := conn.Finished(); err != nil {
 		return err
 	}
 	return fmt.Errorf("%w: %s answered 503 Shutdown", ErrConnect, c.Addr())
@@ -162,7 +163,7 @@ var ReconnectBase = 500 * time.Millisecond
 // reconnects fail in a row (the dial fails, or the new connection ends
 // before answering anything), and gives up after MaxReconnects of them,
 // with the last cause. It returns the count of failures in a row.
-func (c *Client) redial(ctx context.Context, ended error, failed int) (*h2conn, int, error) {
+func (c *Client) redial(ctx context.Context, ended error, failed int) (*h2.Conn, int, error) {
 	last := c.endedText(ended)
 	for {
 		if failed >= MaxReconnects {
@@ -222,12 +223,12 @@ func (p *slotPicker) slot(w int) int { return w % int(p.n.Load()) }
 // check grows the pool by one when conn, having answered at least once
 // (APNs allows one stream until a valid provider token, then more),
 // grants fewer streams than the senders of a slot.
-func (p *slotPicker) check(conn *h2conn) {
+func (p *slotPicker) check(conn *h2.Conn) {
 	n := p.n.Load()
-	if int(n) >= p.limit || conn.answered() == 0 {
+	if int(n) >= p.limit || conn.Answered() == 0 {
 		return
 	}
-	if share := (p.workers + int(n) - 1) / int(n); conn.streamLimit() < share {
+	if share := (p.workers + int(n) - 1) / int(n); conn.StreamLimit() < share {
 		p.n.CompareAndSwap(n, n+1)
 	}
 }

@@ -1,4 +1,13 @@
-package sender
+// Package h2 is the console's own HTTP/2 client connection, made for
+// APNs: small POSTs with small answers over x/net/http2's Framer and
+// hpack, one reader goroutine and one flusher, streams matched by id. It
+// keeps to the server's SETTINGS (changes included) and flow-control
+// windows, answers PINGs, PINGs an idle connection before reuse, and
+// tells apart a request the server did not process (ErrNotProcessed:
+// above a GOAWAY's last stream id, or REFUSED_STREAM) from one written
+// and not answered. Package sender builds requests and reads the answers;
+// it knows APNs, this package knows HTTP/2.
+package h2
 
 import (
 	"bufio"
@@ -16,7 +25,7 @@ import (
 	"golang.org/x/net/http2/hpack"
 )
 
-// h2conn is a lean HTTP/2 client connection made for APNs: requests are
+// Conn is a lean HTTP/2 client connection made for APNs: requests are
 // small POSTs with small answers, so it is one reader goroutine and one
 // flusher over x/net/http2's Framer and hpack, streams matched by id. It
 // keeps to the server's SETTINGS_MAX_CONCURRENT_STREAMS (changes included)
@@ -24,7 +33,7 @@ import (
 // request the server never processed (GOAWAY below its id, REFUSED_STREAM:
 // safe to send again) from one that was written and not answered (its fate
 // unknown).
-type h2conn struct {
+type Conn struct {
 	addr string
 	nc   net.Conn
 
@@ -41,21 +50,21 @@ type h2conn struct {
 
 	mu         sync.Mutex
 	changed    chan struct{} // closed and replaced when slots or windows change
-	streams    map[uint32]*h2stream
+	streams    map[uint32]*stream
 	nextID     uint32
 	active     int
 	maxStreams int // SETTINGS_MAX_CONCURRENT_STREAMS of the server
 	initWindow int32
 	connWindow int32 // what the server lets us send on the connection
 	maxFrame   int
-	recvUnack  int32 // received DATA bytes not yet given back with WINDOW_UPDATE
-	goAway     *GoAwayError
+	recvUnack  int32  // received DATA bytes not yet given back with WINDOW_UPDATE
+	goAway     error  // the first GOAWAY, as onGoAway made it
 	lastStream uint32 // GOAWAY's last stream id
 	err        error  // set when the connection is finished
 	writeErr   error  // a write failed: the reader ends the connection
 	lastUse    time.Time
 	draining   bool // no new requests: see drain
-	onGoAway   func(*GoAwayError)
+	onGoAway   func(code http2.ErrCode, debug []byte) error
 	done       chan struct{}
 	pingAck    chan struct{}
 
@@ -63,42 +72,45 @@ type h2conn struct {
 	limit   atomic.Int32 // maxStreams, read without the lock
 }
 
-type h2stream struct {
+type stream struct {
 	id      uint32
 	window  int32
 	maxBody int
 	done    chan struct{}
-	ans     h2answer // filled by the reader; handed out once done is closed
-	err     error    // set instead of an answer
+	ans     Answer // filled by the reader; handed out once done is closed
+	err     error  // set instead of an answer
 }
 
-// errNotProcessed marks a request the server did not process (GOAWAY with
+// ErrNotProcessed marks a request the server did not process (GOAWAY with
 // a lower last stream id, or REFUSED_STREAM): it may be sent again.
-var errNotProcessed = errors.New("the server did not process the request")
+var ErrNotProcessed = errors.New("the server did not process the request")
 
-// errNoHTTP2InTime marks a server that took the TLS connection but did
+// ErrNoHTTP2InTime marks a server that took the TLS connection but did
 // not start HTTP/2 before the deadline.
-var errNoHTTP2InTime = errors.New("did not start HTTP/2 in time")
+var ErrNoHTTP2InTime = errors.New("did not start HTTP/2 in time")
 
-// ErrUnconfirmed marks a notification that was written to the server but
-// got no answer (a timeout, a cancel, a lost connection): APNs may have
-// delivered it, so check before sending it again.
-var ErrUnconfirmed = errors.New("unconfirmed")
+// ErrConnect is wrapped by every failure of the connection; package
+// sender's ErrConnect is this one.
+var ErrConnect = errors.New("connection failed")
 
 // maxStreamsDefault is the concurrency assumed while the server has not
 // said: RFC 9113 leaves it unlimited; this client caps it.
 const maxStreamsDefault = 1000
 
-// newH2Conn runs the HTTP/2 handshake on nc: the client preface and
+// NewConn runs the HTTP/2 handshake on nc: the client preface and
 // SETTINGS, then the server's first SETTINGS, by the deadline of ctx.
-func newH2Conn(ctx context.Context, nc net.Conn, addr string, onGoAway func(*GoAwayError)) (*h2conn, error) {
-	c := &h2conn{
+// onGoAway (may be nil) is told of the server's first GOAWAY as it
+// arrives and returns the error that stands for it: GoAway returns it,
+// and the streams at or below its last stream id end with it if the
+// connection closes before their answers.
+func NewConn(ctx context.Context, nc net.Conn, addr string, onGoAway func(code http2.ErrCode, debug []byte) error) (*Conn, error) {
+	c := &Conn{
 		addr:       addr,
 		nc:         nc,
 		bw:         bufio.NewWriterSize(nc, 32<<10),
 		flush:      make(chan struct{}, 1),
 		changed:    make(chan struct{}),
-		streams:    map[uint32]*h2stream{},
+		streams:    map[uint32]*stream{},
 		nextID:     1,
 		maxStreams: maxStreamsDefault,
 		initWindow: 65535,
@@ -125,7 +137,7 @@ func newH2Conn(ctx context.Context, nc net.Conn, addr string, onGoAway func(*GoA
 	if err != nil {
 		nc.Close()
 		if cancelled || ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: %s accepted the connection but %w (%v): is the server stuck, or not an HTTP/2 server?", ErrConnect, addr, errNoHTTP2InTime, context.Cause(ctx))
+			return nil, fmt.Errorf("%w: %s accepted the connection but %w (%v): is the server stuck, or not an HTTP/2 server?", ErrConnect, addr, ErrNoHTTP2InTime, context.Cause(ctx))
 		}
 		return nil, err
 	}
@@ -134,7 +146,7 @@ func newH2Conn(ctx context.Context, nc net.Conn, addr string, onGoAway func(*GoA
 	return c, nil
 }
 
-func (c *h2conn) handshake() error {
+func (c *Conn) handshake() error {
 	if _, err := c.bw.WriteString(http2.ClientPreface); err != nil {
 		return err
 	}
@@ -160,7 +172,7 @@ func (c *h2conn) handshake() error {
 }
 
 // applySettings takes the server's SETTINGS and acknowledges them.
-func (c *h2conn) applySettings(sf *http2.SettingsFrame) {
+func (c *Conn) applySettings(sf *http2.SettingsFrame) {
 	var table *uint32
 	c.mu.Lock()
 	sf.ForeachSetting(func(s http2.Setting) error {
@@ -192,13 +204,13 @@ func (c *h2conn) applySettings(sf *http2.SettingsFrame) {
 	})
 }
 
-func (c *h2conn) broadcastLocked() {
+func (c *Conn) broadcastLocked() {
 	close(c.changed)
 	c.changed = make(chan struct{})
 }
 
 // write runs fn with the writer, then has the flusher flush.
-func (c *h2conn) write(fn func() error) error {
+func (c *Conn) write(fn func() error) error {
 	c.wmu.Lock()
 	err := fn()
 	c.wmu.Unlock()
@@ -213,7 +225,7 @@ func (c *h2conn) write(fn func() error) error {
 	return nil
 }
 
-func (c *h2conn) flushLoop() {
+func (c *Conn) flushLoop() {
 	for {
 		select {
 		case <-c.flush:
@@ -237,7 +249,7 @@ func (c *h2conn) flushLoop() {
 // the reader has taken what the server sent before it hung up (a GOAWAY
 // with its reason, answers): it gets a second to read, then the
 // connection fails with the write's error.
-func (c *h2conn) writeFailed(err error) {
+func (c *Conn) writeFailed(err error) {
 	c.mu.Lock()
 	if c.writeErr == nil {
 		c.writeErr = fmt.Errorf("%w: writing to %s: %v", ErrConnect, c.addr, err)
@@ -247,7 +259,7 @@ func (c *h2conn) writeFailed(err error) {
 }
 
 // fail ends the connection: every open stream ends with err.
-func (c *h2conn) fail(err error) {
+func (c *Conn) fail(err error) {
 	c.mu.Lock()
 	if c.err != nil {
 		c.mu.Unlock()
@@ -255,7 +267,7 @@ func (c *h2conn) fail(err error) {
 	}
 	c.err = err
 	streams := c.streams
-	c.streams = map[uint32]*h2stream{}
+	c.streams = map[uint32]*stream{}
 	c.active -= len(streams)
 	close(c.done)
 	c.broadcastLocked()
@@ -270,48 +282,48 @@ func (c *h2conn) fail(err error) {
 	}
 }
 
-// failWith ends the connection with err (a PING unanswered, a server
+// Fail ends the connection with err (a PING unanswered, a server
 // that stopped answering).
-func (c *h2conn) failWith(err error) { c.fail(err) }
+func (c *Conn) Fail(err error) { c.fail(err) }
 
 // Close closes the connection; open streams end unanswered.
-func (c *h2conn) Close() error {
+func (c *Conn) Close() error {
 	c.fail(fmt.Errorf("%w: the connection to %s was closed", ErrConnect, c.addr))
 	return nil
 }
 
-// usable reports whether the connection takes new requests.
-func (c *h2conn) usable() bool {
+// Usable reports whether the connection takes new requests.
+func (c *Conn) Usable() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.err == nil && c.goAway == nil && !c.draining && c.nextID < 1<<31-2
 }
 
-// drain takes the connection out of use for new requests (the server
+// Drain takes the connection out of use for new requests (the server
 // answered 503 Shutdown): those in flight finish, the next go on a new
 // connection.
-func (c *h2conn) drain() {
+func (c *Conn) Drain() {
 	c.mu.Lock()
 	c.draining = true
 	c.mu.Unlock()
 }
 
-// checkIdle checks a connection that has been silent for idle or longer
+// CheckIdle checks a connection that has been silent for idle or longer
 // with a PING (waiting at most 15 s) before it takes a request, as Apple
 // advises for connections kept open for hours; a quieter one passes at
 // once.
-func (c *h2conn) checkIdle(ctx context.Context, idle time.Duration) error {
+func (c *Conn) CheckIdle(ctx context.Context, idle time.Duration) error {
 	if c.idleFor() < idle {
 		return nil
 	}
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	return c.ping(pctx)
+	return c.Ping(pctx)
 }
 
-// ping checks the connection with an HTTP/2 PING and waits for the
+// Ping checks the connection with an HTTP/2 PING and waits for the
 // answer until ctx ends.
-func (c *h2conn) ping(ctx context.Context) error {
+func (c *Conn) Ping(ctx context.Context) error {
 	select {
 	case <-c.pingAck: // a stale answer
 	default:
@@ -323,29 +335,31 @@ func (c *h2conn) ping(ctx context.Context) error {
 	case <-c.pingAck:
 		return nil
 	case <-c.done:
-		return c.finished()
+		return c.Finished()
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-func (c *h2conn) isFinished() bool { return c.finished() != nil }
+// IsFinished reports whether the connection has ended.
+func (c *Conn) IsFinished() bool { return c.Finished() != nil }
 
-func (c *h2conn) finished() error {
+// Finished is the error that ended the connection, or nil while it lives.
+func (c *Conn) Finished() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.err
 }
 
-// goAwayErr is the GOAWAY the server sent, or nil.
-func (c *h2conn) goAwayErr() *GoAwayError {
+// GoAway is the GOAWAY the server sent (as onGoAway made it), or nil.
+func (c *Conn) GoAway() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.goAway
 }
 
 // idleFor is how long the connection has had no request in flight.
-func (c *h2conn) idleFor() time.Duration {
+func (c *Conn) idleFor() time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.active > 0 {
@@ -354,10 +368,13 @@ func (c *h2conn) idleFor() time.Duration {
 	return time.Since(c.lastUse)
 }
 
-// parseGoAway reads APNs' reason from a GOAWAY's debug data, as sent:
-// the reason is the JSON string of the "reason" key (APNS-REFERENCE
-// §1.2), untrimmed, like an answer's reason; Error and the front ends
-// print it escaped.
-func parseGoAway(addr string, code http2.ErrCode, debug []byte) *GoAwayError {
-	return &GoAwayError{Host: addr, Code: code, Debug: string(debug), Reason: jsonReason(debug)}
+// Done is closed when the connection has ended.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// InFlight is how many streams are open and how many count against the
+// server's limit (the two agree, but for a moment inside RoundTrip).
+func (c *Conn) InFlight() (open, active int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.streams), c.active
 }

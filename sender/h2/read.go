@@ -1,6 +1,6 @@
-package sender
+package h2
 
-// The h2conn's reader: one goroutine that reads every frame the server
+// The Conn's reader: one goroutine that reads every frame the server
 // sends and hands each answer to its stream. A GOAWAY ends at once the
 // streams above its last stream id (not processed: safe to send again);
 // those at or below it keep waiting for the answers the server still
@@ -16,7 +16,7 @@ import (
 	"golang.org/x/net/http2"
 )
 
-func (c *h2conn) readLoop() {
+func (c *Conn) readLoop() {
 	for {
 		f, err := c.fr.ReadFrame()
 		if err != nil {
@@ -49,7 +49,7 @@ func (c *h2conn) readLoop() {
 		case *http2.RSTStreamFrame:
 			var err error = fmt.Errorf("%w: %s reset the stream (%s)", ErrConnect, c.addr, f.ErrCode)
 			if f.ErrCode == http2.ErrCodeRefusedStream {
-				err = errNotProcessed
+				err = ErrNotProcessed
 			}
 			c.endStream(f.StreamID, err)
 		case *http2.SettingsFrame:
@@ -81,15 +81,25 @@ func (c *h2conn) readLoop() {
 	}
 }
 
-func (c *h2conn) onGoAway2(f *http2.GoAwayFrame) {
-	ga := parseGoAway(c.addr, f.ErrCode, f.DebugData())
+func (c *Conn) onGoAway2(f *http2.GoAwayFrame) {
 	c.mu.Lock()
 	first := c.goAway == nil
+	c.mu.Unlock()
+	var ga error
+	if first {
+		if c.onGoAway != nil {
+			ga = c.onGoAway(f.ErrCode, f.DebugData())
+		}
+		if ga == nil {
+			ga = fmt.Errorf("%w: %s closed the connection (GOAWAY %s)", ErrConnect, c.addr, f.ErrCode)
+		}
+	}
+	c.mu.Lock()
 	if first {
 		c.goAway = ga
 		c.lastStream = f.LastStreamID
 	}
-	var refused []*h2stream
+	var refused []*stream
 	for id, st := range c.streams {
 		if id > f.LastStreamID {
 			refused = append(refused, st)
@@ -100,15 +110,12 @@ func (c *h2conn) onGoAway2(f *http2.GoAwayFrame) {
 	c.broadcastLocked()
 	c.mu.Unlock()
 	for _, st := range refused {
-		st.err = errNotProcessed
+		st.err = ErrNotProcessed
 		close(st.done)
-	}
-	if first && c.onGoAway != nil {
-		c.onGoAway(ga)
 	}
 }
 
-func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame) {
+func (c *Conn) onHeaders(f *http2.MetaHeadersFrame) {
 	c.mu.Lock()
 	st := c.streams[f.StreamID]
 	c.mu.Unlock()
@@ -119,19 +126,19 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame) {
 	for _, hf := range f.Fields {
 		switch hf.Name {
 		case ":status":
-			if a.status == 0 {
-				a.status, _ = strconv.Atoi(hf.Value)
+			if a.Status == 0 {
+				a.Status, _ = strconv.Atoi(hf.Value)
 			}
 		case "apns-id":
-			a.apnsID = hf.Value
+			a.ApnsID = hf.Value
 		case "apns-unique-id":
-			a.uniqueID = hf.Value
+			a.UniqueID = hf.Value
 		case "retry-after":
-			a.retryAfter = hf.Value
+			a.RetryAfter = hf.Value
 		case "apns-request-id":
-			a.requestID = hf.Value
+			a.RequestID = hf.Value
 		case "apns-channel-id":
-			a.channelID = hf.Value
+			a.ChannelID = hf.Value
 		}
 	}
 	if f.StreamEnded() {
@@ -139,7 +146,7 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame) {
 	}
 }
 
-func (c *h2conn) onData(f *http2.DataFrame) {
+func (c *Conn) onData(f *http2.DataFrame) {
 	n := int32(f.Length)
 	c.mu.Lock()
 	st := c.streams[f.StreamID]
@@ -155,14 +162,14 @@ func (c *h2conn) onData(f *http2.DataFrame) {
 	if st == nil {
 		return
 	}
-	if len(st.ans.body)+len(f.Data()) > st.maxBody {
+	if len(st.ans.Body)+len(f.Data()) > st.maxBody {
 		// Not cut short in silence: a truncated body would read as another
 		// answer. The stream ends with an error and the server is told.
 		c.endStream(f.StreamID, fmt.Errorf("%w: %s sent an answer larger than %d bytes", ErrConnect, c.addr, st.maxBody))
 		c.write(func() error { return c.fr.WriteRSTStream(f.StreamID, http2.ErrCodeCancel) })
 		return
 	}
-	st.ans.body = append(st.ans.body, f.Data()...)
+	st.ans.Body = append(st.ans.Body, f.Data()...)
 	if n > 0 && !f.StreamEnded() {
 		c.write(func() error { return c.fr.WriteWindowUpdate(f.StreamID, uint32(n)) })
 	}
@@ -173,7 +180,7 @@ func (c *h2conn) onData(f *http2.DataFrame) {
 
 // endStream finishes the stream id, if still open, with err, or with its
 // answer when err is nil.
-func (c *h2conn) endStream(id uint32, err error) {
+func (c *Conn) endStream(id uint32, err error) {
 	c.mu.Lock()
 	st, ok := c.streams[id]
 	if ok {
@@ -191,8 +198,8 @@ func (c *h2conn) endStream(id uint32, err error) {
 	}
 }
 
-// answered counts the requests the server answered on this connection.
-func (c *h2conn) answered() int64 { return c.answers.Load() }
+// Answered counts the requests the server answered on this connection.
+func (c *Conn) Answered() int64 { return c.answers.Load() }
 
-// streamLimit is the server's SETTINGS_MAX_CONCURRENT_STREAMS now.
-func (c *h2conn) streamLimit() int { return int(c.limit.Load()) }
+// StreamLimit is the server's SETTINGS_MAX_CONCURRENT_STREAMS now.
+func (c *Conn) StreamLimit() int { return int(c.limit.Load()) }
