@@ -445,3 +445,39 @@ func TestCancelStopsWaitingForStandardInput(t *testing.T) {
 		t.Fatal("the send kept waiting for standard input after the cancel")
 	}
 }
+
+// A cause shared by every token (here: nothing listens) is stated once,
+// with the count, not once per token; --json still gives each token its
+// outcome.
+func TestOneCauseIsStatedOnceWithTheCount(t *testing.T) {
+	_, dir := simFiles(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // refused from now on
+	var in strings.Builder
+	for i := range 500 {
+		fmt.Fprintln(&in, tok(i))
+	}
+	code, out, errOut := cli(t, in.String(), append(to(addr, dir), "--tokens", "-", "--alert", "x")...)
+	if code != exitFailure {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if n := strings.Count(out+errOut, "connection refused"); n < 1 || n > 2 {
+		t.Errorf("the cause is stated %d times, want once (and once in the summary):\n%s", n, errOut)
+	}
+	if !strings.Contains(errOut, "500 not sent: the send stopped: ") || strings.Count(out, "\n") != 500 {
+		t.Errorf("stderr:\n%s\nstdout has %d lines", errOut, strings.Count(out, "\n"))
+	}
+	code, out, _ = cli(t, in.String(), append(to(addr, dir), "--tokens", "-", "--alert", "x", "--json")...)
+	for _, r := range jsonLines(t, out) {
+		if r.Outcome != "not_sent" || r.Attempts != 0 {
+			t.Fatalf("%+v", r)
+		}
+	}
+	if code != exitFailure {
+		t.Errorf("--json: exit %d, want 2", code)
+	}
+}

@@ -378,3 +378,42 @@ func TestShutdownAnswerMovesToANewConnection(t *testing.T) {
 		t.Errorf("%d connections, want 2", n)
 	}
 }
+
+// --resend-unconfirmed: the notifications whose answers were lost go
+// again (counted as attempts): duplicates accepted, gaps not.
+func TestResendUnconfirmedSendsThemAgain(t *testing.T) {
+	defer func(b time.Duration) { sender.RetryBase = b }(sender.RetryBase)
+	sender.RetryBase = time.Millisecond
+	var log serverLog
+	var mu sync.Mutex
+	var held []rawRequest
+	r := newResponder(t, func(c *rawConn, req rawRequest) {
+		log.add(tokenOf(req))
+		mu.Lock()
+		defer mu.Unlock()
+		if c.N == 1 && req.N > 20 {
+			if held = append(held, req); len(held) == 4 {
+				c.Close() // four answers lost
+			}
+			return
+		}
+		c.Answer(req.Stream, 200, "")
+	})
+	c := r.client(t)
+	rs := sendN(t, context.Background(), c, 100, sender.BulkOptions{Concurrency: 4, ResendUnconfirmed: true})
+	twice := 0
+	for i, res := range rs {
+		if res.Outcome() != sender.OutcomeAccepted {
+			t.Fatalf("token %d: %v %v", i, res.Outcome(), res.Err)
+		}
+		if res.Attempts == 2 {
+			twice++
+			if log.count(tokenN(i)) != 2 {
+				t.Errorf("token %d sent again, but the server saw it %d times", i, log.count(tokenN(i)))
+			}
+		}
+	}
+	if twice != 4 {
+		t.Errorf("%d sent twice, want the 4 whose answers were lost", twice)
+	}
+}
