@@ -122,6 +122,9 @@ func (c *Client) deliver(ctx context.Context, n *Notification, topic string, rt 
 				}
 				return res
 			}
+			if ga != nil && ga.Reason == "ExpiredProviderToken" && usedJWT != "" {
+				c.renewJWT(usedJWT) // the next connection starts with a new one
+			}
 			if res.Unprocessed++; res.Unprocessed > maxUnprocessed {
 				res.Err = fmt.Errorf("%w: %s closed the connection %d times before taking this notification: try again later", ErrConnect, c.Addr(), res.Unprocessed)
 				return res
