@@ -32,3 +32,23 @@ func TestBulkTallyStatesAStopCauseOnce(t *testing.T) {
 		t.Errorf("tone %d", tally.tone())
 	}
 }
+
+// The window's long-lived connection meets a GOAWAY (IdleTimeout): the
+// Send reconnects without an error, and its row says what happened.
+func TestSendAfterGoAwayReconnectsAndSaysSo(t *testing.T) {
+	h := newHarness(t)
+	sim := h.simulator()
+	h.sendAndWait()
+	if last := h.lastRow(); last.Status != "200 OK" {
+		t.Fatalf("first send: %q", last.Status)
+	}
+	if err := sim.AddFault("goaway=IdleTimeout,first=1"); err != nil {
+		t.Fatal(err)
+	}
+	h.sendAndWait()
+	last := h.lastRow()
+	story := strings.Join(last.Story, "\n")
+	if last.Status != "200 OK" || !strings.Contains(story, "APNs closed the connection: IdleTimeout; reconnected") {
+		t.Errorf("after the GOAWAY: %q, want 200 OK with the reconnect told:\n%s", last.Status, story)
+	}
+}
