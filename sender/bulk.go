@@ -26,6 +26,9 @@ type BulkOptions struct {
 	// SETTINGS_MAX_CONCURRENT_STREAMS, as it changes.
 	Concurrency int
 	// Connections spreads the send over this many connections; 0 = 1.
+	// While a server grants fewer streams per connection than Concurrency
+	// (after its first answer), more are opened, up to 16 in all (or
+	// Connections, when more).
 	Connections int
 	// Retries is how often a notification is sent again after 429, 500,
 	// 503 (with exponential back-off and jitter, or the server's
