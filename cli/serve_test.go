@@ -326,6 +326,16 @@ func TestServeFaultsAndBadRules(t *testing.T) {
 	if code != exitFailure || !strings.Contains(errOut, "evry") {
 		t.Errorf("bad rule: exit %d, want 2 naming evry:\n%s", code, errOut)
 	}
+	for rule, key := range map[string]string{"drop=1": "drop", "reset=SOMETIMES": "reset", "binary=10": "binary", "drop,status=500": "drop"} {
+		code, _, errOut := cli(t, "", "serve", "--addr", "127.0.0.1:0", "--dir", t.TempDir(), "--fault", rule)
+		if code != exitFailure || !strings.Contains(errOut, key+":") {
+			t.Errorf("--fault %s: exit %d, want 2 naming %s:\n%s", rule, code, key, errOut)
+		}
+	}
+	code, _, errOut = cli(t, "", "serve", "--addr", "127.0.0.1:0", "--dir", t.TempDir(), "--max-frame-size", "100")
+	if code != exitFailure || !strings.Contains(errOut, "max frame size") {
+		t.Errorf("--max-frame-size 100: exit %d, want 2:\n%s", code, errOut)
+	}
 	code, _, errOut = cli(t, "", "serve", "--addr", "127.0.0.1:0", "--dir", t.TempDir(), "--latency", "fast")
 	if code != exitFailure || !strings.Contains(errOut, "--latency") {
 		t.Errorf("bad latency: exit %d, want 2:\n%s", code, errOut)
