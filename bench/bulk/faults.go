@@ -181,7 +181,7 @@ func (r *faultRun) check() string {
 			}
 		}
 	}
-	return fmt.Sprintf("client %v (exit %d); simulator: %d tokens answered 200 (%d of them twice); accepted = 200s: %v (%d accepted without a 200); unconfirmed not in the log: %d, sent twice: %d; not sent yet logged: %d",
+	return fmt.Sprintf("client %v (exit %d); simulator: %d tokens answered 200 (%d of them twice); accepted = 200s: %v (%d accepted without a 200); unconfirmed the simulator never read (in transit when the connection ended): %d, sent twice: %d; not sent yet logged: %d",
 		r.outcomes, r.code, sim200, twice, accepted == sim200, acceptedNot200, unconfirmedUnlogged, unconfirmedTwice, notSentLogged)
 }
 
