@@ -1,6 +1,8 @@
 package sender
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -39,5 +41,28 @@ func TestRetryAfterForms(t *testing.T) {
 		if got := parseRetryAfter(tc.v, now); got != tc.want {
 			t.Errorf("Retry-After %q: %v, want %v", tc.v, got, tc.want)
 		}
+	}
+}
+
+// A send's end is named in the user's words: cancelled (Ctrl+C, Stop) is
+// not the overall deadline, and a cause given with the deadline is kept.
+func TestCancelCauseNamesWhyTheSendEnded(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	late, cancel2 := context.WithTimeout(context.Background(), 0)
+	defer cancel2()
+	cause := errors.New("--timeout 10s passed")
+	told, cancel3 := context.WithTimeoutCause(context.Background(), 0, cause)
+	defer cancel3()
+	<-late.Done()
+	<-told.Done()
+	if err := cancelCause(cancelled); err != ErrCancelled {
+		t.Errorf("cancelled: %v", err)
+	}
+	if err := cancelCause(late); err != ErrDeadline {
+		t.Errorf("past the deadline: %v, want ErrDeadline", err)
+	}
+	if err := cancelCause(told); err != cause {
+		t.Errorf("past the deadline with a cause: %v, want the cause", err)
 	}
 }
