@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -479,5 +480,29 @@ func TestOneCauseIsStatedOnceWithTheCount(t *testing.T) {
 	}
 	if code != exitFailure {
 		t.Errorf("--json: exit %d, want 2", code)
+	}
+}
+
+// The bulk flags' bounds: each side of each is refused with its range
+// (exit 2), and the ends of the ranges are taken.
+func TestBulkFlagBounds(t *testing.T) {
+	for _, tc := range []struct {
+		flag, value string
+		ok          bool
+	}{
+		{"--concurrency", "0", false}, {"--concurrency", "1", true}, {"--concurrency", "1000", true}, {"--concurrency", "1001", false},
+		{"--connections", "0", false}, {"--connections", "1", true}, {"--connections", "64", true}, {"--connections", "65", false},
+		{"--retries", "-1", false}, {"--retries", "0", true}, {"--retries", "20", true}, {"--retries", "21", false},
+	} {
+		var f bulkFlags
+		fs := flag.NewFlagSet("send", flag.ContinueOnError)
+		f.register(fs)
+		if err := fs.Parse([]string{tc.flag, tc.value}); err != nil {
+			t.Fatal(err)
+		}
+		err := f.check()
+		if (err == nil) != tc.ok || (err != nil && !strings.Contains(err.Error(), tc.flag)) {
+			t.Errorf("%s %s: %v, want ok=%v (naming the flag when not)", tc.flag, tc.value, err, tc.ok)
+		}
 	}
 }
