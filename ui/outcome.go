@@ -65,20 +65,30 @@ func (t *bulkTally) add(r sender.Result) {
 }
 
 func (t bulkTally) String() string {
+	notSent := "not sent"
+	if len(t.stopped) > 0 {
+		var causes []string
+		stopped := 0
+		for _, st := range t.stopped {
+			causes = append(causes, "the send stopped: "+sender.Printable(st.cause.Cause.Error()))
+			stopped += st.n
+		}
+		if stopped == t.notSent && len(causes) == 1 {
+			notSent += " (" + causes[0] + ")"
+		} else {
+			notSent += fmt.Sprintf(" (%d of them: %s)", stopped, strings.Join(causes, "; "))
+		}
+	}
 	parts := []string{fmt.Sprintf("%d accepted", t.accepted)}
 	for _, p := range []struct {
 		n    int
 		what string
-	}{{t.rejected, "rejected"}, {t.notSent, "not sent"}, {t.unconfirmed, "unconfirmed (" + unconfirmedHint + ")"}} {
+	}{{t.rejected, "rejected"}, {t.notSent, notSent}, {t.unconfirmed, "unconfirmed (" + unconfirmedHint + ")"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
 		}
 	}
-	s := strings.Join(parts, " · ")
-	for _, st := range t.stopped {
-		s += fmt.Sprintf(" · %d not sent because the send stopped: %s", st.n, sender.Printable(st.cause.Cause.Error()))
-	}
-	return s
+	return strings.Join(parts, " · ")
 }
 
 // tone is the row's colour: the worst outcome.

@@ -21,7 +21,7 @@ func TestBulkTallyStatesAStopCauseOnce(t *testing.T) {
 		tally.add(sender.Result{Err: stop})
 	}
 	got := tally.String()
-	want := "1 accepted · 1 rejected · 5000 not sent · 1 unconfirmed (" + unconfirmedHint + ") · 5000 not sent because the send stopped: the certificate expired on 2026-01-01"
+	want := "1 accepted · 1 rejected · 5000 not sent (the send stopped: the certificate expired on 2026-01-01) · 1 unconfirmed (" + unconfirmedHint + ")"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -30,6 +30,10 @@ func TestBulkTallyStatesAStopCauseOnce(t *testing.T) {
 	}
 	if tally.tone() != toneFailure {
 		t.Errorf("tone %d", tally.tone())
+	}
+	tally.add(sender.Result{Err: errors.New("line 3: not a token")})
+	if got, want := tally.String(), "5001 not sent (5000 of them: the send stopped: the certificate expired on 2026-01-01)"; !strings.Contains(got, want) {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
 
