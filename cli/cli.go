@@ -73,7 +73,8 @@ Exit codes (every command):
   0  done: every notification accepted, the file inspected, serve stopped by Ctrl+C
   1  APNs (or the simulator, simctl) rejected at least one notification or request
   2  bad input (a flag, a file, no device token at all), a bad credential, no
-     connection, a notification unconfirmed, or stopped by Ctrl+C, SIGTERM or --timeout
+     connection, a notification not sent, or stopped by Ctrl+C, SIGTERM or --timeout
+  3  send: a notification unconfirmed (it may have been delivered)
      (apns-console send -h says more)
 Ctrl+C or SIGTERM ends any command within a second (serve: after the requests
 in flight, up to 5 s; a second Ctrl+C at once), with the results so far printed.

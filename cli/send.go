@@ -80,18 +80,6 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 	f.liveActivityFlags.register(fs) // --live-activity … (liveactivity.go)
 }
 
-// sendExitCodes ends send -h (and the README's "Exit codes" says the same).
-const sendExitCodes = `
-Exit codes:
-  0  every notification was accepted (--dry-run, --curl: every token could be used)
-  1  APNs (or the simulator, or simctl) rejected at least one, and none failed
-  2  bad input: a flag, a file (missing, not a regular file, over its limit),
-     no device token at all (an empty file, only blank lines), a token line
-     that cannot be used; a bad credential; no connection; any notification
-     unconfirmed (sent, never answered: check before resending); the send
-     stopped by Ctrl+C or SIGTERM, or by --timeout
-`
-
 // inputError is bad input: exit code 2.
 type inputError struct{ error }
 
@@ -105,7 +93,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: apns-console send [flags]\n\nFlags:\n")
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, sendExitCodes)
+		fmt.Fprint(stderr, sendExitCodes) // bulk.go
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) { // -h asked for the help: not an error
@@ -218,7 +206,9 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				continue
 			}
 		}
-		t.add(r)
+		if se := t.add(r); se != nil {
+			out.stopped(se)
+		}
 		if !f.json {
 			bar.clear() // the result's line goes where the bar was
 		}
@@ -232,10 +222,11 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	bar.finish()
 	f.warned.print(out) // read by feed before it closed refused
 	out.summary(t, dups)
-	if f.stopped { // read by feed before it closed refused
-		return exitFailure
+	code := t.exitCode()
+	if f.stopped && code != exitUnconfirmed { // read by feed before it closed refused
+		return exitFailure // tokens were left unread: not sent
 	}
-	return t.exitCode()
+	return code
 }
 
 // template reads the payload, headers and credential every notification
@@ -477,6 +468,7 @@ func printDryRun(w io.Writer, n *sender.Notification, cred *credential.Credentia
 // jsonResult is one line of --json output.
 type jsonResult struct {
 	Token        string `json:"token"`
+	Outcome      string `json:"outcome"` // accepted, rejected, not_sent, unconfirmed
 	Status       int    `json:"status"`
 	Reason       string `json:"reason,omitempty"`
 	ApnsID       string `json:"apns_id,omitempty"`
@@ -489,7 +481,7 @@ type jsonResult struct {
 }
 
 func toJSON(r sender.Result) jsonResult {
-	j := jsonResult{Token: r.Notification.Token, Attempts: r.Attempts, Unconfirmed: r.Unconfirmed()}
+	j := jsonResult{Token: r.Notification.Token, Outcome: r.Outcome().Key(), Attempts: r.Attempts, Unconfirmed: r.Unconfirmed()}
 	if resp := r.Response; resp != nil {
 		j.Status, j.Reason, j.ApnsID, j.ApnsUniqueID = resp.Status, resp.Reason, resp.ApnsID, resp.UniqueID
 		j.DurationMS = resp.Duration.Milliseconds()

@@ -122,7 +122,7 @@ func TestInterruptEndsTheCommandLineWithinASecond(t *testing.T) {
 			time.Sleep(700 * time.Millisecond) // connected, 10 in flight
 			took, code := p.stop(t, sig)
 			t.Logf("%v: ended %v after it", sig, took)
-			if took > withinASecond || code != exitFailure {
+			if took > withinASecond || code != exitUnconfirmed { // the 10 in flight may have been delivered
 				t.Errorf("%v: ended %v after it, exit %d\n%s", sig, took, code, p.stderr.String())
 			}
 			if n := completeJSONLines(t, p.stdout.Bytes()); n != 2000 {
@@ -139,7 +139,7 @@ func TestInterruptEndsTheCommandLineWithinASecond(t *testing.T) {
 		p := start(t, pr, append(stalled, "--tokens", "-")...)
 		time.Sleep(700 * time.Millisecond)
 		took, code := p.stop(t, syscall.SIGINT)
-		if took > withinASecond || code != exitFailure || completeJSONLines(t, p.stdout.Bytes()) != 1 {
+		if took > withinASecond || code != exitUnconfirmed || completeJSONLines(t, p.stdout.Bytes()) != 1 {
 			t.Errorf("ended %v after SIGINT, exit %d\n%s\n%s", took, code, p.stdout.String(), p.stderr.String())
 		}
 	})
