@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"apnsconsole/sender"
@@ -43,6 +45,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	seed := fs.Int64("seed", 0, "seed for rate= faults and the latency's spread, for repeatable runs (0: from the clock)")
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
+	var sans stringList
+	fs.Var(&sans, "san", "a host `NAME` (or address) the server certificate also covers, such as api.sandbox.push.apple.com for a backend pointed here through the hosts file (repeatable)")
+	var topics stringList
+	fs.Var(&topics, "topics", "restrict the demo token key to these `BUNDLE_IDS` (comma-separated, repeatable); by default it covers every bundle id, as a real .p8 covers every app of its team")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -80,7 +86,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFailure
 		}
 	}
-	authority, demo, origin, err := serveCredentials(*dir, *fresh)
+	authority, demo, origin, notices, err := serveCredentials(*dir, *fresh)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v: fix or remove the files, or run with --fresh to make new ones (clients must then trust the new %s)\n", err, apnstest.FileCA)
 		return exitFailure
@@ -88,6 +94,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
 		IdleTimeout: *idle, MaxConns: *maxConns, Latency: delay, LatencyJitter: jitter, Seed: *seed}
+	demoBundles, err := serveFidelity(s, sans, topics)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitFailure
+	}
 	for _, f := range rules {
 		s.AddFaultRule(f)
 	}
@@ -141,9 +152,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	p := func(name string) string { return filepath.Join(*dir, name) }
 	fmt.Fprintf(out, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)
+	for _, n := range notices {
+		fmt.Fprintf(out, "Notice: %s\n", n)
+	}
 	switch origin {
 	case credsNew:
 		fmt.Fprintf(out, "New CA and demo credentials in %s:\n", *dir)
+	case credsStale:
+		fmt.Fprintf(out, "CA and demo credentials reused from %s, written again whole (an older version wrote them), same CA:\n", *dir)
 	case credsRenewed:
 		fmt.Fprintf(out, "CA and demo credentials reused from %s, the demo certificate renewed (it expired), same CA:\n", *dir)
 	default:
@@ -151,8 +167,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(out, "  %-28s the CA to trust (only for this simulator)\n", apnstest.FileCA)
 	fmt.Fprintf(out, "  %-28s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
+	fmt.Fprintf(out, "  %-28s the same, 3DES/SHA-1 (for golang.org/x/crypto/pkcs12, sideshow/apns2)\n", apnstest.FileDemoLegacy)
 	fmt.Fprintf(out, "  %-28s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
-	fmt.Fprintf(out, "  %-28s token key: Key ID %s, Team ID %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	if len(topics) == 0 {
+		fmt.Fprintf(out, "  %-28s token key: Key ID %s, Team ID %s, every bundle id\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	} else {
+		fmt.Fprintf(out, "  %-28s token key: Key ID %s, Team ID %s, for %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID, strings.Join(demoBundles, ", "))
+	}
+	if len(sans) > 0 {
+		fmt.Fprintf(out, "The server certificate also names %s\n", strings.Join(sans, ", "))
+	}
 	fmt.Fprintln(out, "\nSend to it (token key):")
 	fmt.Fprintf(out, "  apns-console send --env %s --host %s --ca %s --p8 %s --key-id %s --team-id %s --topic %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoP8), apnstest.DemoKeyID, apnstest.DemoTeamID, apnstest.DemoBundleID, apnstest.DemoToken)
@@ -212,30 +236,65 @@ func defaultServeDir() string {
 const (
 	credsReused  = iota // read from --dir
 	credsRenewed        // read from --dir, the expiring demo certificate issued again
+	credsStale          // read from --dir, written by an older version: written again, whole
 	credsNew            // made (--fresh, or none in --dir)
 )
 
 // serveCredentials reuses the CA and demo credentials in dir, or makes
-// new ones (fresh, or none there yet).
-func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstest.Demo, origin int, err error) {
+// new ones (fresh, none there yet, or a set whose write was cut short),
+// with notices of what it changed or found.
+func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstest.Demo, origin int, notices []string, err error) {
 	if !fresh {
-		a, d, err = apnstest.LoadFiles(dir)
+		f, err := apnstest.ReadFiles(dir)
 		if err == nil {
-			renewed, err := d.RenewCert(a)
-			if renewed {
-				return a, d, credsRenewed, err
+			renewed, err := f.Demo.RenewCert(f.Authority)
+			switch {
+			case renewed:
+				origin = credsRenewed
+			case f.Stale:
+				origin = credsStale
 			}
-			return a, d, credsReused, err
+			return f.Authority, f.Demo, origin, f.Notices, err
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, 0, err
+			return nil, nil, 0, nil, err
+		}
+		if errors.Is(err, apnstest.ErrIncompleteSet) {
+			notices = append(notices, fmt.Sprintf("%v: made a new set (clients must trust the new %s)", err, apnstest.FileCA))
 		}
 	}
 	if a, err = apnstest.NewAuthority(); err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, nil, err
 	}
 	if d, err = a.NewDemo(); err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, nil, err
 	}
-	return a, d, credsNew, nil
+	return a, d, credsNew, notices, nil
+}
+
+// serveFidelity applies the flags that let an unchanged backend use the
+// simulator: extra names for the server certificate (--san) and the demo
+// key's bundles (--topics).
+func serveFidelity(s *apnstest.Server, sans, topics []string) ([]string, error) {
+	for _, n := range sans {
+		if n == "" || strings.ContainsAny(n, " /:") && net.ParseIP(n) == nil {
+			return nil, fmt.Errorf("--san %q: give a host name (api.sandbox.push.apple.com) or an IP address", n)
+		}
+	}
+	s.Hosts = append(s.Hosts, sans...)
+	var bundles []string
+	for _, t := range topics {
+		for _, b := range strings.Split(t, ",") {
+			if b = strings.TrimSpace(b); b != "" {
+				bundles = append(bundles, b)
+			}
+		}
+	}
+	if len(topics) > 0 && len(bundles) == 0 {
+		return nil, errors.New("--topics: no bundle id given (com.example.app,com.example.other)")
+	}
+	if len(bundles) > 0 {
+		s.RestrictBundles(apnstest.DemoTeamID, bundles...)
+	}
+	return bundles, nil
 }

@@ -31,6 +31,7 @@ type (
 	ChannelOptions    = simulator.ChannelOptions
 	Counts            = simulator.Counts
 	Fault             = simulator.Fault
+	Files             = simulator.Files
 )
 
 // The demo credentials' names and the files serve writes (see simulator).
@@ -45,6 +46,8 @@ const (
 	FileDemoCert    = simulator.FileDemoCert
 	FileDemoKey     = simulator.FileDemoKey
 	FileDemoP12     = simulator.FileDemoP12
+	FileDemoLegacy  = simulator.FileDemoLegacyP12
+	FileManifest    = simulator.FileManifest
 	FileDemoP8      = simulator.FileDemoP8
 	AuthToken       = simulator.AuthToken
 	AuthCertificate = simulator.AuthCertificate
@@ -82,6 +85,12 @@ func NewSigningKey(keyID, teamID string) (*SigningKey, error) {
 
 // LoadFiles reads the authority and demo credentials serve wrote to dir.
 func LoadFiles(dir string) (*Authority, *Demo, error) { return simulator.LoadFiles(dir) }
+
+// ErrIncompleteSet is ReadFiles' error for a set whose write was cut short.
+var ErrIncompleteSet = simulator.ErrIncompleteSet
+
+// ReadFiles reads the set serve wrote to dir, with what it changed.
+func ReadFiles(dir string) (*Files, error) { return simulator.ReadFiles(dir) }
 
 // ParseFault reads one --fault rule.
 func ParseFault(rule string) (Fault, error) { return simulator.ParseFault(rule) }
