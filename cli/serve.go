@@ -49,6 +49,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Var(&sans, "san", "a host `NAME` (or address) the server certificate also covers, such as api.sandbox.push.apple.com for a backend pointed here through the hosts file (repeatable)")
 	var topics stringList
 	fs.Var(&topics, "topics", "restrict the demo token key to these `BUNDLE_IDS` (comma-separated, repeatable); by default it covers every bundle id, as a real .p8 covers every app of its team")
+	apiF := addAPIFlags(fs) // serve_api.go
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -56,6 +57,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := fs.Parse(args); err != nil {
 		return exitFailure
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	apiF.resolve(given)
 	env, err := sender.ParseEnvironment(*envName)
 	if err != nil || env == sender.Local {
 		fmt.Fprintln(stderr, "error: --env must be sandbox or production")
@@ -143,6 +147,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer g.Close()
 	}
+	ctl, err := apiF.start(s)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitFailure
+	}
+	if ctl != nil {
+		defer ctl.Close()
+	}
 	if origin != credsReused {
 		if err := s.Demo.WriteFiles(*dir, s.Authority); err != nil {
 			fmt.Fprintf(stderr, "error: cannot write the CA and demo credentials to %s: %v\n", *dir, err)
@@ -200,6 +212,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if delay > 0 {
 		fmt.Fprintf(out, "Latency: %s added to every answer\n", *latency)
 	}
+	printAPILines(out, ctl, *apiF.token != "")
 	fmt.Fprintln(out, "\nPress Ctrl+C to stop. Requests:")
 
 	<-ctx.Done()

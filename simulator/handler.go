@@ -54,8 +54,8 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 		c.h2.goAway(v.reason)
 		return
 	}
-	if s.Latency > 0 {
-		t := time.NewTimer(s.delay())
+	if d := s.delay(); d > 0 {
+		t := time.NewTimer(d)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():

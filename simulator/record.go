@@ -1,12 +1,17 @@
 package simulator
 
 import (
+	"cmp"
 	"maps"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"apnsconsole/sender"
+	"apnsconsole/simulator/query"
+	"apnsconsole/simulator/store"
 )
 
 // How a connection authenticated.
@@ -72,6 +77,14 @@ type Record struct {
 	// RequestID is the apns-request-id answered to a channel-management
 	// request or a broadcast.
 	RequestID string
+	// CollapseID is apns-collapse-id as sent.
+	CollapseID string
+	// Expiration is apns-expiration (accepted notifications); nil when
+	// omitted, time.Unix(0, 0) for "0".
+	Expiration *time.Time
+	// TeamID and KeyID are the provider token's issuer and key id, or the
+	// certificate's team (accepted notifications).
+	TeamID, KeyID string
 }
 
 // Counts are running totals of what a Server answered. Unlike the
@@ -83,32 +96,51 @@ type Counts struct {
 	Rejected uint64            // requests answered with an error status
 	GoAways  uint64            // connections closed with a GOAWAY carrying a reason
 	ByReason map[string]uint64 // rejected requests and GOAWAYs by reason
+	ByStatus map[int]uint64    // requests and GOAWAYs by the status answered
 }
 
-// recorder keeps a Server's last records and its running counts, under
-// its own lock so that recording does not contend with the token tables.
+// recorder keeps a Server's last records (a store bounded by Keep, with
+// the query language's searches, waits and subscribers: package store)
+// and its running counts, under its own lock so that recording does not
+// contend with the token tables.
 type recorder struct {
-	mu       sync.Mutex
-	records  ring[Record]
-	accepted ring[Accepted]
-	counts   Counts
+	mu     sync.Mutex
+	store  atomic.Pointer[store.Store[Record]]
+	counts Counts
+	live   liveSettings // control.go
 }
 
-// Accepted returns the last accepted notifications (at most Keep), in the
-// order they were accepted.
+// kept is the record store, made on first use with Keep.
+func (s *Server) kept() *store.Store[Record] {
+	if st := s.rec.store.Load(); st != nil {
+		return st
+	}
+	s.rec.store.CompareAndSwap(nil, store.New[Record](cmp.Or(max(s.Keep, 0), DefaultKeep)))
+	return s.rec.store.Load()
+}
+
+// Accepted returns the accepted notifications among the kept records (the
+// last Keep answers), in the order they were accepted.
 func (s *Server) Accepted() []Accepted {
-	s.rec.mu.Lock()
-	defer s.rec.mu.Unlock()
-	return s.rec.accepted.all()
+	var out []Accepted
+	for _, r := range s.kept().All() {
+		if r.GoAway || r.Status != http.StatusOK || !strings.HasPrefix(r.Path, devicePath) {
+			continue
+		}
+		out = append(out, Accepted{
+			Time: r.Time, Token: r.Token, Topic: r.Topic, PushType: r.PushType,
+			Priority: r.Priority, Expiration: r.Expiration, CollapseID: r.CollapseID,
+			ApnsID: r.ApnsID, UniqueID: r.UniqueID, Payload: r.Payload,
+			Header: r.Header, Auth: r.Auth, TeamID: r.TeamID, KeyID: r.KeyID,
+			Warnings: r.Warnings,
+		})
+	}
+	return out
 }
 
 // Records returns the last things the server answered (at most Keep), in
 // order.
-func (s *Server) Records() []Record {
-	s.rec.mu.Lock()
-	defer s.rec.mu.Unlock()
-	return s.rec.records.all()
-}
+func (s *Server) Records() []Record { return s.kept().All() }
 
 // Counts returns the running totals.
 func (s *Server) Counts() Counts {
@@ -116,27 +148,29 @@ func (s *Server) Counts() Counts {
 	defer s.rec.mu.Unlock()
 	c := s.rec.counts
 	c.ByReason = maps.Clone(c.ByReason)
+	c.ByStatus = maps.Clone(c.ByStatus)
 	return c
 }
 
-// Reset forgets the accepted notifications and records and zeroes the
-// counts (token markings, faults, keys and bundles stay).
+// Reset forgets the records and zeroes the counts (token markings,
+// faults, keys and bundles stay).
 func (s *Server) Reset() {
+	s.kept().Delete(query.Query{})
 	s.rec.mu.Lock()
 	defer s.rec.mu.Unlock()
-	s.rec.records.reset()
-	s.rec.accepted.reset()
 	s.rec.counts = Counts{}
 }
 
-// record stores r (and a, when the request was accepted), counts it, and
-// then calls the OnRequest hook, outside the lock.
+// record stores r (completed from a, when the request was accepted),
+// counts it, and then calls the OnRequest hook, outside the lock.
 func (s *Server) record(r Record, a *Accepted) {
-	s.rec.mu.Lock()
-	s.rec.records.add(r)
 	if a != nil {
-		s.rec.accepted.add(*a)
+		r.CollapseID, r.Expiration, r.TeamID, r.KeyID = a.CollapseID, a.Expiration, a.TeamID, a.KeyID
+	} else if r.CollapseID == "" && r.Header != nil {
+		r.CollapseID = first(r.Header, "Apns-Collapse-Id")
 	}
+	st := s.kept()
+	s.rec.mu.Lock()
 	c := &s.rec.counts
 	switch {
 	case r.GoAway:
@@ -154,9 +188,23 @@ func (s *Server) record(r Record, a *Accepted) {
 		}
 		c.ByReason[r.Reason]++
 	}
+	if c.ByStatus == nil {
+		c.ByStatus = make(map[int]uint64)
+	}
+	c.ByStatus[r.Status]++
 	s.rec.mu.Unlock()
+	st.Add(docOf(&r), r)
 	if s.OnRequest != nil {
 		s.OnRequest(r)
+	}
+}
+
+// docOf is what the query language reads in r.
+func docOf(r *Record) query.Doc {
+	return query.Doc{
+		Time: r.Time, Token: normalToken(r.Token), Topic: r.Topic, PushType: string(r.PushType),
+		Priority: r.Priority, Status: r.Status, Reason: r.Reason, ApnsID: r.ApnsID,
+		CollapseID: r.CollapseID, TeamID: r.TeamID, KeyID: r.KeyID, Payload: r.Payload,
 	}
 }
 

@@ -232,11 +232,7 @@ func (s *Server) prepare() error {
 	if s.MaxConns <= 0 {
 		s.MaxConns = DefaultMaxConns
 	}
-	s.rec.mu.Lock()
-	if s.rec.records.limit == 0 {
-		s.rec.records, s.rec.accepted = newRing[Record](s.Keep), newRing[Accepted](s.Keep)
-	}
-	s.rec.mu.Unlock()
+	s.kept() // the record store, bounded by Keep (record.go)
 	if err := fillIdentity(&s.Authority, &s.Demo); err != nil {
 		return err
 	}

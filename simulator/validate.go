@@ -180,9 +180,9 @@ func (s *Server) checkMarks(req *request, now time.Time) *verdict {
 		return &verdict{reason: m.fail, timestamp: now}
 	case m.fail != "":
 		return reject(m.fail)
-	case m.otherEnvironment:
+	case m.otherEnvironment, m.environment != "" && m.environment != string(s.Environment):
 		return reject("BadDeviceToken")
-	case m.bundleID != "" && bundleOf(req.topic) != m.bundleID:
+	case m.bundleID != "" && bundleOf(req.topic) != m.bundleID, m.topics != nil && !m.accepts(req.topic):
 		return reject("DeviceTokenNotForTopic")
 	case m.expired:
 		return reject("ExpiredToken")
