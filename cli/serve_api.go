@@ -9,6 +9,7 @@ import (
 
 	"apnsconsole/sender/apnstest"
 	"apnsconsole/simulator/api"
+	"apnsconsole/simulator/inbox"
 )
 
 // apiFlags are serve's flags for the control API (simulator/api).
@@ -56,7 +57,7 @@ func (f *apiFlags) start(s *apnstest.Server) (*api.API, error) {
 	if *f.addr == "" {
 		return nil, nil
 	}
-	a := api.New(s, api.Options{Token: *f.token, Hosts: f.hosts, Version: Version})
+	a := api.New(s, api.Options{Token: *f.token, Hosts: f.hosts, Version: Version, Page: inbox.Handler(s)})
 	if err := a.Listen(*f.addr); err != nil {
 		return nil, fmt.Errorf("--api %s: %w", *f.addr, err)
 	}

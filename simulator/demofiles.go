@@ -148,7 +148,15 @@ func syncDir(dir string) error {
 // holds some of the files but no manifest, in which they don't fit
 // together: a write cut short. It also wraps fs.ErrNotExist: such a set
 // counts as absent, to be made again.
-var ErrIncompleteSet = fmt.Errorf("an incomplete set of simulator credentials (a write was cut short): %w", fs.ErrNotExist)
+var ErrIncompleteSet error = incompleteSet{}
+
+type incompleteSet struct{}
+
+func (incompleteSet) Error() string {
+	return "an incomplete set of simulator credentials (a write was cut short)"
+}
+
+func (incompleteSet) Is(target error) bool { return target == fs.ErrNotExist }
 
 // Files is what ReadFiles found in a directory.
 type Files struct {
