@@ -6,6 +6,9 @@
 //
 //	s := apnstest.NewServer()
 //	defer s.Close()
+//	… send …
+//	recs, err := s.Wait(ctx, "token:"+tok+" status:200", 1) // no HTTP, no sleep
+//	recs, err = s.Find(`topic:com.example.app "order 42"`)
 package apnstest
 
 import (
@@ -32,6 +35,12 @@ type (
 	Counts            = simulator.Counts
 	Fault             = simulator.Fault
 	Files             = simulator.Files
+	// The record store's searches and waits are Server's methods (Find,
+	// FindPage, Count, Latest, Get, Wait, Delete, Subscribe), in the query
+	// language of package apnsconsole/simulator/query.
+	Subscription = simulator.Subscription
+	WaitError    = simulator.WaitError
+	TokenState   = simulator.TokenState
 )
 
 // The demo credentials' names and the files serve writes (see simulator).

@@ -110,7 +110,14 @@ func New(s *simulator.Server, opt Options) *API {
 		writeError(w, http.StatusNotFound, "no such API route: see the README's serve reference for /api/v1")
 	})
 	if opt.Page != nil {
-		m.Handle("GET /", opt.Page)
+		m.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				w.Header().Set("Allow", "GET, HEAD")
+				writeError(w, http.StatusMethodNotAllowed, "the page is read with GET")
+				return
+			}
+			opt.Page.ServeHTTP(w, r)
+		}))
 	}
 	a.mux = m
 	return a

@@ -109,7 +109,7 @@ func ParseAt(s string, now time.Time) (Query, error) {
 			word = rest[:i]
 		}
 		key, value, hasKey := strings.Cut(word, ":")
-		if !hasKey {
+		if !hasKey || key == "" {
 			rest = rest[len(word):]
 			t.folded = fold([]byte(word))
 			q.terms = append(q.terms, t)
