@@ -178,7 +178,7 @@ func TestInboxInABrowser(t *testing.T) {
 	}
 
 	// Search: the same query language as the API.
-	r.run("search", chromedp.SetValue(chromedp.CSS("#q"), "token:"+tokenB), chromedp.Click(chromedp.CSS(`#search button`)))
+	r.run("search", chromedp.SendKeys(chromedp.CSS("#q"), "token:"+tokenB), chromedp.Click(chromedp.CSS(`#search button`)))
 	r.waitFor(items+` === 1 && document.querySelector("#items li .item-topic").textContent === "com.example.other"`, "the search to narrow the list to token B")
 	r.send(tokenA, "com.example.app", "Not this one", "It is token A's")
 	r.send(tokenB, "com.example.other", "Third", "Token B again")
@@ -186,7 +186,8 @@ func TestInboxInABrowser(t *testing.T) {
 	if n := eval[int](r, `[...document.querySelectorAll("#items .item-snippet")].filter(e => e.textContent.includes("Not this one")).length`); n != 0 {
 		t.Error("a notification not matching the search was added to the list")
 	}
-	r.run("clear the search", chromedp.SetValue(chromedp.CSS("#q"), ""), chromedp.Click(chromedp.CSS(`#search button`)))
+	eval[bool](r, `(document.querySelector("#q").value = "") === ""`)
+	r.run("clear the search", chromedp.Click(chromedp.CSS(`#search button`)))
 	r.waitFor(items+` === 4`, "the whole list back")
 
 	// Select the first notification: the lock screen as the simulator renders it.
@@ -201,6 +202,11 @@ func TestInboxInABrowser(t *testing.T) {
 	body := eval[[]string](r, `[...document.querySelectorAll("#pv-body .pv-line")].map(e => e.textContent)`)
 	if title != want.Title || !strings.HasSuffix(title, "…") || strings.Join(body, "\n") != strings.Join(want.Body, "\n") {
 		t.Errorf("lock screen shows %q / %q, the simulator rendered %q / %q", title, body, want.Title, want.Body)
+	}
+	// The lines are drawn as given: none is wider than the card (which
+	// would hide the ellipsis) or wrapped again.
+	if clipped := eval[[]string](r, `[...document.querySelectorAll("#pv-title, #pv-subtitle, #pv-body .pv-line")].filter(e => e.scrollWidth > e.clientWidth || e.getClientRects().length > 1).map(e => e.textContent)`); len(clipped) > 0 {
+		t.Errorf("lines the card clips or wraps: %q", clipped)
 	}
 	if app := eval[string](r, `document.querySelector("#pv-app").textContent`); app != "App" {
 		t.Errorf("app name %q", app)
