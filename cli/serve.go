@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"apnsconsole/sender"
@@ -147,7 +148,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer g.Close()
 	}
-	ctl, err := apiF.start(s)
+	// Ready (/readyz 200) once the files are written: a backend that
+	// waits for the health check finds ca.pem there.
+	var filesReady atomic.Bool
+	ctl, err := apiF.start(s, filesReady.Load)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitFailure
@@ -161,6 +165,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFailure
 		}
 	}
+
+	filesReady.Store(true)
 
 	p := func(name string) string { return filepath.Join(*dir, name) }
 	fmt.Fprintf(out, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)

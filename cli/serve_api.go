@@ -53,11 +53,12 @@ func (f *apiFlags) resolve(set map[string]bool) {
 }
 
 // start starts the control API of s when --api is given; nil when not.
-func (f *apiFlags) start(s *apnstest.Server) (*api.API, error) {
+// ready says when /readyz may answer 200 (the files of --dir written).
+func (f *apiFlags) start(s *apnstest.Server, ready func() bool) (*api.API, error) {
 	if *f.addr == "" {
 		return nil, nil
 	}
-	a := api.New(s, api.Options{Token: *f.token, Hosts: f.hosts, Version: Version, Page: inbox.Handler(s)})
+	a := api.New(s, api.Options{Token: *f.token, Hosts: f.hosts, Version: Version, Page: inbox.Handler(s), Ready: ready})
 	if err := a.Listen(*f.addr); err != nil {
 		return nil, fmt.Errorf("--api %s: %w", *f.addr, err)
 	}
