@@ -18,7 +18,7 @@
 # /readyz answers 200 (the HEALTHCHECK below asks it with `health`, as the
 # image has no curl).
 
-ARG GO_IMAGE=golang:1.27-bookworm
+ARG GO_IMAGE=golang:1.27
 FROM ${GO_IMAGE} AS build
 ENV CGO_ENABLED=0 GOTOOLCHAIN=go1.27.3 GOFLAGS=-trimpath
 ARG VERSION=dev
