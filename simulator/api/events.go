@@ -1,10 +1,11 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
+
+	"apnsconsole/simulator"
 )
 
 // GET /api/v1/events[?query=]: Server-Sent Events, one "notification"
@@ -64,10 +65,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 				told = d
 				buf = fmt.Appendf(buf, "event: dropped\ndata: {\"dropped\":%d}\n\n", d)
 			}
-			data, _ := json.Marshal(NotificationOf(rec, false))
-			buf = append(buf, "event: notification\ndata: "...)
-			buf = append(buf, data...)
-			buf = append(buf, "\n\n"...)
+			buf = appendEvent(buf, rec)
 			// Whatever else is waiting goes in the same write.
 			for more := true; more && len(buf) < 64<<10; {
 				select {
@@ -76,10 +74,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 						more = false
 						break
 					}
-					data, _ := json.Marshal(NotificationOf(rec, false))
-					buf = append(buf, "event: notification\ndata: "...)
-					buf = append(buf, data...)
-					buf = append(buf, "\n\n"...)
+					buf = appendEvent(buf, rec)
 				default:
 					more = false
 				}
@@ -89,4 +84,12 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// appendEvent appends rec as a "notification" event.
+func appendEvent(b []byte, rec simulator.Record) []byte {
+	n := NotificationOf(rec, false)
+	b = append(b, "event: notification\ndata: "...)
+	b = n.appendJSON(b)
+	return append(b, "\n\n"...)
 }

@@ -15,8 +15,9 @@ func fold(b []byte) []byte {
 }
 
 // containsFold reports whether h contains needle (already folded),
-// ignoring ASCII case, without copying h: it jumps between the places
-// where needle's first byte, in either case, occurs.
+// ignoring ASCII case, without copying h: it jumps (bytes.IndexByte)
+// between the places where needle's rarest byte, in either case, occurs,
+// and compares the rest there.
 func containsFold(h, needle []byte) bool {
 	if len(needle) == 0 {
 		return true
@@ -24,30 +25,66 @@ func containsFold(h, needle []byte) bool {
 	if len(h) < len(needle) {
 		return false
 	}
-	first, upper := needle[0], needle[0]
-	if 'a' <= first && first <= 'z' {
-		upper = first - ('a' - 'A')
+	k := rarest(needle)
+	c := needle[k]
+	lower, upper := c, c
+	if 'a' <= c && c <= 'z' {
+		upper = c - ('a' - 'A')
 	}
-	last := len(h) - len(needle) // the last place a match may start
-	lo, up := next(h, 0, last, first), -1
-	if upper != first {
-		up = next(h, 0, last, upper)
+	// The rare byte sits at k in a match, so at k to last+k in h.
+	from, last := k, len(h)-len(needle)+k
+	lo, up := next(h, from, last, lower), -1
+	if upper != lower {
+		up = next(h, from, last, upper)
 	}
 	for lo >= 0 || up >= 0 {
 		i := lo
 		if i < 0 || up >= 0 && up < i {
 			i = up
 		}
-		if equalFold(h[i+1:i+len(needle)], needle[1:]) {
+		if equalFold(h[i-k:i-k+len(needle)], needle) {
 			return true
 		}
 		if i == lo {
-			lo = next(h, i+1, last, first)
+			lo = next(h, i+1, last, lower)
 		} else {
 			up = next(h, i+1, last, upper)
 		}
 	}
 	return false
+}
+
+// rarest is the index of the byte of needle least likely in a payload:
+// JSON punctuation and spaces are the most common, then letters in the
+// order of their frequency in English text, then digits; anything else
+// is rare.
+func rarest(needle []byte) int {
+	best, bestRank := 0, -1
+	for i, c := range needle {
+		r := rarity(c)
+		if r > bestRank {
+			best, bestRank = i, r
+		}
+	}
+	return best
+}
+
+const lettersByFrequency = "etaoinsrhldcumfpgwybvkxjqz"
+
+func rarity(c byte) int {
+	switch {
+	case c == ' ' || c == '"' || c == ':' || c == ',' || c == '{' || c == '}':
+		return 0
+	case 'a' <= c && c <= 'z':
+		for i := 0; i < len(lettersByFrequency); i++ {
+			if lettersByFrequency[i] == c {
+				return 1 + i
+			}
+		}
+	case '0' <= c && c <= '9':
+		return 30
+	}
+	return 40
 }
 
 // next is the first index from i to last (inclusive) where h holds c, or -1.

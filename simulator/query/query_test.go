@@ -1,6 +1,8 @@
 package query
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -124,4 +126,25 @@ func FuzzParse(f *testing.F) {
 			q.Match(doc())
 		}
 	})
+}
+
+// TestContainsFoldAgreesWithLowercasing: the jumping search finds what
+// lowercasing both and bytes.Contains find, over random ASCII.
+func TestContainsFoldAgreesWithLowercasing(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const alphabet = `aAbBzZ "{}:qQ1`
+	gen := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return b
+	}
+	for i := 0; i < 20000; i++ {
+		h, n := gen(r.IntN(40)), gen(1+r.IntN(4))
+		want := bytes.Contains(bytes.ToLower(h), bytes.ToLower(n))
+		if got := containsFold(h, fold(n)); got != want {
+			t.Fatalf("containsFold(%q, %q) = %v, want %v", h, n, got, want)
+		}
+	}
 }

@@ -1,0 +1,376 @@
+// Command api (make bench) measures the simulator's control plane
+// (serve --api, package simulator/api), each number beside a baseline of
+// the same run:
+//   - throughput: h2load against serve with the API, two event streams
+//     (/api/v1/events, what the inbox page reads) being read, as a ratio of
+//     serve without the API (median of rounds; target >= 0.9x);
+//   - queries with 100,000 notifications kept (--keep 100000, 1,000
+//     tokens, 600-byte payloads): a token: query and a free-text query
+//     through the API, against their budgets (20 ms, 200 ms);
+//   - wait: how long after the client has its answer the waiting
+//     /api/v1/notifications/wait returns (budget 10 ms);
+//   - memory: RSS after filling --keep, and after twice as many more.
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"apnsconsole/cli"
+	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/credential"
+
+	"golang.org/x/net/http2"
+)
+
+func main() {
+	n := flag.Int("n", 50000, "requests per throughput run")
+	rounds := flag.Int("rounds", 5, "throughput rounds, each running both servers back to back")
+	keep := flag.Int("keep", 100000, "notifications kept for the query timings")
+	flag.Parse()
+	if _, err := exec.LookPath("h2load"); err != nil {
+		fail("h2load not found: install it (Debian: apt-get install nghttp2-client; macOS: brew install nghttp2)")
+	}
+	dir, err := os.MkdirTemp("", "apibench")
+	if err != nil {
+		fail(err.Error())
+	}
+	defer os.RemoveAll(dir)
+
+	// Throughput, with and without the control plane.
+	plain := startServe(dir, "--keep", "10000")
+	defer plain.stop()
+	withAPI := startServe(dir, "--keep", "10000", "--api", "127.0.0.1:0")
+	defer withAPI.stop()
+	jwt := providerToken(dir)
+	small := filepath.Join(dir, "small.json")
+	os.WriteFile(small, []byte(`{"aps":{"alert":"Hello"}}`), 0o600)
+	one := []string{"https://" + plain.addr + "/3/device/" + apnstest.DemoToken}
+	oneAPI := []string{"https://" + withAPI.addr + "/3/device/" + apnstest.DemoToken}
+	var events [2]*stream
+	for i := range events {
+		events[i] = follow(withAPI.api)
+		defer events[i].close()
+	}
+	h2load(one, jwt, small, 5000)
+	h2load(oneAPI, jwt, small, 5000)
+	var ratios, withs, withouts []float64
+	for i := 0; i < *rounds; i++ {
+		without := h2load(one, jwt, small, *n)
+		with := h2load(oneAPI, jwt, small, *n)
+		withs, withouts, ratios = append(withs, with), append(withouts, without), append(ratios, with/without)
+		fmt.Printf("round %d: serve with the API and 2 event streams %6.0f req/s, without %6.0f req/s, ratio %.2fx\n", i+1, with, without, with/without)
+	}
+	var got, lost uint64
+	for _, e := range events {
+		g, l := e.counts()
+		got, lost = got+g, lost+l
+	}
+	fmt.Printf("median: with %6.0f req/s, without %6.0f req/s, ratio %.2fx (target >= 0.90x); the streams got %d events and lost %d (a slow reader loses, never slows)\n",
+		median(withs), median(withouts), median(ratios), got, lost)
+	plain.stop()
+	withAPI.stop()
+
+	// Queries with keep notifications kept.
+	big := startServe(dir, "--keep", strconv.Itoa(*keep), "--api", "127.0.0.1:0")
+	defer big.stop()
+	payload := filepath.Join(dir, "payload.json")
+	os.WriteFile(payload, []byte(`{"aps":{"alert":{"title":"Your order has shipped","body":"`+strings.Repeat("Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", 9)+`"},"sound":"default","badge":1},"order":{"id":"A-1234567","items":3}}`), 0o600)
+	var uris []string
+	for i := 0; i < 1000; i++ {
+		uris = append(uris, fmt.Sprintf("https://%s/3/device/%064x", big.addr, i+1))
+	}
+	h2load(uris, jwt, payload, *keep)
+	r1 := rss()
+	tok := fmt.Sprintf("%064x", 500)
+	tokenMS := timeQuery(big.api, "token:"+tok, 21, *keep/1000)
+	textMS := timeQuery(big.api, `"no such words"`, 11, 0)
+	bothMS := timeQuery(big.api, `shipped -status:410`, 11, *keep)
+	fmt.Printf("%d kept: token: query %.2f ms (%.3fx the 20 ms budget), free text (no match, every payload read) %.1f ms (%.3fx the 200 ms budget), free text matching all %.1f ms\n",
+		*keep, tokenMS, tokenMS/20, textMS, textMS/200, bothMS)
+
+	// wait: from the client's answer to the wait's.
+	var lags []float64
+	send := sender(dir, big.addr, jwt)
+	for i := 0; i < 30; i++ {
+		tok := fmt.Sprintf("%064x", 1_000_000+i)
+		done := make(chan time.Time, 1)
+		go func() {
+			getJSON(big.api + "/api/v1/notifications/wait?count=1&timeout=10s&query=token:" + tok)
+			done <- time.Now()
+		}()
+		for waiting(big.api) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		answered := send(tok)
+		lags = append(lags, float64((<-done).Sub(answered))/1e6)
+	}
+	slices.Sort(lags)
+	fmt.Printf("wait returned %.2f ms (median), %.2f ms (max) after the client had its answer (%.2fx the 10 ms budget at the max)\n",
+		median(lags), lags[len(lags)-1], lags[len(lags)-1]/10)
+
+	h2load(uris, jwt, payload, 2**keep)
+	r2 := rss()
+	fmt.Printf("RSS with --keep %d full: %d MB, after %d more: %d MB (x%.2f: bounded by --keep)\n", *keep, r1>>20, 2**keep, r2>>20, float64(r2)/float64(r1))
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func fail(msg string) {
+	fmt.Fprintln(os.Stderr, "bench/api:", msg)
+	os.Exit(1)
+}
+
+type served struct {
+	addr, api string
+	stop      func()
+}
+
+// startServe runs `serve` in this process with args, its log thrown away.
+func startServe(dir string, args ...string) served {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() {
+		cli.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--dir", dir}, args...), nil, pw, os.Stderr)
+		pw.Close()
+		close(done)
+	}()
+	wantAPI := slices.Contains(args, "--api")
+	ready := make(chan served, 1)
+	go func() {
+		apnsRE := regexp.MustCompile(`listening on https://(\S+) `)
+		apiRE := regexp.MustCompile(`^Control API on (http://\S+) `)
+		var s served
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := apnsRE.FindStringSubmatch(sc.Text()); m != nil {
+				s.addr = m[1]
+			}
+			if m := apiRE.FindStringSubmatch(sc.Text()); m != nil {
+				s.api = m[1]
+			}
+			if strings.HasPrefix(sc.Text(), "Press Ctrl+C") {
+				break
+			}
+		}
+		ready <- s
+		io.Copy(io.Discard, pr)
+	}()
+	select {
+	case s := <-ready:
+		if s.addr == "" || wantAPI && s.api == "" {
+			fail("serve did not say where it listens")
+		}
+		stopped := false
+		s.stop = func() {
+			if !stopped {
+				stopped = true
+				cancel()
+				<-done
+			}
+		}
+		return s
+	case <-done:
+		fail("serve did not start")
+	case <-time.After(30 * time.Second):
+		fail("serve did not start in 30 s")
+	}
+	return served{}
+}
+
+func providerToken(dir string) string {
+	cred, err := credential.LoadP8(filepath.Join(dir, apnstest.FileDemoP8), apnstest.DemoKeyID, apnstest.DemoTeamID)
+	if err != nil {
+		fail(err.Error())
+	}
+	jwt, err := credential.SignProviderToken(cred, time.Now())
+	if err != nil {
+		fail(err.Error())
+	}
+	return jwt
+}
+
+var reqPerSec = regexp.MustCompile(`finished in [^,]+, ([0-9.]+) req/s`)
+var statusLine = regexp.MustCompile(`status codes: (\d+) 2xx`)
+
+// h2load runs one h2load over uris (in turn) and returns its requests per
+// second, failing if any request was not answered 200.
+func h2load(uris []string, jwt, body string, n int) float64 {
+	args := []string{"-n", strconv.Itoa(n), "-c", "2", "-m", "100",
+		"-d", body, "-H", "authorization: bearer " + jwt, "-H", "apns-topic: " + apnstest.DemoBundleID}
+	cmd := exec.Command("h2load", append(args, uris...)...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		fail(fmt.Sprintf("h2load: %v\n%s", err, out))
+	}
+	m := reqPerSec.FindSubmatch(out)
+	s := statusLine.FindSubmatch(out)
+	if m == nil || s == nil {
+		fail("cannot read h2load's output:\n" + string(out))
+	}
+	if ok, _ := strconv.Atoi(string(s[1])); ok != n {
+		fail(fmt.Sprintf("only %d of %d requests answered 2xx:\n%s", ok, n, out))
+	}
+	v, _ := strconv.ParseFloat(string(m[1]), 64)
+	return v
+}
+
+// stream reads an event stream as the inbox page does, counting events
+// and the losses it is told of.
+type stream struct {
+	resp      *http.Response
+	got, lost chan uint64
+}
+
+func follow(api string) *stream {
+	resp, err := http.Get(api + "/api/v1/events")
+	if err != nil || resp.StatusCode != 200 {
+		fail(fmt.Sprintf("events: %v", err))
+	}
+	s := &stream{resp: resp, got: make(chan uint64, 1), lost: make(chan uint64, 1)}
+	go func() {
+		var got, lost uint64
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "event: notification":
+				got++
+			case strings.HasPrefix(line, `data: {"dropped":`):
+				lost, _ = strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(line, `data: {"dropped":`), "}"), 10, 64)
+			}
+			if got%1000 == 0 {
+				drain(s.got)
+				s.got <- got
+				drain(s.lost)
+				s.lost <- lost
+			}
+		}
+	}()
+	return s
+}
+
+func drain(c chan uint64) {
+	select {
+	case <-c:
+	default:
+	}
+}
+
+func (s *stream) counts() (got, lost uint64) {
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case got = <-s.got:
+	default:
+	}
+	select {
+	case lost = <-s.lost:
+	default:
+	}
+	return got, lost
+}
+
+func (s *stream) close() { s.resp.Body.Close() }
+
+// timeQuery is the median time of runs GET /api/v1/notifications?query=q,
+// checking the total.
+func timeQuery(api, q string, runs, wantTotal int) float64 {
+	var ms []float64
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		var p struct{ Total int }
+		getJSON(api+"/api/v1/notifications?limit=50&query="+url.QueryEscape(q), &p)
+		ms = append(ms, float64(time.Since(start))/1e6)
+		if p.Total != wantTotal {
+			fail(fmt.Sprintf("query %s: total %d, want %d", q, p.Total, wantTotal))
+		}
+	}
+	return median(ms)
+}
+
+func getJSON(u string, out ...any) {
+	resp, err := http.Get(u)
+	if err != nil {
+		fail(err.Error())
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		fail(fmt.Sprintf("GET %s: %d %s", u, resp.StatusCode, b))
+	}
+	if len(out) > 0 {
+		json.Unmarshal(b, out[0])
+	}
+}
+
+func waiting(api string) int {
+	var in struct{ Waiting int }
+	getJSON(api+"/api/v1/info", &in)
+	return in.Waiting
+}
+
+// sender returns a function that sends one notification for a token over
+// one HTTP/2 connection and returns when its answer arrived.
+func sender(dir, addr, jwt string) func(token string) time.Time {
+	ca, err := os.ReadFile(filepath.Join(dir, apnstest.FileCA))
+	if err != nil {
+		fail(err.Error())
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	c := &http.Client{Transport: &http2.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	return func(token string) time.Time {
+		req, _ := http.NewRequest("POST", "https://"+addr+"/3/device/"+token, strings.NewReader(`{"aps":{"alert":"wait for me"}}`))
+		req.Header.Set("authorization", "bearer "+jwt)
+		req.Header.Set("apns-topic", apnstest.DemoBundleID)
+		resp, err := c.Do(req)
+		if err != nil {
+			fail(err.Error())
+		}
+		at := time.Now()
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			fail(fmt.Sprintf("send: %d", resp.StatusCode))
+		}
+		return at
+	}
+}
+
+// rss is this process's resident set size in bytes.
+func rss() int64 {
+	runtime.GC()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
