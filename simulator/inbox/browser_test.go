@@ -50,13 +50,17 @@ type inboxRig struct {
 	s      *simulator.Server
 	client *sender.Client
 	ctx    context.Context
+	addr   string // the API's
 }
 
-func newInboxRig(t *testing.T) *inboxRig {
+func newInboxRig(t *testing.T) *inboxRig { return newInboxRigWith(t, "", "/") }
+
+// newInboxRigWith starts the API with token (none: "") and opens path.
+func newInboxRigWith(t *testing.T, token, path string) *inboxRig {
 	browser := findBrowser(t)
 	s := simulator.NewServer()
 	t.Cleanup(s.Close)
-	a := api.New(s, api.Options{Page: inbox.Handler(s)})
+	a := api.New(s, api.Options{Page: inbox.Handler(s), Token: token})
 	if err := a.Listen("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +80,10 @@ func newInboxRig(t *testing.T) *inboxRig {
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+a.Addr()+"/")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+a.Addr()+path)); err != nil {
 		t.Fatalf("the browser (%s) could not open the inbox: %v", browser, err)
 	}
-	r := &inboxRig{t: t, s: s, client: c, ctx: ctx}
+	r := &inboxRig{t: t, s: s, client: c, ctx: ctx, addr: a.Addr()}
 	r.waitFor(`document.querySelector("#live").dataset.state === "live"`, "the page to connect to the event stream")
 	return r
 }
@@ -119,8 +123,8 @@ func (r *inboxRig) waitFor(js, what string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	page, _ := chromedp.Run(r.ctx, chromedp.Evaluate[string](`document.querySelector("main").innerText`))
-	r.t.Fatalf("waited 15 s for %s (%s); the page shows:\n%s", what, js, page)
+	page, err := chromedp.Run(r.ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	r.t.Fatalf("waited 15 s for %s (%s); the page shows (%v):\n%s", what, js, err, page)
 }
 
 func (r *inboxRig) run(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -254,6 +258,15 @@ func TestInboxInABrowser(t *testing.T) {
 		t.Errorf("after Remove every fault: %v", f)
 	}
 
+	// A notification's text is text: markup in it makes no element.
+	r.send(tokenB, "com.example.other", `<img src=x onerror="document.title='owned'">`, `<script>document.title='owned'</script>`)
+	r.waitFor(items+` === 7`, "the notification with markup")
+	r.run("select it", chromedp.Click(chromedp.CSS(`#items li button.item`)))
+	r.waitFor(`document.querySelector("#pv-title").textContent.startsWith("<img")`, "its title shown as text")
+	if n := eval[int](r, `document.querySelectorAll("main img, main script").length`); n != 0 || eval[string](r, `document.title`) == "owned" {
+		t.Errorf("markup in a notification became %d elements (title %q)", n, eval[string](r, `document.title`))
+	}
+
 	// The dark look, for the eye (the screenshot).
 	r.run("dark", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
@@ -264,4 +277,20 @@ func TestInboxInABrowser(t *testing.T) {
 		t.Errorf("prefers-color-scheme dark: the page's background is %s", bg)
 	}
 	r.screenshot("dark")
+}
+
+// TestInboxWithAnAPIToken: with --api-token the page opens once with
+// ?token=, which the API turns into a cookie; the page then lists and
+// streams, and its HTML holds no secret.
+func TestInboxWithAnAPIToken(t *testing.T) {
+	const secret = "s3cret-for-the-inbox"
+	r := newInboxRigWith(t, secret, "/?token="+secret)
+	if u := eval[string](r, `location.href`); strings.Contains(u, secret) {
+		t.Errorf("the token stayed in the address bar: %s", u)
+	}
+	if html := eval[string](r, `document.documentElement.outerHTML`); strings.Contains(html, secret) {
+		t.Error("the page's HTML holds the token")
+	}
+	r.send(tokenA, "com.example.app", "With a token", "still live")
+	r.waitFor(`document.querySelectorAll("#items li").length === 1`, "the notification, through the token's cookie")
 }

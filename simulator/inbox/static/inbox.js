@@ -118,6 +118,17 @@
     $("delete").textContent = state.query ? "Delete these" : "Delete all";
   }
 
+  // drawSoon redraws the list at most once a frame, however fast the
+  // events come: a busy simulator never makes the page (or the machine)
+  // spend its time redrawing.
+  let drawPending = false;
+  function drawSoon() {
+    if (drawPending) return;
+    drawPending = true;
+    const run = () => { drawPending = false; drawList(); };
+    if (document.hidden) setTimeout(run, 500); else requestAnimationFrame(run);
+  }
+
   const key = (n) => (n.id || "") + "@" + (n.time || "");
 
   // load reads the first page of the list; events that arrive while it
@@ -187,7 +198,7 @@
       state.items.unshift(n);
       if (state.items.length > SHOWN) state.items.length = SHOWN;
       state.total++;
-      drawList();
+      drawSoon();
       refreshCounts();
     });
     src.addEventListener("dropped", (ev) => {
