@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	xpkcs12 "golang.org/x/crypto/pkcs12"
+
+	"apnsconsole/internal/safefile"
 )
 
 // TestLoadFilesReadsWhatWriteFilesWrote, and names the file at fault when
@@ -79,7 +82,10 @@ func TestLegacyP12ReadsWithXCryptoPKCS12(t *testing.T) {
 
 // TestAFullDiskLeavesNoHalfSet: whatever byte the disk fills at, the set
 // left behind either reads as whole or counts as absent (to be made
-// again): never a half set that refuses every start until --fresh.
+// again): never a half set that refuses every start until --fresh. The
+// fake disk is worse than safefile.WriteSet (which renames nothing until
+// every file is on disk): it puts each file in place as it goes, as a
+// crash between two renames would leave them.
 func TestAFullDiskLeavesNoHalfSet(t *testing.T) {
 	f := getFixture(t)
 	next, err := f.authority.NewDemo()
@@ -89,22 +95,26 @@ func TestAFullDiskLeavesNoHalfSet(t *testing.T) {
 	total := 0
 	files, _ := next.setFiles(f.authority)
 	for _, sf := range files {
-		total += len(sf.data)
+		total += len(sf.Data)
 	}
-	for budget := 0; budget < total+2000; budget += 700 {
+	for budget := 0; budget < total+2000; budget += 900 {
 		dir := t.TempDir()
 		if err := f.demo.WriteFiles(dir, f.authority); err != nil {
 			t.Fatal(err)
 		}
 		left := budget
-		full := func(file *os.File, b []byte) (int, error) {
-			if len(b) > left {
-				n, _ := file.Write(b[:left])
-				left = 0
-				return n, syscall.ENOSPC
+		full := func(dir string, files []safefile.File, opts ...safefile.Option) error {
+			for _, sf := range files {
+				if len(sf.Data) > left {
+					left = 0
+					return fmt.Errorf("writing %s: %w", sf.Name, syscall.ENOSPC)
+				}
+				left -= len(sf.Data)
+				if err := safefile.WriteFile(filepath.Join(dir, sf.Name), sf.Data, sf.Perm, opts...); err != nil {
+					return err
+				}
 			}
-			left -= len(b)
-			return file.Write(b)
+			return nil
 		}
 		err := next.writeFiles(dir, f.authority, full)
 		if err == nil {
@@ -123,18 +133,18 @@ func TestAFullDiskLeavesNoHalfSet(t *testing.T) {
 		case err == nil && !got.Stale:
 			t.Errorf("disk full after %d bytes: a set with its manifest was left", budget)
 		}
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".tmp") {
-				t.Errorf("disk full after %d bytes: %s left behind", budget, e.Name())
-			}
-		}
 		// With room again, the next start writes a whole set.
 		if err := next.WriteFiles(dir, f.authority); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := ReadFiles(dir); err != nil || got.Stale || !got.Demo.Key.Key.Equal(next.Key.Key) {
 			t.Errorf("after a full disk (%d bytes), the set written again: %v", budget, err)
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".tmp") {
+				t.Errorf("disk full after %d bytes: %s left behind", budget, e.Name())
+			}
 		}
 	}
 }

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"apnsconsole/internal/safefile"
 )
 
 // Demo file names written by WriteFiles.
@@ -38,13 +40,6 @@ const (
 // is about 3 KB).
 const maxSetFile = 1 << 20
 
-// setFile is one file of the set, with the mode it is written with.
-type setFile struct {
-	name string
-	data []byte
-	mode os.FileMode
-}
-
 // setFileNames are the files of the set, in the order they are written.
 var setFileNames = []string{FileCA, FileCAKey, FileDemoP12, FileDemoLegacyP12, FileDemoCert, FileDemoKey, FileDemoP8}
 
@@ -52,19 +47,19 @@ var setFileNames = []string{FileCA, FileCAKey, FileDemoP12, FileDemoLegacyP12, F
 // only.
 var privateFiles = []string{FileCAKey, FileDemoP12, FileDemoLegacyP12, FileDemoKey, FileDemoP8}
 
-func (d *Demo) setFiles(a *Authority) ([]setFile, error) {
+func (d *Demo) setFiles(a *Authority) ([]safefile.File, error) {
 	caKey, err := x509.MarshalPKCS8PrivateKey(a.Key)
 	if err != nil {
 		return nil, err
 	}
-	files := []setFile{
-		{FileCA, a.CertPEM, 0o644},
-		{FileCAKey, pemBlock("PRIVATE KEY", caKey), 0o600},
-		{FileDemoP12, d.P12, 0o600},
-		{FileDemoLegacyP12, d.LegacyP12, 0o600},
-		{FileDemoCert, d.Cert.CertPEM, 0o644},
-		{FileDemoKey, d.Cert.KeyPEM, 0o600},
-		{FileDemoP8, d.Key.P8, 0o600},
+	files := []safefile.File{
+		{Name: FileCA, Data: a.CertPEM, Perm: 0o644},
+		{Name: FileCAKey, Data: pemBlock("PRIVATE KEY", caKey), Perm: 0o600},
+		{Name: FileDemoP12, Data: d.P12, Perm: 0o600},
+		{Name: FileDemoLegacyP12, Data: d.LegacyP12, Perm: 0o600},
+		{Name: FileDemoCert, Data: d.Cert.CertPEM, Perm: 0o644},
+		{Name: FileDemoKey, Data: d.Cert.KeyPEM, Perm: 0o600},
+		{Name: FileDemoP8, Data: d.Key.P8, Perm: 0o600},
 	}
 	return files, nil
 }
@@ -77,19 +72,22 @@ type manifest struct {
 
 // WriteFiles writes the CA (certificate and key) and the demo credentials
 // into dir (created, readable by the owner only, if missing) as a unit:
-// the old manifest is removed first, each file is written atomically (a
-// temporary file renamed over the old one), private keys readable by the
-// owner only whatever mode an old file had, and FileManifest is written
-// last. A write cut short (a full disk, a crash) leaves no manifest, and
-// ReadFiles takes such a set as absent. It refuses to write where a file
-// is a symbolic link.
+// the old manifest is removed first; the files are written with
+// safefile.WriteSet (all on disk before the first replaces an old one),
+// private keys readable by the owner only whatever mode an old file had;
+// FileManifest is written last. A write cut short (a full disk, a crash
+// between two renames) leaves no manifest, and ReadFiles takes such a set
+// as absent unless its files still fit together. It refuses to write
+// where a file is a symbolic link.
 func (d *Demo) WriteFiles(dir string, a *Authority) error {
-	return d.writeFiles(dir, a, (*os.File).Write)
+	return d.writeFiles(dir, a, safefile.WriteSet)
 }
 
-// writeFiles is WriteFiles with the write of each file's bytes given, so
-// that a test can fill the disk.
-func (d *Demo) writeFiles(dir string, a *Authority, write func(*os.File, []byte) (int, error)) error {
+// writeSet is how writeFiles writes files into a folder as a unit:
+// safefile.WriteSet, but in a test that fills the disk.
+type writeSet func(dir string, files []safefile.File, opts ...safefile.Option) error
+
+func (d *Demo) writeFiles(dir string, a *Authority, write writeSet) error {
 	if d.LegacyP12 == nil {
 		legacy, err := d.Cert.LegacyP12(DemoP12Password)
 		if err != nil {
@@ -104,44 +102,40 @@ func (d *Demo) writeFiles(dir string, a *Authority, write func(*os.File, []byte)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	if err := os.Remove(filepath.Join(dir, FileManifest)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	manifestPath := filepath.Join(dir, FileManifest)
+	if fi, err := os.Lstat(manifestPath); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link: refusing to write through it (remove it, or choose another directory)", manifestPath)
+	}
+	if err := os.Remove(manifestPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
+	syncDir(dir) // the manifest is gone before any file changes
 	m := manifest{Written: time.Now().UTC(), Files: make(map[string]string, len(files))}
 	for _, f := range files {
-		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data, f.mode, write); err != nil {
-			return err
-		}
-		sum := sha256.Sum256(f.data)
-		m.Files[f.name] = hex.EncodeToString(sum[:])
+		sum := sha256.Sum256(f.Data)
+		m.Files[f.Name] = hex.EncodeToString(sum[:])
 	}
-	if err := syncDir(dir); err != nil {
+	if err := write(dir, files, safefile.WithNoSymlink()); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, FileManifest), append(b, '\n'), 0o644, write); err != nil {
-		return err
-	}
-	return syncDir(dir)
+	return write(dir, []safefile.File{{Name: FileManifest, Data: append(b, '\n'), Perm: 0o644}}, safefile.WithNoSymlink())
 }
 
-// syncDir makes the renames in dir durable (where the system allows).
-func syncDir(dir string) error {
+// syncDir makes the removal of the manifest durable before any file of
+// the set changes, where the system allows (best effort, as in safefile:
+// some file systems cannot sync a folder).
+func syncDir(dir string) {
 	if runtime.GOOS == "windows" {
-		return nil
+		return
 	}
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
+	if f, err := os.Open(dir); err == nil {
+		f.Sync()
+		f.Close()
 	}
-	defer f.Close()
-	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
 }
 
 // ErrIncompleteSet is wrapped by ReadFiles' error for a directory that
@@ -412,42 +406,4 @@ func parseKeyPEM(b []byte) (any, error) {
 		return nil, errors.New("no PEM private key")
 	}
 	return x509.ParsePKCS8PrivateKey(blk.Bytes)
-}
-
-// writeFileAtomic replaces path with data: a temporary file in the same
-// directory, given mode, synced and renamed over path, so that a reader
-// never sees half a file and an old file's mode is not kept. A symbolic
-// link at path is refused rather than replaced or written through. write
-// writes the bytes (os.File.Write but in tests).
-func writeFileAtomic(path string, data []byte, mode os.FileMode, write func(*os.File, []byte) (int, error)) error {
-	if fi, err := os.Lstat(path); err == nil {
-		if fi.Mode()&os.ModeSymlink != 0 {
-			return fmt.Errorf("%s is a symbolic link: refusing to write through it (remove it, or choose another directory)", path)
-		}
-		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("%s is not a regular file: remove it, or choose another directory", path)
-		}
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp") // created 0600
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	_, err = write(tmp, data)
-	if err == nil {
-		err = tmp.Chmod(mode)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(name, path)
-	}
-	if err != nil {
-		os.Remove(name)
-	}
-	return err
 }

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"apnsconsole/sender"
-	"apnsconsole/simulator"
 	"apnsconsole/sender/credential"
+	"apnsconsole/simulator"
 )
 
 func TestParseFault(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"apnsconsole/simulator"
 	"apnsconsole/sender/legacy"
+	"apnsconsole/simulator"
 )
 
 // The bytes in these tests are written out by hand (big-endian, as in
