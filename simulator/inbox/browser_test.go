@@ -228,6 +228,16 @@ func TestInboxInABrowser(t *testing.T) {
 		t.Errorf("answer pane:\n%s", answer)
 	}
 	r.screenshot("light")
+	// The dark look (and the rest of the test in it).
+	r.run("dark", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+		return err
+	}))
+	if bg := eval[string](r, `getComputedStyle(document.body).backgroundColor`); bg != "rgb(22, 22, 24)" {
+		t.Errorf("prefers-color-scheme dark: the page's background is %s", bg)
+	}
+	r.screenshot("dark")
 
 	// The token switch: off, and the next send to the token is 410.
 	r.run("unregister", chromedp.Click(chromedp.CSS("#registered")))
@@ -267,16 +277,6 @@ func TestInboxInABrowser(t *testing.T) {
 		t.Errorf("markup in a notification became %d elements (title %q)", n, eval[string](r, `document.title`))
 	}
 
-	// The dark look, for the eye (the screenshot).
-	r.run("dark", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
-		return err
-	}))
-	if bg := eval[string](r, `getComputedStyle(document.body).backgroundColor`); bg != "rgb(22, 22, 24)" {
-		t.Errorf("prefers-color-scheme dark: the page's background is %s", bg)
-	}
-	r.screenshot("dark")
 }
 
 // TestInboxWithAnAPIToken: with --api-token the page opens once with
