@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -39,7 +38,8 @@ func buildCLI(t *testing.T) string {
 	buildOnce.Do(func() {
 		goBin, err := exec.LookPath("go")
 		if err != nil {
-			goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+			buildErr = fmt.Errorf("no go command on PATH to build the binary: %v", err)
+			return
 		}
 		if buildDir, buildErr = os.MkdirTemp("", "apns-console-cli-test"); buildErr != nil {
 			return
