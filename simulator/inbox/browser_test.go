@@ -21,6 +21,12 @@ import (
 	"apnsconsole/simulator/inbox"
 )
 
+// The page is tested in a real browser through chromedp (the Chrome
+// DevTools Protocol from Go, pure Go, no Node or driver binary, maintained
+// since 2017 and the usual choice for Go): Playwright would need Node and
+// its own browser download, which a CI machine without network to those
+// sites cannot get.
+
 // findBrowser is the Chromium to drive: $APNS_CHROME, else the first of
 // the usual names on PATH. Debian: apt-get install chromium-headless-shell
 // (make deps-test does).
