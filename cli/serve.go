@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -46,10 +44,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	seed := fs.Int64("seed", 0, "seed for rate= faults and the latency's spread, for repeatable runs (0: from the clock)")
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
-	var sans stringList
-	fs.Var(&sans, "san", "a host `NAME` (or address) the server certificate also covers, such as api.sandbox.push.apple.com for a backend pointed here through the hosts file (repeatable)")
-	var topics stringList
-	fs.Var(&topics, "topics", "restrict the demo token key to these `BUNDLE_IDS` (comma-separated, repeatable); by default it covers every bundle id, as a real .p8 covers every app of its team")
+	fid := addFidelityFlags(fs) // serve_fidelity.go
 	apiF := addAPIFlags(fs) // serve_api.go
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
@@ -99,8 +94,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
 		IdleTimeout: *idle, MaxConns: *maxConns, Latency: delay, LatencyJitter: jitter, Seed: *seed}
-	demoBundles, err := serveFidelity(s, sans, topics)
-	if err != nil {
+	fid.resolve(given)
+	if err := fid.apply(s); err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitFailure
 	}
@@ -187,14 +182,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(out, "  %-28s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
 	fmt.Fprintf(out, "  %-28s the same, 3DES/SHA-1 (for golang.org/x/crypto/pkcs12, sideshow/apns2)\n", apnstest.FileDemoLegacy)
 	fmt.Fprintf(out, "  %-28s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
-	if len(topics) == 0 {
-		fmt.Fprintf(out, "  %-28s token key: Key ID %s, Team ID %s, every bundle id\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
-	} else {
-		fmt.Fprintf(out, "  %-28s token key: Key ID %s, Team ID %s, for %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID, strings.Join(demoBundles, ", "))
-	}
-	if len(sans) > 0 {
-		fmt.Fprintf(out, "The server certificate also names %s\n", strings.Join(sans, ", "))
-	}
+	fid.print(out)
 	fmt.Fprintln(out, "\nSend to it (token key):")
 	fmt.Fprintf(out, "  apns-console send --env %s --host %s --ca %s --p8 %s --key-id %s --team-id %s --topic %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoP8), apnstest.DemoKeyID, apnstest.DemoTeamID, apnstest.DemoBundleID, apnstest.DemoToken)
@@ -289,31 +277,4 @@ func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstes
 		return nil, nil, 0, nil, err
 	}
 	return a, d, credsNew, notices, nil
-}
-
-// serveFidelity applies the flags that let an unchanged backend use the
-// simulator: extra names for the server certificate (--san) and the demo
-// key's bundles (--topics).
-func serveFidelity(s *apnstest.Server, sans, topics []string) ([]string, error) {
-	for _, n := range sans {
-		if n == "" || strings.ContainsAny(n, " /:") && net.ParseIP(n) == nil {
-			return nil, fmt.Errorf("--san %q: give a host name (api.sandbox.push.apple.com) or an IP address", n)
-		}
-	}
-	s.Hosts = append(s.Hosts, sans...)
-	var bundles []string
-	for _, t := range topics {
-		for _, b := range strings.Split(t, ",") {
-			if b = strings.TrimSpace(b); b != "" {
-				bundles = append(bundles, b)
-			}
-		}
-	}
-	if len(topics) > 0 && len(bundles) == 0 {
-		return nil, errors.New("--topics: no bundle id given (com.example.app,com.example.other)")
-	}
-	if len(bundles) > 0 {
-		s.RestrictBundles(apnstest.DemoTeamID, bundles...)
-	}
-	return bundles, nil
 }

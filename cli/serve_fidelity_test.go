@@ -51,6 +51,17 @@ func TestServeSANCoversTheHostsFileName(t *testing.T) {
 	if code, _, errOut := cli(t, "", "serve", "--dir", dir, "--san", "https://x/"); code != exitFailure || !strings.Contains(errOut, "--san") {
 		t.Errorf("--san with a URL: exit %d\n%s", code, errOut)
 	}
+	s.wait()
+
+	// A CI service container sets the environment, not arguments.
+	t.Setenv("APNS_SIM_SAN", "apns, api.push.apple.com")
+	e := startServe(t, "--addr", "127.0.0.1:0", "--dir", dir)
+	defer e.wait()
+	for _, name := range []string{"apns", "api.push.apple.com"} {
+		if err := handshake(t, e.addr, dir, name); err != nil {
+			t.Errorf("APNS_SIM_SAN: the certificate does not verify as %s: %v", name, err)
+		}
+	}
 }
 
 // TestServeDemoKeyCoversEveryTopicUnlessRestricted: the README's
@@ -63,6 +74,7 @@ func TestServeDemoKeyCoversEveryTopicUnlessRestricted(t *testing.T) {
 		t.Errorf("demo key to com.example.app: exit %d\n%s\n%s", code, out, errOut)
 	}
 	s.wait()
+	t.Setenv("APNS_SIM_TOPICS", "org.not.this") // the flag wins over its environment twin
 	r := startServe(t, "--addr", "127.0.0.1:0", "--dir", dir, "--topics", "com.example.demo, com.example.other")
 	defer r.wait()
 	if !strings.Contains(r.out.String(), "for com.example.demo, com.example.other") {
