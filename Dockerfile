@@ -24,7 +24,7 @@ ENV CGO_ENABLED=0 GOTOOLCHAIN=go1.27.3 GOFLAGS=-trimpath
 ARG VERSION=dev
 WORKDIR /src
 COPY . .
-RUN --mount=type=cache,target=/root/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     go build -ldflags="-s -w -X main.version=${VERSION}" -o /out/apns-console-cli ./cmd/apns-console-cli \
  && mkdir -p /out/data
 
