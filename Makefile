@@ -75,7 +75,11 @@ test: deps-test vet
 #   outside dpkg);
 # - bench/serve: h2load against `serve` and against a bare x/net/http2
 #   responder, the median ratio of several rounds (target >= 0.7x), and
-#   serve's RSS after 100k and 300k requests.
+#   serve's RSS after 100k and 300k requests;
+# - bench/api: serve with the control API and two event streams against
+#   serve without (target >= 0.9x), the token: and free-text query times
+#   with 100,000 kept (budgets 20 ms, 200 ms), wait's delay after the
+#   answer (10 ms), and memory bounded by --keep.
 DEB_BENCH := nghttp2-client
 
 bench: deps
@@ -84,6 +88,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 	$(GO) run ./bench/bulk
 	$(GO) run ./bench/serve
+	$(GO) run ./bench/api
 
 # fuzz runs every fuzz target (func FuzzXxx in the packages that read
 # outside input) for FUZZTIME each, one after another: go test fuzzes one

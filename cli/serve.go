@@ -92,7 +92,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 
-	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
+	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: apnstest.Environment(env), Keep: *keep,
 		IdleTimeout: *idle, MaxConns: *maxConns, Latency: delay, LatencyJitter: jitter, Seed: *seed}
 	fid.resolve(given)
 	if err := fid.apply(s); err != nil {
@@ -114,7 +114,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var g *apnstest.Gateway
 	if *binary {
 		g = apnstest.NewUnstartedGateway(s.Authority, s.Demo)
-		g.Environment = env
+		g.Environment = apnstest.Environment(env)
 		g.Keep, g.IdleTimeout, g.MaxConns = *keep, *idle, *maxConns
 		g.OnFrame = reqLog.frame
 	}

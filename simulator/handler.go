@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"apnsconsole/sender"
 )
 
 // handler serves the requests of one connection.
@@ -68,7 +66,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 	hdr.Set("apns-id", apnsID)
 	if v == nil {
 		rec.Warnings = liveActivityWarnings(req.effective, body) // liveactivity.go
-		if s.Environment == sender.Sandbox {
+		if s.Environment == Sandbox {
 			rec.UniqueID = newUUID()
 			hdr.Set("apns-unique-id", rec.UniqueID)
 		}

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"apnsconsole/sender"
 	"apnsconsole/simulator/query"
 	"apnsconsole/simulator/store"
 )
@@ -22,15 +21,15 @@ const (
 
 // Accepted is a notification the server accepted (answered 200).
 type Accepted struct {
-	Time       time.Time       // when it was accepted, by Server.Now
-	Token      string          // the device token from the path, as sent
-	Topic      string          // apns-topic, or the certificate's default topic when none was sent
-	PushType   sender.PushType // apns-push-type as sent; "" when the header was omitted
-	Priority   int             // apns-priority; 0 when the header was omitted
-	Expiration *time.Time      // apns-expiration; nil when omitted, time.Unix(0, 0) for "0"
-	CollapseID string          // apns-collapse-id
-	ApnsID     string          // the apns-id answered: the client's, or one the server made
-	UniqueID   string          // the apns-unique-id answered (sandbox only)
+	Time       time.Time  // when it was accepted, by Server.Now
+	Token      string     // the device token from the path, as sent
+	Topic      string     // apns-topic, or the certificate's default topic when none was sent
+	PushType   PushType   // apns-push-type as sent; "" when the header was omitted
+	Priority   int        // apns-priority; 0 when the header was omitted
+	Expiration *time.Time // apns-expiration; nil when omitted, time.Unix(0, 0) for "0"
+	CollapseID string     // apns-collapse-id
+	ApnsID     string     // the apns-id answered: the client's, or one the server made
+	UniqueID   string     // the apns-unique-id answered (sandbox only)
 	Payload    []byte
 	Header     http.Header // the request headers, without authorization
 	Auth       string      // AuthCertificate or AuthToken
@@ -54,7 +53,7 @@ type Record struct {
 	Path        string
 	Token       string
 	Topic       string
-	PushType    sender.PushType
+	PushType    PushType
 	Priority    int       // apns-priority; 0 when omitted or invalid
 	Payload     []byte    // the body read (reading stops past the largest limit)
 	Status      int       // HTTP status answered
@@ -193,7 +192,8 @@ func (s *Server) record(r Record, a *Accepted) {
 	}
 	c.ByStatus[r.Status]++
 	s.rec.mu.Unlock()
-	st.Add(docOf(&r), r)
+	doc := docOf(&r)
+	st.Add(&doc, &r)
 	if s.OnRequest != nil {
 		s.OnRequest(r)
 	}

@@ -52,8 +52,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"apnsconsole/sender"
-
 	"golang.org/x/net/http2"
 )
 
@@ -84,7 +82,7 @@ type Server struct {
 	// Environment is Sandbox (the default) or Production: certificates
 	// and keys for the other environment are refused, and only Sandbox
 	// answers apns-unique-id.
-	Environment sender.Environment
+	Environment Environment
 	// Now is the server's clock (default time.Now); tests move it to check
 	// the JWT timing rules.
 	Now func() time.Time
@@ -168,7 +166,7 @@ func NewUnstartedServer() *Server {
 	return &Server{
 		Authority:            a,
 		Demo:                 d,
-		Environment:          sender.Sandbox,
+		Environment:          Sandbox,
 		Now:                  time.Now,
 		EnvironmentKeyReason: DefaultEnvironmentKeyReason,
 		MaxConcurrentStreams: DefaultMaxConcurrentStreams,
@@ -209,8 +207,8 @@ func (s *Server) Listen(addr string) error {
 func (s *Server) prepare() error {
 	switch s.Environment {
 	case "":
-		s.Environment = sender.Sandbox
-	case sender.Sandbox, sender.Production:
+		s.Environment = Sandbox
+	case Sandbox, Production:
 	default:
 		return fmt.Errorf("simulator: environment %q: a server is either sandbox or production", s.Environment)
 	}

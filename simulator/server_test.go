@@ -7,8 +7,6 @@ import (
 	"net"
 	"testing"
 	"time"
-
-	"apnsconsole/sender"
 )
 
 // TestNewServer checks the httptest-like lifecycle: NewServer makes its own
@@ -16,7 +14,7 @@ import (
 // every connection.
 func TestNewServer(t *testing.T) {
 	s := NewServer()
-	if s.Environment != sender.Sandbox || s.Authority == nil || s.Demo == nil {
+	if s.Environment != Sandbox || s.Authority == nil || s.Demo == nil {
 		t.Fatalf("NewServer: environment %q, authority %v, demo %v", s.Environment, s.Authority, s.Demo)
 	}
 	if host, _, err := net.SplitHostPort(s.Addr); err != nil || host != "127.0.0.1" {
@@ -48,7 +46,7 @@ func TestNewServer(t *testing.T) {
 // TestListenRefuses checks the environments and addresses Listen refuses.
 func TestListenRefuses(t *testing.T) {
 	f := getFixture(t)
-	local := &Server{Authority: f.authority, Demo: f.demo, Environment: sender.Local}
+	local := &Server{Authority: f.authority, Demo: f.demo, Environment: "local"}
 	if err := local.Listen("127.0.0.1:0"); err == nil {
 		local.Close()
 		t.Error("a local-environment server started")

@@ -41,6 +41,20 @@ type (
 	Subscription = simulator.Subscription
 	WaitError    = simulator.WaitError
 	TokenState   = simulator.TokenState
+	// The simulator's own names for environments and push types (it keeps
+	// Apple's tables itself, not sender's): convert sender's with
+	// apnstest.Environment(env).
+	Environment   = simulator.Environment
+	PushType      = simulator.PushType
+	StoragePolicy = simulator.StoragePolicy
+	GatewayFormat = simulator.GatewayFormat
+	FeedbackTuple = simulator.FeedbackTuple
+)
+
+// The environments a simulator acts as.
+const (
+	Sandbox    = simulator.Sandbox
+	Production = simulator.Production
 )
 
 // The demo credentials' names and the files serve writes (see simulator).

@@ -45,6 +45,7 @@ const (
 	MaxFaults      = 100  // fault rules
 	writeTimeout   = 10 * time.Second
 	heartbeat      = 15 * time.Second
+	eventBatch     = 10 * time.Millisecond // the shortest time between two writes of an event stream
 )
 
 // Options configure the API.

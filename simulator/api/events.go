@@ -48,6 +48,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 	defer tick.Stop()
 	var told uint64
 	var buf []byte
+	var lastWrite time.Time
 	for {
 		select {
 		case <-r.Context().Done():
@@ -66,22 +67,50 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 				buf = fmt.Appendf(buf, "event: dropped\ndata: {\"dropped\":%d}\n\n", d)
 			}
 			buf = appendEvent(buf, rec)
-			// Whatever else is waiting goes in the same write.
-			for more := true; more && len(buf) < 64<<10; {
+			// Under load, events go out in batches at most every
+			// eventBatch: a write per event would cost the simulator its
+			// throughput in system calls. A lone event goes at once.
+			hold := time.Until(lastWrite.Add(eventBatch))
+			var timer *time.Timer
+			var until <-chan time.Time
+			if hold > 0 {
+				timer = time.NewTimer(hold)
+				until = timer.C
+			}
+		batch:
+			for len(buf) < 64<<10 {
+				if until == nil { // only what is waiting already
+					select {
+					case rec, ok := <-sub.C():
+						if !ok {
+							break batch
+						}
+						buf = appendEvent(buf, rec)
+						continue
+					default:
+						break batch
+					}
+				}
 				select {
 				case rec, ok := <-sub.C():
 					if !ok {
-						more = false
-						break
+						break batch
 					}
 					buf = appendEvent(buf, rec)
-				default:
-					more = false
+				case <-until:
+					break batch
+				case <-r.Context().Done():
+					timer.Stop()
+					return
 				}
+			}
+			if timer != nil {
+				timer.Stop()
 			}
 			if !send(buf) {
 				return
 			}
+			lastWrite = time.Now()
 		}
 	}
 }

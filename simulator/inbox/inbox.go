@@ -7,6 +7,11 @@
 // is fetched from elsewhere, so it works offline. The page talks only to
 // the control API (/api/v1/…) and to Handler's /inbox/preview/{apns-id},
 // behind the API's own checks (token, Host, no cross-site writes).
+//
+// Unlike the simulator, which keeps its own copy of Apple's tables so
+// that it checks the client independently, the inbox uses the client's
+// preview code (sender/preview): it draws, it judges nothing, and the
+// same code is what makes its lock screen the window's.
 package inbox
 
 import (
@@ -16,6 +21,7 @@ import (
 	"net/http"
 	"strings"
 
+	"apnsconsole/sender"
 	"apnsconsole/sender/preview"
 	"apnsconsole/simulator"
 )
@@ -95,7 +101,7 @@ type Rendered struct {
 func Render(rec simulator.Record) Rendered {
 	pt := simulator.EffectivePushType(rec.Topic, rec.PushType)
 	out := Rendered{App: appName(simulator.BundleOf(rec.Topic)), PushType: string(pt), Body: []string{}, Notes: []string{}}
-	n, err := preview.Build(rec.Payload, pt, preview.Layout{})
+	n, err := preview.Build(rec.Payload, sender.PushType(pt), preview.Layout{})
 	if err != nil {
 		out.Error = err.Error()
 		out.Status = "nothing to preview"

@@ -62,11 +62,12 @@ func (s *Store[T]) Len() int {
 	return s.live
 }
 
-// Add keeps v, searchable through doc (whose Token must be normal, see
+// Add keeps *v, searchable through *doc (whose Token must be normal, see
 // query.Normal), forgetting the oldest value when keep are already kept;
 // it wakes the waits v completes and hands v to every subscriber that has
-// room for it. It never blocks on a reader.
-func (s *Store[T]) Add(doc query.Doc, v T) {
+// room for it. It never blocks on a reader. (Pointers: a request's
+// goroutine has a small stack, and a large frame would make it grow.)
+func (s *Store[T]) Add(doc *query.Doc, v *T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.slots == nil {
@@ -78,16 +79,16 @@ func (s *Store[T]) Add(doc query.Doc, v T) {
 	}
 	seq := s.next
 	s.next++
-	sl := slot[T]{seq: seq, live: true, doc: doc, v: v}
-	if i := int(seq % uint64(s.keep)); i < len(s.slots) {
-		s.slots[i] = sl
-	} else {
-		s.slots = append(s.slots, sl)
+	i := int(seq % uint64(s.keep))
+	if i == len(s.slots) {
+		s.slots = append(s.slots, slot[T]{})
 	}
+	sl := &s.slots[i]
+	sl.seq, sl.live, sl.doc, sl.v = seq, true, *doc, *v
 	s.live++
-	s.index(&s.slots[seq%uint64(s.keep)])
+	s.index(sl)
 	for w := range s.waiters {
-		if w.q.Match(&doc) {
+		if w.q.Match(doc) {
 			w.add(1)
 		}
 	}

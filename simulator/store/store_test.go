@@ -20,7 +20,7 @@ func q(t testing.TB, s string) query.Query {
 }
 
 func add(s *Store[int], i int, token string, status int) {
-	s.Add(query.Doc{Token: token, Status: status, ApnsID: fmt.Sprintf("ID-%d", i), Payload: []byte(fmt.Sprintf(`{"n":%d}`, i))}, i)
+	s.Add(&query.Doc{Token: token, Status: status, ApnsID: fmt.Sprintf("ID-%d", i), Payload: []byte(fmt.Sprintf(`{"n":%d}`, i))}, &i)
 }
 
 func TestBoundedByKeep(t *testing.T) {

@@ -52,12 +52,12 @@ func (sub *Subscription[T]) Close() {
 }
 
 // offer hands v over if the buffer has room; s.mu held.
-func (sub *Subscription[T]) offer(doc query.Doc, v T) {
-	if !sub.q.Empty() && !sub.q.Match(&doc) {
+func (sub *Subscription[T]) offer(doc *query.Doc, v *T) {
+	if !sub.q.Empty() && !sub.q.Match(doc) {
 		return
 	}
 	select {
-	case sub.ch <- v:
+	case sub.ch <- *v:
 	default:
 		sub.dropped.Add(1)
 	}
