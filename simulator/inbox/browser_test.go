@@ -196,9 +196,13 @@ func TestInboxInABrowser(t *testing.T) {
 	if n := eval[int](r, `[...document.querySelectorAll("#items .item-snippet")].filter(e => e.textContent.includes("Not this one")).length`); n != 0 {
 		t.Error("a notification not matching the search was added to the list")
 	}
+	// A query the API refuses says why.
+	eval[bool](r, `(document.querySelector("#q").value = "status:abc") !== ""`)
+	r.run("bad search", chromedp.Click(chromedp.CSS(`#search button`)))
+	r.waitFor(`!document.querySelector("#alert").hidden && document.querySelector("#alert").textContent.includes("status")`, "the refused query's error")
 	eval[bool](r, `(document.querySelector("#q").value = "") === ""`)
 	r.run("clear the search", chromedp.Click(chromedp.CSS(`#search button`)))
-	r.waitFor(items+` === 4`, "the whole list back")
+	r.waitFor(items+` === 4 && document.querySelector("#alert").hidden`, "the whole list back, the error gone")
 
 	// Select the first notification: the lock screen as the simulator renders it.
 	rec, ok := r.s.Get(first.ApnsID)
