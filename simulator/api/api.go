@@ -11,6 +11,7 @@
 //	GET|PUT|DELETE /api/v1/faults
 //	GET    /api/v1/events[?query=]                      Server-Sent Events
 //	GET    /api/v1/info
+//	GET    /api/v1/openapi.json                         this list in OpenAPI 3.1
 //	GET    /readyz, /livez
 //
 // and, at /, the page given in Options.Page (the web inbox).
@@ -23,6 +24,7 @@ package api
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"net"
 	"net/http"
@@ -90,23 +92,9 @@ func New(s *simulator.Server, opt Options) *API {
 	a := &API{s: s, opt: opt, started: time.Now(),
 		waits: make(chan struct{}, MaxWaits), streams: make(chan struct{}, MaxSubscribers)}
 	m := http.NewServeMux()
-	m.HandleFunc("GET /api/v1/notifications", a.list)
-	m.HandleFunc("DELETE /api/v1/notifications", a.deleteNotifications)
-	m.HandleFunc("GET /api/v1/notifications/wait", a.wait)
-	m.HandleFunc("GET /api/v1/notifications/{id}", a.get)
-	m.HandleFunc("GET /api/v1/tokens", a.listTokens)
-	m.HandleFunc("GET /api/v1/tokens/{token}", a.getToken)
-	m.HandleFunc("PUT /api/v1/tokens/{token}", a.putToken)
-	m.HandleFunc("DELETE /api/v1/tokens/{token}", a.deleteToken)
-	m.HandleFunc("GET /api/v1/faults", a.getFaults)
-	m.HandleFunc("PUT /api/v1/faults", a.putFaults)
-	m.HandleFunc("DELETE /api/v1/faults", a.deleteFaults)
-	m.HandleFunc("GET /api/v1/events", a.events)
-	m.HandleFunc("GET /api/v1/info", a.info)
-	m.HandleFunc("GET /readyz", a.readyz)
-	m.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
+	for _, rt := range a.routes() {
+		m.HandleFunc(rt.method+" "+rt.path, rt.handler)
+	}
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API route: see the README's serve reference for /api/v1")
 	})
@@ -122,6 +110,48 @@ func New(s *simulator.Server, opt Options) *API {
 	}
 	a.mux = m
 	return a
+}
+
+// route is one method and path of the API.
+type route struct {
+	method, path string
+	handler      http.HandlerFunc
+}
+
+// routes are the API's routes; openapi.json documents each (a test
+// checks).
+func (a *API) routes() []route {
+	return []route{
+		{"GET", "/api/v1/notifications", a.list},
+		{"DELETE", "/api/v1/notifications", a.deleteNotifications},
+		{"GET", "/api/v1/notifications/wait", a.wait},
+		{"GET", "/api/v1/notifications/{id}", a.get},
+		{"GET", "/api/v1/tokens", a.listTokens},
+		{"GET", "/api/v1/tokens/{token}", a.getToken},
+		{"PUT", "/api/v1/tokens/{token}", a.putToken},
+		{"DELETE", "/api/v1/tokens/{token}", a.deleteToken},
+		{"GET", "/api/v1/faults", a.getFaults},
+		{"PUT", "/api/v1/faults", a.putFaults},
+		{"DELETE", "/api/v1/faults", a.deleteFaults},
+		{"GET", "/api/v1/events", a.events},
+		{"GET", "/api/v1/info", a.info},
+		{"GET", "/api/v1/openapi.json", serveOpenAPI},
+		{"GET", "/readyz", a.readyz},
+		{"GET", "/livez", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		}},
+	}
+}
+
+// openAPI is the API described in OpenAPI 3.1, served at
+// /api/v1/openapi.json.
+//
+//go:embed openapi.json
+var openAPI []byte
+
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPI)
 }
 
 // ErrNeedsToken is Listen's error for an address that is not loopback
