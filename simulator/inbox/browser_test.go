@@ -287,6 +287,15 @@ func TestInboxInABrowser(t *testing.T) {
 		t.Errorf("markup in a notification became %d elements (title %q)", n, eval[string](r, `document.title`))
 	}
 
+
+	// On a phone's width the lines still fit as given.
+	r.run("select the long one", chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.item[data-id=%q]`, first.ApnsID))))
+	r.waitFor(`document.querySelector("#pv-title").textContent.startsWith("Your order")`, "the long notification again")
+	r.run("phone", chromedp.EmulateViewport(390, 844))
+	if clipped := eval[[]string](r, `[...document.querySelectorAll("#pv-title, #pv-subtitle, #pv-body .pv-line")].filter(e => e.scrollWidth > e.clientWidth || e.getClientRects().length > 1).map(e => e.textContent)`); len(clipped) > 0 {
+		t.Errorf("at 390 px wide, lines the card clips or wraps: %q", clipped)
+	}
+	r.screenshot("narrow")
 }
 
 // TestInboxWithAnAPIToken: with --api-token the page opens once with
