@@ -287,7 +287,6 @@ func TestInboxInABrowser(t *testing.T) {
 		t.Errorf("markup in a notification became %d elements (title %q)", n, eval[string](r, `document.title`))
 	}
 
-
 	// On a phone's width the lines still fit as given.
 	r.run("select the long one", chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.item[data-id=%q]`, first.ApnsID))))
 	r.waitFor(`document.querySelector("#pv-title").textContent.startsWith("Your order")`, "the long notification again")
