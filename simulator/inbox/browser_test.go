@@ -78,10 +78,10 @@ func newInboxRigWith(t *testing.T, token, path string) *inboxRig {
 	c := &sender.Client{Credential: cred, Environment: sender.Local, Host: s.Addr, RootCAs: s.Authority.Pool()}
 	t.Cleanup(func() { c.Close() })
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.WindowSize(1400, 1000))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run as root with its sandbox
-	}
+	// Without Chromium's sandbox: it loads only this test's own page, and
+	// the sandbox fails as root and where user namespaces are restricted
+	// (Ubuntu 24.04's CI runners).
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.WindowSize(1400, 1000), chromedp.NoSandbox)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
