@@ -35,7 +35,7 @@ func findBrowser(t *testing.T) string {
 	if p := os.Getenv("APNS_CHROME"); p != "" {
 		return p
 	}
-	for _, name := range []string{"chromium-headless-shell", "headless-shell", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"} {
+	for _, name := range []string{"chromium-headless-shell", "headless-shell", "chromium", "google-chrome", "google-chrome-stable", "chromium-browser", "chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
