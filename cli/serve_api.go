@@ -76,4 +76,9 @@ func printAPILines(out io.Writer, a *api.API, token bool) {
 	}
 	fmt.Fprintf(out, "Control API on http://%s (JSON under /api/v1; --api-token required: %v):\n", a.Addr(), token)
 	fmt.Fprintf(out, "  curl%s 'http://%s/api/v1/notifications/wait?query=token:%s&count=1&timeout=10s'\n", auth, a.Addr(), apnstest.DemoToken)
+	if token {
+		fmt.Fprintf(out, "Web inbox: http://%s/?token=$APNS_SIM_API_TOKEN (once: a cookie keeps it)\n", a.Addr())
+	} else {
+		fmt.Fprintf(out, "Web inbox: http://%s/\n", a.Addr())
+	}
 }
