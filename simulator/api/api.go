@@ -48,6 +48,7 @@ const (
 	writeTimeout   = 10 * time.Second
 	heartbeat      = 15 * time.Second
 	eventBatch     = 10 * time.Millisecond // the shortest time between two writes of an event stream
+	eventWrite     = 256 << 10             // bytes of events written at once, at most
 )
 
 // Options configure the API.
@@ -79,6 +80,7 @@ type API struct {
 	mux     *http.ServeMux
 	waits   chan struct{} // a slot per wait under way
 	streams chan struct{} // a slot per event stream open
+	hubs    hubs          // the event streams' shared subscriptions (hub.go)
 
 	mu   sync.Mutex
 	addr string // the listener's, once Listen

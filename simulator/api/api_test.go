@@ -2,6 +2,7 @@ package api
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -267,5 +268,90 @@ func TestHealth(t *testing.T) {
 	}
 	if st := call(t, a, "GET", "/livez", "", &m); st != 200 {
 		t.Errorf("livez: %d", st)
+	}
+}
+
+// TestWaitsAndStreamsAreBounded: past MaxWaits waits or MaxSubscribers
+// streams under way, another is refused at once rather than queued.
+func TestWaitsAndStreamsAreBounded(t *testing.T) {
+	a := control(t, Options{})
+	for i := 0; i < MaxWaits; i++ {
+		a.waits <- struct{}{}
+	}
+	var e apiError
+	if st := call(t, a, "GET", "/api/v1/notifications/wait?timeout=10s", "", &e); st != 503 || !strings.Contains(e.Error, "waits") {
+		t.Errorf("wait past the bound: %d %+v", st, e)
+	}
+	for i := 0; i < MaxSubscribers; i++ {
+		a.streams <- struct{}{}
+	}
+	if st := call(t, a, "GET", "/api/v1/events", "", &e); st != 503 || !strings.Contains(e.Error, "streams") {
+		t.Errorf("stream past the bound: %d %+v", st, e)
+	}
+}
+
+// TestWaitEndsWhenTheClientGoes: a wait whose client hangs up is removed
+// at once, not left until its timeout.
+func TestWaitEndsWhenTheClientGoes(t *testing.T) {
+	a := control(t, Options{})
+	before := len(a.waits)
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+a.Addr()+"/api/v1/notifications/wait?timeout=5m&query=token:"+newToken(), nil)
+	done := make(chan struct{})
+	go func() {
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+		close(done)
+	}()
+	for len(a.waits) == before {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	deadline := time.Now().Add(10 * time.Second)
+	for len(a.waits) > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if len(a.waits) > before {
+		t.Error("the wait outlived its client")
+	}
+}
+
+// TestStreamsShareOneEncoding: streams with the same query share a hub
+// (one subscription, each record encoded once), and each gets every event.
+func TestStreamsShareOneEncoding(t *testing.T) {
+	a := control(t, Options{})
+	s, _ := shared(t)
+	subsBefore, _ := s.Subscribers()
+	var readers []*bufio.Reader
+	for i := 0; i < 2; i++ {
+		resp, err := http.Get("http://" + a.Addr() + "/api/v1/events")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		readers = append(readers, bufio.NewReader(resp.Body))
+	}
+	if subs, _ := s.Subscribers(); subs != subsBefore+1 {
+		t.Errorf("two streams of the same query opened %d subscriptions, want 1", subs-subsBefore)
+	}
+	var in Info
+	call(t, a, "GET", "/api/v1/info", "", &in)
+	if in.Subscribers != subsBefore+2 {
+		t.Errorf("info counts %d streams, want %d", in.Subscribers, subsBefore+2)
+	}
+	tok := newToken()
+	push(t, tok, demoTopic, `{"aps":{"alert":"to both"}}`)
+	for i, rd := range readers {
+		for {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				t.Fatalf("stream %d: %v", i, err)
+			}
+			if strings.HasPrefix(line, "data: ") && strings.Contains(line, tok) {
+				break
+			}
+		}
 	}
 }

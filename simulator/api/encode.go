@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -50,16 +51,23 @@ func (n *Notification) appendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, *n.Timestamp, 10)
 	}
 	b = field(b, "unique_id", n.UniqueID)
+	text := n.PayloadText
 	if len(n.Payload) > 0 {
+		// Compacted in place (one pass, which also checks it is JSON);
+		// what is not JSON goes as payload_text.
+		mark := len(b)
 		b = append(b, `,"payload":`...)
-		var out bytes.Buffer
-		if json.Compact(&out, n.Payload) == nil {
-			b = append(b, out.Bytes()...)
+		out := bytes.NewBuffer(b)
+		if json.Compact(out, n.Payload) == nil {
+			b = out.Bytes()
 		} else {
-			b = append(b, "null"...)
+			b = b[:mark]
+			if text == "" {
+				text = strings.ToValidUTF8(string(n.Payload), string(utf8.RuneError))
+			}
 		}
 	}
-	b = field(b, "payload_text", n.PayloadText)
+	b = field(b, "payload_text", text)
 	b = append(b, `,"payload_size":`...)
 	b = strconv.AppendInt(b, int64(n.PayloadSize), 10)
 	if len(n.Headers) > 0 {
@@ -98,6 +106,14 @@ func field(b []byte, name, value string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// safeASCII marks the bytes a JSON string holds as they are.
+var safeASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string, as encoding/json writes it:
 // invalid UTF-8 as U+FFFD, control characters, <, >, &, U+2028 and U+2029
 // escaped.
@@ -106,11 +122,11 @@ func appendString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if safeASCII[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -18,8 +18,11 @@ func jsonOfTags(t *testing.T, n Notification) []byte {
 	p := plain(n)
 	if p.Payload != nil {
 		var out bytes.Buffer
-		json.Compact(&out, p.Payload)
-		p.Payload = out.Bytes()
+		if json.Compact(&out, p.Payload) == nil {
+			p.Payload = out.Bytes()
+		} else {
+			p.Payload, p.PayloadText = nil, strings.ToValidUTF8(string(n.Payload), "\uFFFD")
+		}
 	}
 	b, err := json.Marshal(p)
 	if err != nil {

@@ -10,9 +10,10 @@ import (
 
 // GET /api/v1/events[?query=]: Server-Sent Events, one "notification"
 // event per request answered from then on (matching query), its data a
-// Notification without headers. A reader that falls more than
-// EventBuffer events behind loses the ones in between: a "dropped" event
-// ({"dropped":N}, N the total lost) says so before the next one it gets.
+// Notification without headers. Events go in batches (hub.go); a reader
+// that falls more than streamQueue batches behind loses the ones in
+// between: a "dropped" event ({"dropped":N}, N the total lost) says so
+// before the next one it gets.
 // A comment every 15 s keeps proxies from closing a quiet stream; a write
 // that takes longer than 10 s ends it.
 func (a *API) events(w http.ResponseWriter, r *http.Request) {
@@ -23,12 +24,12 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d event streams are open already: close one", MaxSubscribers))
 		return
 	}
-	sub, err := a.s.Subscribe(r.URL.Query().Get("query"), EventBuffer)
+	st, err := a.hubs.join(a.s, r.URL.Query().Get("query"))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	defer sub.Close()
+	defer a.hubs.leave(st)
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -48,7 +49,6 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 	defer tick.Stop()
 	var told uint64
 	var buf []byte
-	var lastWrite time.Time
 	for {
 		select {
 		case <-r.Context().Done():
@@ -57,60 +57,25 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 			if !send([]byte(": keep-alive\n\n")) {
 				return
 			}
-		case rec, ok := <-sub.C():
-			if !ok {
-				return
-			}
+		case bt := <-st.ch:
 			buf = buf[:0]
-			if d := sub.Dropped(); d != told {
+			if d := st.lost(); d != told {
 				told = d
 				buf = fmt.Appendf(buf, "event: dropped\ndata: {\"dropped\":%d}\n\n", d)
 			}
-			buf = appendEvent(buf, rec)
-			// Under load, events go out in batches at most every
-			// eventBatch: a write per event would cost the simulator its
-			// throughput in system calls. A lone event goes at once.
-			hold := time.Until(lastWrite.Add(eventBatch))
-			var timer *time.Timer
-			var until <-chan time.Time
-			if hold > 0 {
-				timer = time.NewTimer(hold)
-				until = timer.C
-			}
-		batch:
-			for len(buf) < 64<<10 {
-				if until == nil { // only what is waiting already
-					select {
-					case rec, ok := <-sub.C():
-						if !ok {
-							break batch
-						}
-						buf = appendEvent(buf, rec)
-						continue
-					default:
-						break batch
-					}
-				}
+			buf = append(buf, bt.b...)
+		more:
+			for len(buf) < eventWrite {
 				select {
-				case rec, ok := <-sub.C():
-					if !ok {
-						break batch
-					}
-					buf = appendEvent(buf, rec)
-				case <-until:
-					break batch
-				case <-r.Context().Done():
-					timer.Stop()
-					return
+				case bt := <-st.ch:
+					buf = append(buf, bt.b...)
+				default:
+					break more
 				}
-			}
-			if timer != nil {
-				timer.Stop()
 			}
 			if !send(buf) {
 				return
 			}
-			lastWrite = time.Now()
 		}
 	}
 }

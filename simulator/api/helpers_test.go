@@ -12,8 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"golang.org/x/net/http2"
-
 	"apnsconsole/simulator"
 )
 
@@ -33,7 +31,9 @@ func shared(t *testing.T) (*simulator.Server, *http.Client) {
 		if err != nil {
 			panic(err)
 		}
-		apns = &http.Client{Transport: &http2.Transport{TLSClientConfig: &tls.Config{
+		var h2 http.Protocols
+		h2.SetHTTP2(true)
+		apns = &http.Client{Transport: &http.Transport{Protocols: &h2, ForceAttemptHTTP2: true, TLSClientConfig: &tls.Config{
 			RootCAs: sim.Authority.Pool(), Certificates: []tls.Certificate{cert}}}}
 	})
 	return sim, apns

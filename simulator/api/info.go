@@ -49,7 +49,9 @@ func (a *API) info(w http.ResponseWriter, r *http.Request) {
 	if in.Counts.ByReason == nil {
 		in.Counts.ByReason = map[string]uint64{}
 	}
-	in.Subscribers, in.EventsDropped = a.s.Subscribers()
+	subs, lost := a.s.Subscribers() // the hubs' and Go callers' subscriptions
+	streams, streamLost, hubSubs := a.hubs.counts()
+	in.Subscribers, in.EventsDropped = subs-hubSubs+streams, lost+streamLost
 	in.Waiting = len(a.waits)
 	in.Tokens = len(a.s.Tokens())
 	in.Faults = len(a.s.Faults())

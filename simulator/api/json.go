@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"apnsconsole/simulator"
 )
@@ -36,7 +35,8 @@ type Notification struct {
 	// Timestamp is the 410 Unregistered timestamp, in milliseconds.
 	Timestamp *int64 `json:"timestamp,omitempty"`
 	UniqueID  string `json:"unique_id,omitempty"`
-	// Payload is the body when it is JSON; PayloadText when it is not.
+	// Payload is the body, written as "payload" when it is JSON and as
+	// "payload_text" (PayloadText) when it is not.
 	Payload     json.RawMessage   `json:"payload,omitempty"`
 	PayloadText string            `json:"payload_text,omitempty"`
 	PayloadSize int               `json:"payload_size"`
@@ -62,11 +62,7 @@ func NotificationOf(r simulator.Record, withHeaders bool) Notification {
 		n.Timestamp = &ms
 	}
 	if len(r.Payload) > 0 {
-		if json.Valid(r.Payload) {
-			n.Payload = json.RawMessage(r.Payload)
-		} else {
-			n.PayloadText = strings.ToValidUTF8(string(r.Payload), string(utf8.RuneError))
-		}
+		n.Payload = json.RawMessage(r.Payload) // written as payload_text when it is not JSON (MarshalJSON)
 	}
 	if withHeaders {
 		n.Headers = make(map[string]string, len(r.Header))

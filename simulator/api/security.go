@@ -15,16 +15,17 @@ import (
 const TokenCookie = "apns_sim_token"
 
 // hostRule is which Host headers name the listener: a DNS name that
-// resolves to the listener only by a rebinding trick is refused.
+// resolves to the listener only by a rebinding trick is refused. The port
+// is not compared: a published container port or an SSH tunnel changes
+// it, and a rebinding page's Host carries its own name whatever the port.
 type hostRule struct {
-	port  string
 	names map[string]bool // lowercase hostnames and IPs accepted
 	anyIP bool            // listening on every interface: any IP literal
 }
 
 func newHostRule(addr string, extra []string) hostRule {
-	host, port, _ := net.SplitHostPort(addr)
-	rule := hostRule{port: port, names: map[string]bool{}}
+	host, _, _ := net.SplitHostPort(addr)
+	rule := hostRule{names: map[string]bool{}}
 	ip := net.ParseIP(host)
 	switch {
 	case ip != nil && ip.IsUnspecified():
@@ -48,12 +49,12 @@ func newHostRule(addr string, extra []string) hostRule {
 
 // allows reports whether a Host header names the listener.
 func (h hostRule) allows(hostHeader string) bool {
-	host, port, err := net.SplitHostPort(hostHeader)
+	host, _, err := net.SplitHostPort(hostHeader)
 	if err != nil {
-		host, port = hostHeader, "80"
+		host = hostHeader
 	}
 	host = strings.ToLower(strings.Trim(host, "[]"))
-	if port != h.port || host == "" {
+	if host == "" {
 		return false
 	}
 	if h.names[host] {

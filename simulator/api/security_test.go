@@ -86,8 +86,9 @@ func TestHostMustNameTheListener(t *testing.T) {
 		"[::1]" + port:            200,
 		"apns-sim" + port:         200,
 		"evil.example" + port:     421, // DNS rebinding: a name that now points here
-		"localhost:1":             421, // another port
-		"localhost":               421,
+		"localhost:8025":          200, // a published port or a tunnel's
+		"localhost":               200,
+		"evil.example":            421,
 		"127.0.0.1.nip.io" + port: 421,
 	} {
 		if st := call(t, a, "GET", "/api/v1/faults", "", &e, "Host", host); st != want {
