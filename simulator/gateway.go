@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"sync"
 	"time"
@@ -76,6 +77,11 @@ type Gateway struct {
 	unregistered  []FeedbackTuple
 	shutdownAfter int
 	refused       int
+	faults        []*faultState
+	rng           *rand.Rand
+	// Seed seeds the random choices of fault rules with a rate; 0 seeds
+	// from the clock.
+	Seed int64
 
 	tlsConfig *tls.Config
 	roots     *x509.CertPool
@@ -272,6 +278,21 @@ func (g *Gateway) serveGateway(raw net.Conn, id uint64) {
 		if status == binaryNoErrors {
 			status = g.judge(f.token)
 		}
+		if status == binaryNoErrors {
+			if fault, ok := g.injectedFault(hex.EncodeToString(f.token)); ok {
+				g.record(f.record(id, g.Now(), fault.faultStatus()))
+				switch {
+				case fault.shutdown:
+					if f.format != FormatSimple {
+						tc.Write(binaryErrorResponse(binaryShutdown, lastGood))
+					}
+				case !fault.drop && f.format != FormatSimple:
+					tc.Write(binaryErrorResponse(fault.status, f.identifier))
+				}
+				hangUp(tc, r)
+				return
+			}
+		}
 		rec := f.record(id, g.Now(), status)
 		g.record(rec)
 		if status != binaryNoErrors {
@@ -300,6 +321,18 @@ func hangUp(tc *tls.Conn, r io.Reader) {
 	tc.CloseWrite()
 	io.Copy(io.Discard, r)
 	tc.Close()
+}
+
+// random is the fault rules' generator, seeded with Seed; mu held.
+func (g *Gateway) random() *rand.Rand {
+	if g.rng == nil {
+		seed := uint64(g.Seed)
+		if g.Seed == 0 {
+			seed = uint64(time.Now().UnixNano())
+		}
+		g.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	}
+	return g.rng
 }
 
 // judge applies the faults set with Fail.

@@ -33,6 +33,7 @@ func (s *Server) Find(q string) ([]Record, error) {
 // FindPage returns at most limit (all when limit <= 0) of the kept records
 // matching q, newest first after skipping start, with how many match.
 func (s *Server) FindPage(q string, start, limit int) (page []Record, total int, err error) {
+	s.settle.wait() // the answers being written count
 	pq, err := query.Parse(q)
 	if err != nil {
 		return nil, 0, err
@@ -43,6 +44,7 @@ func (s *Server) FindPage(q string, start, limit int) (page []Record, total int,
 
 // Count is how many kept records match q.
 func (s *Server) Count(q string) (int, error) {
+	s.settle.wait() // the answers being written count
 	pq, err := query.Parse(q)
 	if err != nil {
 		return 0, err
@@ -52,6 +54,7 @@ func (s *Server) Count(q string) (int, error) {
 
 // Latest is the newest kept record matching q ("" for any).
 func (s *Server) Latest(q string) (Record, bool, error) {
+	s.settle.wait() // the answers being written count
 	pq, err := query.Parse(q)
 	if err != nil {
 		return Record{}, false, err
@@ -61,7 +64,10 @@ func (s *Server) Latest(q string) (Record, bool, error) {
 }
 
 // Get is the newest kept record answered with apns-id id (any case).
-func (s *Server) Get(apnsID string) (Record, bool) { return s.kept().ByID(apnsID) }
+func (s *Server) Get(apnsID string) (Record, bool) {
+	s.settle.wait()
+	return s.kept().ByID(apnsID)
+}
 
 // Wait blocks until at least n kept records match q (those already kept
 // count) and returns the n newest; it returns as soon as the request that
@@ -78,6 +84,7 @@ func (s *Server) Wait(ctx context.Context, q string, n int) ([]Record, error) {
 // Delete forgets the kept records matching q ("" for all) and returns how
 // many; the counts stay (Reset zeroes them too).
 func (s *Server) Delete(q string) (int, error) {
+	s.settle.wait() // the answers being written count
 	pq, err := query.Parse(q)
 	if err != nil {
 		return 0, err

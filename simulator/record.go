@@ -84,7 +84,20 @@ type Record struct {
 	// TeamID and KeyID are the provider token's issuer and key id, or the
 	// certificate's team (accepted notifications).
 	TeamID, KeyID string
+	// NoAnswer is set (Status then 0) for a request that was read and
+	// never answered: NoAnswerDrop and NoAnswerReset by a fault rule,
+	// NoAnswerClosed when the connection closed (or the client reset the
+	// stream) before the answer was written. The client cannot know
+	// whether such a notification was taken.
+	NoAnswer string
 }
+
+// Why a request was read and not answered (Record.NoAnswer).
+const (
+	NoAnswerDrop   = "drop"   // the connection was closed, no GOAWAY (fault)
+	NoAnswerReset  = "reset"  // the stream was reset (fault)
+	NoAnswerClosed = "closed" // the connection closed first
+)
 
 // Counts are running totals of what a Server answered. Unlike the
 // records, which keep only the last Keep, they cover every request since
@@ -94,6 +107,7 @@ type Counts struct {
 	Accepted uint64            // requests answered 200
 	Rejected uint64            // requests answered with an error status
 	GoAways  uint64            // connections closed with a GOAWAY carrying a reason
+	NoAnswer uint64            // requests read and never answered (Record.NoAnswer)
 	ByReason map[string]uint64 // rejected requests and GOAWAYs by reason
 	ByStatus map[int]uint64    // requests and GOAWAYs by the status answered
 }
@@ -109,6 +123,57 @@ type recorder struct {
 	live   liveSettings // control.go
 }
 
+// settler lets a reader wait for the answers being written when it
+// reads: an answer is recorded once written, so a client may read it a
+// moment before its record exists; Records, Accepted and Counts first
+// wait for every answer queued before they were called (each is bounded
+// by the write deadline).
+type settler struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	gen  uint64
+	open map[uint64]int // answers being written, by generation
+}
+
+func (st *settler) begin() uint64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.open == nil {
+		st.open = make(map[uint64]int)
+		st.cond = sync.NewCond(&st.mu)
+	}
+	st.open[st.gen]++
+	return st.gen
+}
+
+func (st *settler) end(g uint64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.open[g]--; st.open[g] <= 0 {
+		delete(st.open, g)
+		st.cond.Broadcast()
+	}
+}
+
+func (st *settler) wait() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	g := st.gen
+	st.gen++
+	for st.pendingLocked(g) {
+		st.cond.Wait()
+	}
+}
+
+func (st *settler) pendingLocked(g uint64) bool {
+	for k := range st.open {
+		if k <= g {
+			return true
+		}
+	}
+	return false
+}
+
 // kept is the record store, made on first use with Keep.
 func (s *Server) kept() *store.Store[Record] {
 	if st := s.rec.store.Load(); st != nil {
@@ -121,6 +186,7 @@ func (s *Server) kept() *store.Store[Record] {
 // Accepted returns the accepted notifications among the kept records (the
 // last Keep answers), in the order they were accepted.
 func (s *Server) Accepted() []Accepted {
+	s.settle.wait()
 	var out []Accepted
 	for _, r := range s.kept().All() {
 		if r.GoAway || r.Status != http.StatusOK || !strings.HasPrefix(r.Path, devicePath) {
@@ -139,10 +205,14 @@ func (s *Server) Accepted() []Accepted {
 
 // Records returns the last things the server answered (at most Keep), in
 // order.
-func (s *Server) Records() []Record { return s.kept().All() }
+func (s *Server) Records() []Record {
+	s.settle.wait()
+	return s.kept().All()
+}
 
 // Counts returns the running totals.
 func (s *Server) Counts() Counts {
+	s.settle.wait()
 	s.rec.mu.Lock()
 	defer s.rec.mu.Unlock()
 	c := s.rec.counts
@@ -161,7 +231,10 @@ func (s *Server) Reset() {
 }
 
 // record stores r (completed from a, when the request was accepted),
-// counts it, and then calls the OnRequest hook, outside the lock.
+// counts it, and then calls the OnRequest hook, outside the lock. It is
+// the one place where what the server answered becomes a Record: call it
+// only once the answer was written (answered does), so that what is
+// recorded, counted and logged is what the client received.
 func (s *Server) record(r Record, a *Accepted) {
 	if a != nil {
 		r.CollapseID, r.Expiration, r.TeamID, r.KeyID = a.CollapseID, a.Expiration, a.TeamID, a.KeyID
@@ -174,6 +247,8 @@ func (s *Server) record(r Record, a *Accepted) {
 	switch {
 	case r.GoAway:
 		c.GoAways++
+	case r.NoAnswer != "":
+		c.NoAnswer++
 	case r.Status == http.StatusOK:
 		c.Requests++
 		c.Accepted++
@@ -187,10 +262,12 @@ func (s *Server) record(r Record, a *Accepted) {
 		}
 		c.ByReason[r.Reason]++
 	}
-	if c.ByStatus == nil {
-		c.ByStatus = make(map[int]uint64)
+	if r.Status != 0 {
+		if c.ByStatus == nil {
+			c.ByStatus = make(map[int]uint64)
+		}
+		c.ByStatus[r.Status]++
 	}
-	c.ByStatus[r.Status]++
 	s.rec.mu.Unlock()
 	doc := docOf(&r)
 	st.Add(&doc, &r)

@@ -16,6 +16,7 @@ import (
 
 	"apnsconsole/sender/credential"
 	"apnsconsole/simulator"
+	"apnsconsole/simulator/h2server"
 )
 
 // The simulator's types, under the names Go tests use.
@@ -49,6 +50,8 @@ type (
 	StoragePolicy = simulator.StoragePolicy
 	GatewayFormat = simulator.GatewayFormat
 	FeedbackTuple = simulator.FeedbackTuple
+	// Settings are the HTTP/2 SETTINGS the simulator advertises.
+	Settings = h2server.Settings
 )
 
 // The environments a simulator acts as.
@@ -78,6 +81,13 @@ const (
 	DefaultKeep                 = simulator.DefaultKeep
 	DefaultIdleTimeout          = simulator.DefaultIdleTimeout
 	DefaultMaxConns             = simulator.DefaultMaxConns
+	DefaultMaxConnsPerClient    = simulator.DefaultMaxConnsPerClient
+	DefaultMaxFrameSize         = h2server.DefaultMaxFrameSize
+	DefaultInitialWindowSize    = h2server.DefaultInitialWindowSize
+	DefaultMaxHeaderListSize    = h2server.DefaultMaxHeaderListSize
+	NoAnswerDrop                = simulator.NoAnswerDrop
+	NoAnswerReset               = simulator.NoAnswerReset
+	NoAnswerClosed              = simulator.NoAnswerClosed
 	DefaultStallTimeout         = simulator.DefaultStallTimeout
 	DefaultMaxConcurrentStreams = simulator.DefaultMaxConcurrentStreams
 	DefaultEnvironmentKeyReason = simulator.DefaultEnvironmentKeyReason

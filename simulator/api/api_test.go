@@ -31,6 +31,11 @@ func TestListGetAndDelete(t *testing.T) {
 	if p.Total != 4 || p.Count != 2 || p.Notifications[0].Reason != "PayloadEmpty" || p.Notifications[1].Status != 200 {
 		t.Errorf("list %+v", p)
 	}
+	// A rejection keeps what the checks learnt: the certificate's team.
+	call(t, a, "GET", "/api/v1/notifications?query="+url.QueryEscape("token:"+tok+" reason:PayloadEmpty team:"+simulator.DemoTeamID), "", &p)
+	if p.Total != 1 {
+		t.Errorf("team: of a rejection: %+v", p)
+	}
 	call(t, a, "GET", "/api/v1/notifications?query="+url.QueryEscape("token:"+tok+` "order 1"`), "", &p)
 	if p.Total != 1 || string(p.Notifications[0].Payload) != `{"aps":{"alert":"Order 1 ready"}}` || p.Notifications[0].Headers != nil {
 		t.Errorf("free text %+v", p)
@@ -245,6 +250,7 @@ func TestSlowEventReaderLosesEvents(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		push(t, tok, demoTopic, `{"aps":{}}`)
 	}
+	s.Count("") // an answer is recorded once written: wait for the three
 	if sub.Dropped() < 2 {
 		t.Errorf("dropped %d, want at least 2", sub.Dropped())
 	}

@@ -88,6 +88,7 @@ func (n *Notification) appendJSON(b []byte) []byte {
 	if n.GoAway {
 		b = append(b, `,"goaway":true`...)
 	}
+	b = field(b, "no_answer", n.NoAnswer)
 	b = field(b, "channel", n.Channel)
 	b = field(b, "request_id", n.RequestID)
 	return append(b, '}')

@@ -42,7 +42,7 @@ func TestEncoderAgreesWithEncodingJSON(t *testing.T) {
 			Payload: []byte("{\n  \"aps\": {\"alert\": \"<b>&\\u2028 \\\"x\\\"\"}\n}"), Status: 410, Reason: "Unregistered",
 			ApnsID: "ID", UniqueID: "u", Timestamp: time.UnixMilli(1796119200000), PayloadSize: 40,
 			Header: http.Header{"Apns-Topic": {"com.example.app"}, "X-Two": {"a", "b"}}, GoAway: true,
-			Warnings: []string{"w1", "tab\there"}, Channel: "c", RequestID: "r", CollapseID: "col\x01",
+			Warnings: []string{"w1", "tab\there"}, NoAnswer: "reset", Channel: "c", RequestID: "r", CollapseID: "col\x01",
 			Expiration: &exp, TeamID: "T", KeyID: "K"},
 		{Payload: []byte("not json \xff\xfe <>&\u2029 \"q\" \\"), Status: 400, Reason: "BadPayload", Token: "é\x00"},
 	}

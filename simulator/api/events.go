@@ -63,12 +63,14 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 				told = d
 				buf = fmt.Appendf(buf, "event: dropped\ndata: {\"dropped\":%d}\n\n", d)
 			}
-			buf = append(buf, bt.b...)
+			buf = append(buf, *bt.b...)
+			bt.release()
 		more:
 			for len(buf) < eventWrite {
 				select {
 				case bt := <-st.ch:
-					buf = append(buf, bt.b...)
+					buf = append(buf, *bt.b...)
+					bt.release()
 				default:
 					break more
 				}

@@ -25,10 +25,24 @@ type hub struct {
 	streams map[*eventStream]struct{}
 }
 
-// batch is encoded events, n of them.
+// batch is encoded events, n of them, shared by the streams it is handed
+// to; the last to release it returns its buffer to batchBuffers (the
+// streams copy it out at once), so that the stream costs the simulator no
+// garbage per event.
 type batch struct {
-	b []byte
-	n uint64
+	b    *[]byte
+	n    uint64
+	refs *atomic.Int32
+}
+
+var batchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// release returns the batch's buffer once every stream has copied it.
+func (bt batch) release() {
+	if bt.refs.Add(-1) == 0 {
+		*bt.b = (*bt.b)[:0]
+		batchBuffers.Put(bt.b)
+	}
 }
 
 // streamQueue is how many batches a stream holds for a slow reader.
@@ -98,29 +112,36 @@ func (h *hub) pump() {
 		if hold := time.Until(last.Add(eventBatch)); hold > 0 {
 			time.Sleep(hold)
 		}
-		bt := batch{b: appendEvent(nil, rec), n: 1}
+		buf := batchBuffers.Get().(*[]byte)
+		b, n := appendEvent((*buf)[:0], rec), uint64(1)
 	more:
-		for len(bt.b) < eventWrite {
+		for len(b) < eventWrite {
 			select {
 			case rec, ok := <-h.sub.C():
 				if !ok {
 					break more
 				}
-				bt.b, bt.n = appendEvent(bt.b, rec), bt.n+1
+				b, n = appendEvent(b, rec), n+1
 			default:
 				break more
 			}
 		}
+		*buf = b
+		bt := batch{b: buf, n: n, refs: new(atomic.Int32)}
+		bt.refs.Store(1) // the pump's own, released below
 		h.mu.Lock()
 		for st := range h.streams {
+			bt.refs.Add(1)
 			select {
 			case st.ch <- bt:
 			default:
-				st.dropped.Add(bt.n)
+				bt.refs.Add(-1)
+				st.dropped.Add(n)
 			}
 		}
 		h.mu.Unlock()
-		if len(bt.b) < eventWrite { // a full batch: more are waiting, no sleep
+		bt.release()
+		if len(b) < eventWrite { // a full batch: more are waiting, no sleep
 			last = time.Now()
 		}
 	}

@@ -43,8 +43,11 @@ type Notification struct {
 	Headers     map[string]string `json:"headers,omitempty"` // in GET /api/v1/notifications/{id} only
 	Warnings    []string          `json:"warnings,omitempty"`
 	GoAway      bool              `json:"goaway,omitempty"`
-	Channel     string            `json:"channel,omitempty"`
-	RequestID   string            `json:"request_id,omitempty"`
+	// NoAnswer says why a request read was never answered (status 0):
+	// "drop" or "reset" (a fault), "closed" (the connection went first).
+	NoAnswer  string `json:"no_answer,omitempty"`
+	Channel   string `json:"channel,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // NotificationOf is r as the API shows it, with its headers when
@@ -55,7 +58,7 @@ func NotificationOf(r simulator.Record, withHeaders bool) Notification {
 		Method: r.Method, Path: r.Path, Token: r.Token, Topic: r.Topic, PushType: string(r.PushType),
 		Priority: r.Priority, CollapseID: r.CollapseID, Expiration: r.Expiration, TeamID: r.TeamID, KeyID: r.KeyID,
 		Status: r.Status, Reason: r.Reason, UniqueID: r.UniqueID, PayloadSize: r.PayloadSize,
-		Warnings: r.Warnings, GoAway: r.GoAway, Channel: r.Channel, RequestID: r.RequestID,
+		Warnings: r.Warnings, GoAway: r.GoAway, NoAnswer: r.NoAnswer, Channel: r.Channel, RequestID: r.RequestID,
 	}
 	if r.Reason == "Unregistered" && !r.Timestamp.IsZero() {
 		ms := r.Timestamp.UnixMilli()

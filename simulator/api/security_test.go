@@ -158,3 +158,23 @@ func TestNoCrossSiteWrites(t *testing.T) {
 		t.Errorf("preflight answered %d", resp.StatusCode)
 	}
 }
+
+// TestTheAPNsPortServesNoAPI: the control API is only on its own
+// listener; the APNs port answers its paths as APNs would (a GET is
+// 405 MethodNotAllowed, a path not /3/device/ 404 BadPath).
+func TestTheAPNsPortServesNoAPI(t *testing.T) {
+	s, c := shared(t)
+	for _, path := range []string{"/api/v1/info", "/api/v1/notifications", "/readyz"} {
+		resp, err := c.Get("https://" + s.Addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, 200)
+		n, _ := resp.Body.Read(b)
+		resp.Body.Close()
+		body := string(b[:n])
+		if resp.StatusCode != 404 && resp.StatusCode != 405 || !strings.HasPrefix(body, `{"reason":"`) {
+			t.Errorf("GET %s on the APNs port: %d %s", path, resp.StatusCode, body)
+		}
+	}
+}
