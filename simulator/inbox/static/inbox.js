@@ -82,6 +82,7 @@
 
   function statusText(n) {
     if (n.goaway) return "GOAWAY " + (n.reason || "");
+    if (n.no_answer) return "no answer (" + n.no_answer + ")";
     return n.status + (n.reason ? " " + n.reason : "");
   }
 
@@ -253,7 +254,7 @@
     body.replaceChildren(...(pv.body || []).map((l) => make("span", "pv-line", l)));
     body.hidden = !(pv.body || []).length;
     $("lock").setAttribute("aria-label", "Lock screen preview: " +
-      (shown ? [pv.app, pv.title, pv.subtitle, (pv.body || []).join(" ")].filter(Boolean).join(", ") : text(make("span"), $("pv-nothing").textContent).textContent));
+      (shown ? [pv.app, pv.title, pv.subtitle, (pv.body || []).join(" ")].filter(Boolean).join(", ") : $("pv-nothing").textContent));
     text($("pv-status"), pv.error ? pv.error : pv.status);
     const notes = $("pv-notes");
     notes.replaceChildren(...(pv.notes || []).map((s) => make("li", "", s)));
@@ -318,9 +319,14 @@
       const t = await api("GET", "/api/v1/tokens/" + encodeURIComponent(token));
       const unreg = t.state === "unregistered";
       sw.checked = !unreg;
-      text($("token-state"), unreg
+      let more = "";
+      if (t.state === "expired") more = " It is marked expired (410 ExpiredToken).";
+      if (t.fail) more += " Every request for it fails with " + t.fail + ".";
+      if (t.environment) more += " It belongs to " + t.environment + ".";
+      if (t.topics && t.topics.length) more += " It accepts only " + t.topics.join(", ") + ".";
+      text($("token-state"), (unreg
         ? "Unregistered since " + t.since + ": every send to this token is answered 410 Unregistered. Turn it on to register it again."
-        : "Turn it off and the next send to this token is answered 410 Unregistered.");
+        : "Turn it off and the next send to this token is answered 410 Unregistered.") + more);
     } catch (e) { showAlert(e.message); }
   }
 
