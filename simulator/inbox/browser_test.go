@@ -294,7 +294,6 @@ func TestInboxInABrowser(t *testing.T) {
 	if clipped := eval[[]string](r, `[...document.querySelectorAll("#pv-title, #pv-subtitle, #pv-body .pv-line")].filter(e => e.scrollWidth > e.clientWidth || e.getClientRects().length > 1).map(e => e.textContent)`); len(clipped) > 0 {
 		t.Errorf("at 390 px wide, lines the card clips or wraps: %q", clipped)
 	}
-	r.screenshot("narrow")
 }
 
 // TestInboxWithAnAPIToken: with --api-token the page opens once with
