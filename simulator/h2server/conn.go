@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,6 +150,15 @@ func (c *Conn) Serve(h http.Handler) {
 	c.readLoop()
 
 	c.mu.Lock()
+	closing := c.closing
+	c.mu.Unlock()
+	if closing { // a GOAWAY of ours: let the writer write it and what it covers
+		select {
+		case <-c.writerDone:
+		case <-time.After(c.srv.stall()):
+		}
+	}
+	c.mu.Lock()
 	c.dead = true
 	for _, t := range []*time.Timer{c.idleTimer, c.stallTimer, c.graceTimer} {
 		if t != nil {
@@ -174,6 +184,7 @@ func (c *Conn) readLoop() {
 		if err != nil {
 			var se http2.StreamError
 			var ce http2.ConnectionError
+			var ne net.Error
 			switch {
 			case errors.As(err, &se):
 				c.resetStream(se.StreamID, se.Code)
@@ -182,6 +193,10 @@ func (c *Conn) readLoop() {
 				c.connError(http2.ErrCode(ce))
 			case errors.Is(err, http2.ErrFrameTooLarge):
 				c.connError(http2.ErrCodeFrameSize)
+			case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &ne), errors.Is(err, net.ErrClosed):
+				// The connection ended or timed out: nothing to say.
+			default:
+				c.connError(errCodeIn(err)) // the framer's own connection errors
 			}
 			return
 		}
@@ -189,6 +204,18 @@ func (c *Conn) readLoop() {
 			return
 		}
 	}
+}
+
+// errCodeIn is the HTTP/2 error code an x/net framer error names
+// ("connection error: FLOW_CONTROL_ERROR: …"), PROTOCOL_ERROR when none.
+func errCodeIn(err error) http2.ErrCode {
+	msg := err.Error()
+	for code := http2.ErrCodeNo + 1; code <= http2.ErrCodeHTTP11Required; code++ {
+		if strings.Contains(msg, code.String()) {
+			return code
+		}
+	}
+	return http2.ErrCodeProtocol
 }
 
 // connError ends the connection with a GOAWAY carrying code.
