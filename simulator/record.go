@@ -112,7 +112,7 @@ type recorder struct {
 // reads: an answer is recorded once written, so a client may read it a
 // moment before its record exists; Records, Accepted and Counts first
 // wait for every answer queued before they were called (each is bounded
-// by the write deadline).
+// by the write deadline, and the wait by settleWait).
 type settler struct {
 	mu   sync.Mutex
 	cond *sync.Cond
@@ -140,12 +140,28 @@ func (st *settler) end(g uint64) {
 	}
 }
 
+// settleWait bounds how long a reader waits for answers being written
+// (to a client that stopped reading, say): on loopback a write takes
+// microseconds.
+const settleWait = time.Second
+
 func (st *settler) wait() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if !st.pendingLocked(st.gen) {
+		return
+	}
 	g := st.gen
 	st.gen++
-	for st.pendingLocked(g) {
+	expired := false
+	t := time.AfterFunc(settleWait, func() {
+		st.mu.Lock()
+		expired = true
+		st.cond.Broadcast()
+		st.mu.Unlock()
+	})
+	defer t.Stop()
+	for !expired && st.pendingLocked(g) {
 		st.cond.Wait()
 	}
 }
