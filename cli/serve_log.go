@@ -37,7 +37,7 @@ type serveLog struct {
 
 // serveLogBuffer is how many records wait for a slow reader (each holds
 // at most a 5 KB payload and the request's headers).
-const serveLogBuffer = 4096
+const serveLogBuffer = 1024
 
 // serveLogCloseWait bounds how long stopping waits for a stalled reader.
 const serveLogCloseWait = 2 * time.Second
