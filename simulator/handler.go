@@ -59,6 +59,9 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 			s.record(rec, nil)
 			return
 		}
+		// Covered: the GOAWAY is recorded on its own, the request answered.
+		s.record(Record{Time: now, Conn: c.id, Remote: c.remote, Auth: c.auth,
+			Status: statusOf(v.reason), Reason: v.reason, GoAway: true}, nil)
 		v = s.checkAfterFaults(&req, body, now)
 	}
 	if v != nil && v.noAnswer != "" {

@@ -59,10 +59,13 @@ type Record struct {
 	Timestamp   time.Time // the 410 Unregistered timestamp
 	PayloadSize int       // bytes read from the body (reading stops past the largest limit)
 	Header      http.Header
-	// GoAway is set when the server refused the connection right after the
-	// TLS handshake with a GOAWAY frame whose debug data carried Reason
-	// (BadCertificateEnvironment); Status is then the reason's status and
-	// the request fields are empty.
+	// GoAway is set for a GOAWAY frame whose debug data carried Reason;
+	// Status is then the reason's status. With the request fields, the
+	// request a goaway= fault stopped at (not processed: the client sends
+	// it again); without, a connection refused right after the TLS
+	// handshake (BadCertificateEnvironment) or a goaway= fault whose
+	// request was still answered (a later stream had been answered
+	// first, so the GOAWAY had to cover it).
 	GoAway bool
 	// Warnings are those of the Accepted notification (see Accepted.Warnings).
 	Warnings []string
