@@ -35,9 +35,12 @@ type serveLog struct {
 	closed bool
 }
 
-// serveLogBuffer is how many records wait for a slow reader (each holds
-// at most a 5 KB payload and the request's headers).
-const serveLogBuffer = 1024
+// serveLogBuffer is how many records wait for a slow reader: enough for
+// the bursts of a fast client while the log's goroutine waits for a CPU
+// (a line takes about 5 µs to format), few enough that a reader that
+// stopped costs a few MB (a record's payload and headers are shared with
+// the server's own records; the copy queued is about 400 bytes).
+const serveLogBuffer = 8192
 
 // serveLogCloseWait bounds how long stopping waits for a stalled reader.
 const serveLogCloseWait = 2 * time.Second

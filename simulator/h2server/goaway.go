@@ -93,8 +93,9 @@ func (c *Conn) closeIfDoneLocked() {
 
 // Drop closes the connection without a GOAWAY, as a server that crashed
 // or a network that failed: answers already queued are written, later
-// ones not (their handlers' Finish reports false), then the TCP
-// connection is closed.
+// ones not (their handlers' Finish reports ErrLost), then the TCP
+// connection is closed. Requests that arrive meanwhile are still read
+// and handed to the handler, whose answers are refused likewise.
 func (c *Conn) Drop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
