@@ -51,7 +51,10 @@ func newServeLog(w io.Writer, asJSON bool) *serveLog {
 	return l
 }
 
-func (l *serveLog) request(r apnstest.Record)      { l.add(r) }
+func (l *serveLog) request(r apnstest.Record) {
+	r.Header = nil // not logged: a queued record keeps only what its line shows
+	l.add(r)
+}
 func (l *serveLog) frame(r apnstest.GatewayRecord) { l.add(r) }
 
 func (l *serveLog) add(v any) {
