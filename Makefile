@@ -72,7 +72,11 @@ test: deps-test vet
 #   serve's RSS after 100k and 300k requests, serve --json with stdout
 #   never read against /dev/null, and a send past 1,000 idle connections;
 # - bench/apns2compat (a module of its own): sideshow/apns2 against the
-#   simulator's GOAWAYs, no duplicate and no hang.
+#   simulator's GOAWAYs, no duplicate and no hang;
+# - bench/api: serve with the control API and two event streams against
+#   serve without (target >= 0.9x), the token: and free-text query times
+#   with 100,000 kept (budgets 20 ms, 200 ms), wait's delay after the
+#   answer (10 ms), and memory bounded by --keep.
 DEB_BENCH := nghttp2-client
 
 bench: deps
@@ -81,6 +85,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 	$(GO) run ./bench/bulk
 	$(GO) run ./bench/serve
+	$(GO) run ./bench/api
 	cd bench/apns2compat && $(GO) test -count=1 .
 
 # fuzz runs every fuzz target (func FuzzXxx in the packages that read

@@ -53,6 +53,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	seed := fs.Int64("seed", 0, "seed for rate= faults and the latency's spread, for repeatable runs (0: from the clock)")
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
+	apiF := addAPIFlags(fs) // serve_api.go
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -60,6 +61,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := fs.Parse(args); err != nil {
 		return exitFailure
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	apiF.resolve(given)
 	env, err := sender.ParseEnvironment(*envName)
 	if err != nil || env == sender.Local {
 		fmt.Fprintln(stderr, "error: --env must be sandbox or production")
@@ -104,7 +108,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 
-	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
+	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: apnstest.Environment(env), Keep: *keep,
 		IdleTimeout: *idle, MaxConns: *maxConns, MaxConnsPerClient: *perClient, Latency: delay, LatencyJitter: jitter, Seed: *seed,
 		Settings: settings, MaxConcurrentStreams: uint32(*streams), StreamsBeforeToken: uint32(*beforeToken), StrictStreams: *strict}
 	for _, f := range rules {
@@ -122,7 +126,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var g *apnstest.Gateway
 	if *binary {
 		g = apnstest.NewUnstartedGateway(s.Authority, s.Demo)
-		g.Environment = env
+		g.Environment = apnstest.Environment(env)
 		g.Keep, g.IdleTimeout, g.MaxConns = *keep, *idle, *maxConns
 		g.OnFrame = reqLog.frame
 		for _, f := range rules {
@@ -153,6 +157,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFailure
 		}
 		defer g.Close()
+	}
+	ctl, err := apiF.start(s)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitFailure
+	}
+	if ctl != nil {
+		defer ctl.Close()
 	}
 	if origin != credsReused {
 		if err := s.Demo.WriteFiles(*dir, s.Authority); err != nil {
@@ -204,6 +216,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(out, "HTTP/2: %d streams per connection (%d until a valid provider token%s), frames up to %d bytes, windows of %d, header lists up to %d bytes; %d connections at most, %d per client\n",
 		*streams, *beforeToken, strictNote, *frameSize, *window, *headerList, *maxConns, *perClient)
+	printAPILines(out, ctl, *apiF.token != "")
 	fmt.Fprintln(out, "\nPress Ctrl+C to stop. Requests:")
 
 	<-ctx.Done()

@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"apnsconsole/sender"
 )
 
 // Token timing rules (APNS-REFERENCE §2).
@@ -29,19 +27,19 @@ const (
 type providerKey struct {
 	keyID, teamID string
 	pub           *ecdsa.PublicKey
-	envs          []sender.Environment // nil: both environments
+	envs          []Environment // nil: both environments
 }
 
 // AddKey registers a .p8 signing key for token authentication. With envs,
 // the key works only in those environments (like Apple's environment-
 // restricted team keys); using it elsewhere is answered with
 // EnvironmentKeyReason. The demo key is registered by Start.
-func (s *Server) AddKey(k *SigningKey, envs ...sender.Environment) {
+func (s *Server) AddKey(k *SigningKey, envs ...Environment) {
 	s.AddPublicKey(k.KeyID, k.TeamID, &k.Key.PublicKey, envs...)
 }
 
 // AddPublicKey registers a token key by its public half.
-func (s *Server) AddPublicKey(keyID, teamID string, pub *ecdsa.PublicKey, envs ...sender.Environment) {
+func (s *Server) AddPublicKey(keyID, teamID string, pub *ecdsa.PublicKey, envs ...Environment) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.keys == nil {

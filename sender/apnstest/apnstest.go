@@ -6,6 +6,9 @@
 //
 //	s := apnstest.NewServer()
 //	defer s.Close()
+//	… send …
+//	recs, err := s.Wait(ctx, "token:"+tok+" status:200", 1) // no HTTP, no sleep
+//	recs, err = s.Find(`topic:com.example.app "order 42"`)
 package apnstest
 
 import (
@@ -32,8 +35,28 @@ type (
 	ChannelOptions    = simulator.ChannelOptions
 	Counts            = simulator.Counts
 	Fault             = simulator.Fault
+	// The record store's searches and waits are Server's methods (Find,
+	// FindPage, Count, Latest, Get, Wait, Delete, Subscribe), in the query
+	// language of package apnsconsole/simulator/query.
+	Subscription = simulator.Subscription
+	WaitError    = simulator.WaitError
+	TokenState   = simulator.TokenState
+	// The simulator's own names for environments and push types (it keeps
+	// Apple's tables itself, not sender's): convert sender's with
+	// apnstest.Environment(env).
+	Environment   = simulator.Environment
+	PushType      = simulator.PushType
+	StoragePolicy = simulator.StoragePolicy
+	GatewayFormat = simulator.GatewayFormat
+	FeedbackTuple = simulator.FeedbackTuple
 	// Settings are the HTTP/2 SETTINGS the simulator advertises.
 	Settings = h2server.Settings
+)
+
+// The environments a simulator acts as.
+const (
+	Sandbox    = simulator.Sandbox
+	Production = simulator.Production
 )
 
 // The demo credentials' names and the files serve writes (see simulator).
