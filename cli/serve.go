@@ -228,6 +228,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if delay > 0 {
 		fmt.Fprintf(out, "Latency: %s added to every answer\n", *latency)
 	}
+	strictNote := ""
+	if *strict {
+		strictNote = ", 1 after a rejection (--strict-streams)"
+	}
+	fmt.Fprintf(out, "HTTP/2: %d streams per connection (%d until a valid provider token%s), frames up to %d bytes, windows of %d, header lists up to %d bytes; %d connections at most, %d per client\n",
+		*streams, *beforeToken, strictNote, *frameSize, *window, *headerList, *maxConns, *perClient)
 	printAPILines(out, ctl, *apiF.token != "")
 	fmt.Fprintln(out, "\nPress Ctrl+C to stop. Requests:")
 
