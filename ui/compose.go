@@ -84,9 +84,22 @@ func (s shownIn) Unwrap() error { return s.err }
 
 // compose turns the form into one notification per valid token, or says
 // what is wrong with it and how to fix it.
-func (c *Console) compose() ([]*sender.Notification, error) {
+func (c *Console) compose() ([]*sender.Notification, error) { return c.composeFor(true) }
+
+// check is compose for the first token only: what validation needs, at
+// the cost of one notification however many tokens there are.
+func (c *Console) check() error {
+	_, err := c.composeFor(false)
+	return err
+}
+
+func (c *Console) composeFor(all bool) ([]*sender.Notification, error) {
 	if err := c.dev.problem(); err != nil {
-		return nil, shownIn{err, "Device", "a device token can't be used"}
+		short := "a device token can't be used"
+		if c.dev.reading {
+			short = "reading the tokens…"
+		}
+		return nil, shownIn{err, "Device", short}
 	}
 	p, err := c.payload()
 	if err != nil && c.liveActive() {
@@ -112,10 +125,20 @@ func (c *Console) compose() ([]*sender.Notification, error) {
 		Payload:    p,
 	}
 	var ns []*sender.Notification
-	for _, t := range c.dev.valid() {
+	if all {
+		valid := c.dev.valid()
+		ns = make([]*sender.Notification, len(valid))
+		block := make([]sender.Notification, len(valid)) // one allocation, not one per token
+		for i, t := range valid {
+			block[i] = tmpl
+			block[i].Token = t.Token
+			ns[i] = &block[i]
+		}
+	} else {
+		first, _ := c.dev.first()
 		n := tmpl
-		n.Token = t.Token
-		ns = append(ns, &n)
+		n.Token = first.Token
+		ns = []*sender.Notification{&n}
 	}
 	if err := ns[0].Validate(); err != nil {
 		return nil, err
@@ -153,7 +176,7 @@ func (c *Console) validate() {
 	p, perr := c.payload()
 	c.pview.show(p, perr, c.payloadLimit())
 	c.adv.showExpiration(c.now())
-	_, err := c.compose()
+	err := c.check()
 	if err == nil {
 		if err = c.cred.problem(); err != nil {
 			short := ""
@@ -270,7 +293,7 @@ func (c *Console) updateSendButton() {
 		b.Disable()
 		return
 	}
-	n := len(c.dev.valid())
+	n := c.dev.count()
 	if n > 1 {
 		b.SetText(fmt.Sprintf("Send to %d", n))
 	} else {

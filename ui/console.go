@@ -178,6 +178,7 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	}
 
 	c.dev = newDeviceSection()
+	c.dev.do = c.do
 	c.dev.changed = c.changed
 	c.note = newNotificationSection()
 	c.note.changed = c.changed

@@ -51,14 +51,14 @@ func (c *Console) initDocuments() {
 // formSnapshot is everything a document keeps, as text: two snapshots
 // differ when the form has unsaved changes.
 func (c *Console) formSnapshot() string {
-	d, err := c.formDocument()
+	d, err := c.formDocumentTokens(false)
 	var payload string
 	if err == nil {
 		payload = string(d.Payload)
 	}
 	return fmt.Sprintf("%q", []string{c.bar.envName(), c.bar.customHost.Text, c.bar.customCA.Text,
 		kindName(c.cred.chosen()), c.cred.p12Path.Text, c.cred.certPath.Text, c.cred.keyPath.Text, c.cred.p8Path.Text,
-		c.cred.keyID.Text, c.cred.teamID.Text, c.dev.tokens.Text, c.note.body.Text, c.note.title.Text, c.note.subtitle.Text,
+		c.cred.keyID.Text, c.cred.teamID.Text, c.dev.fingerprint(), c.note.body.Text, c.note.title.Text, c.note.subtitle.Text,
 		c.note.badge.Text, c.note.sound.Text, c.note.topic.Text, c.note.pushType.Selected, c.note.priority.Selected,
 		c.adv.expiration.Text, c.adv.collapseID.Text, c.adv.custom.Text, payload, c.simDeviceChoice()})
 }
@@ -88,7 +88,12 @@ func (c *Console) updateTitle() {
 }
 
 // formDocument is the form as a console document.
-func (c *Console) formDocument() (*document.Document, error) {
+func (c *Console) formDocument() (*document.Document, error) { return c.formDocumentTokens(true) }
+
+// formDocumentTokens is formDocument, with the tokens or without them
+// (a snapshot has their fingerprint instead: 100,000 of them are not
+// copied on every keystroke).
+func (c *Console) formDocumentTokens(tokens bool) (*document.Document, error) {
 	d := &document.Document{
 		Target:     document.Target{Environment: c.bar.envName()},
 		Topic:      strings.TrimSpace(c.note.topic.Text),
@@ -106,7 +111,9 @@ func (c *Console) formDocument() (*document.Document, error) {
 	if ref := c.credentialRef(); ref.Path != "" {
 		d.Credential = ref
 	}
-	for _, l := range strings.Split(c.dev.tokens.Text, "\n") {
+	for rest := c.dev.text(); tokens && rest != ""; {
+		var l string
+		l, rest, _ = strings.Cut(rest, "\n")
 		if l = strings.TrimSpace(l); l != "" {
 			d.Tokens = append(d.Tokens, l)
 		}
@@ -161,7 +168,7 @@ func (c *Console) applyDocument(d *document.Document) {
 	c.note.priority.SetSelected(priorityChoice(d.Priority))
 	c.adv.expiration.SetText(d.Expiration)
 	c.adv.collapseID.SetText(d.CollapseID)
-	c.dev.tokens.SetText(strings.Join(d.Tokens, "\n"))
+	c.dev.setText(strings.Join(d.Tokens, "\n"))
 	c.doc.liveActivity = d.LiveActivity
 	c.applyPayload(d.Payload)
 }
@@ -274,7 +281,7 @@ func (c *Console) NewDocument() {
 		c.adv.expiration.SetText("")
 		c.adv.collapseID.SetText("")
 		c.adv.apnsID.SetText("")
-		c.dev.tokens.SetText("")
+		c.dev.setText("")
 		c.changed()
 		c.doc.saved = c.formSnapshot()
 		c.updateTitle()

@@ -76,10 +76,9 @@ func TestSendToAThousandTokensGivesOneResultEach(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, "%064x\n", i+1)
 	}
-	c.dev.tokens.SetText(b.String())
-	if want := fmt.Sprintf("Send to %d", n); c.bar.sendBtn.Text != want {
-		t.Fatalf("Send button %q, want %q", c.bar.sendBtn.Text, want)
-	}
+	c.dev.setText(b.String()) // listed under the field, read in the background
+	want := fmt.Sprintf("Send to %d", n)
+	h.waitFor("the button to say "+want, func() bool { return c.bar.sendBtn.Text == want && !c.bar.sendBtn.Disabled() })
 	h.sendAndWait()
 	h.waitFor("the summary", func() bool { return strings.Contains(h.logText(), "1000 accepted") })
 
