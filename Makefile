@@ -87,7 +87,7 @@ bench: deps
 # machine: make fuzz FUZZTIME=10s FUZZFLAGS='-parallel 1'.
 FUZZTIME  ?= 30s
 FUZZFLAGS ?=
-FUZZPKGS  ?= ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./sender/document ./cli ./ui
+FUZZPKGS  ?= ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./simulator ./sender/document ./cli ./ui
 
 .PHONY: fuzz
 fuzz: deps

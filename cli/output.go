@@ -197,7 +197,7 @@ func appendJSONString(b []byte, s string) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			b = append(b, `\ufffd`...)
+			b = append(b, "\ufffd"...) // as encoding/json (Go 1.27) writes an invalid byte
 		case r == '\u2028' || r == '\u2029':
 			b = append(b, `\u202`...)
 			b = append(b, "0123456789abcdef"[r&0xf])

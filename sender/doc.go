@@ -10,7 +10,7 @@
 //
 // Credentials are loaded by package sender/credential, below this one; the
 // retired binary protocol lives in sender/legacy, beside it; the local
-// simulator that answers like APNs is sender/apnstest. Front ends (the
+// simulator that answers like APNs is package simulator (sender/apnstest is its httptest-style face). Front ends (the
 // window in ui, the command line in cli) hold a client by the Sender
 // interface.
 package sender

@@ -1,0 +1,172 @@
+package simulator
+
+import (
+	"maps"
+	"net/http"
+	"sync"
+	"time"
+
+	"apnsconsole/sender"
+)
+
+// How a connection authenticated.
+const (
+	AuthCertificate = "certificate" // TLS client certificate
+	AuthToken       = "token"       // JWT provider token (.p8 key)
+)
+
+// Accepted is a notification the server accepted (answered 200).
+type Accepted struct {
+	Time       time.Time       // when it was accepted, by Server.Now
+	Token      string          // the device token from the path, as sent
+	Topic      string          // apns-topic, or the certificate's default topic when none was sent
+	PushType   sender.PushType // apns-push-type as sent; "" when the header was omitted
+	Priority   int             // apns-priority; 0 when the header was omitted
+	Expiration *time.Time      // apns-expiration; nil when omitted, time.Unix(0, 0) for "0"
+	CollapseID string          // apns-collapse-id
+	ApnsID     string          // the apns-id answered: the client's, or one the server made
+	UniqueID   string          // the apns-unique-id answered (sandbox only)
+	Payload    []byte
+	Header     http.Header // the request headers, without authorization
+	Auth       string      // AuthCertificate or AuthToken
+	TeamID     string      // the JWT's issuer, or the certificate's team (subject OU)
+	KeyID      string      // the JWT's key id (token auth only)
+	// Warnings name what APNs accepts but the device would drop (Live
+	// Activity payload rules, liveactivity.go); each starts with
+	// DeviceWouldDrop.
+	Warnings []string
+}
+
+// Record is one thing the server answered: a request with its outcome, or
+// a connection it refused with a GOAWAY before reading any request. A
+// record holds the payload, so Keep records take up to Keep × 5 KB.
+type Record struct {
+	Time        time.Time
+	Conn        uint64 // connection number, from 1, in the order they were accepted
+	Remote      string // the client's address
+	Auth        string // AuthCertificate or AuthToken
+	Method      string
+	Path        string
+	Token       string
+	Topic       string
+	PushType    sender.PushType
+	Priority    int       // apns-priority; 0 when omitted or invalid
+	Payload     []byte    // the body read (reading stops past the largest limit)
+	Status      int       // HTTP status answered
+	Reason      string    // "" when accepted
+	ApnsID      string    // the apns-id answered
+	UniqueID    string    // the apns-unique-id answered (accepted, sandbox only)
+	Timestamp   time.Time // the 410 Unregistered timestamp
+	PayloadSize int       // bytes read from the body (reading stops past the largest limit)
+	Header      http.Header
+	// GoAway is set when the server refused the connection right after the
+	// TLS handshake with a GOAWAY frame whose debug data carried Reason
+	// (BadCertificateEnvironment); Status is then the reason's status and
+	// the request fields are empty.
+	GoAway bool
+	// Warnings are those of the Accepted notification (see Accepted.Warnings).
+	Warnings []string
+	// Channel is the apns-channel-id of a channel-management request or a
+	// broadcast, or the id of a created channel (channels.go).
+	Channel string
+	// RequestID is the apns-request-id answered to a channel-management
+	// request or a broadcast.
+	RequestID string
+}
+
+// Counts are running totals of what a Server answered. Unlike the
+// records, which keep only the last Keep, they cover every request since
+// the start (or the last Reset).
+type Counts struct {
+	Requests uint64            // requests answered
+	Accepted uint64            // requests answered 200
+	Rejected uint64            // requests answered with an error status
+	GoAways  uint64            // connections closed with a GOAWAY carrying a reason
+	ByReason map[string]uint64 // rejected requests and GOAWAYs by reason
+}
+
+// recorder keeps a Server's last records and its running counts, under
+// its own lock so that recording does not contend with the token tables.
+type recorder struct {
+	mu       sync.Mutex
+	records  ring[Record]
+	accepted ring[Accepted]
+	counts   Counts
+}
+
+// Accepted returns the last accepted notifications (at most Keep), in the
+// order they were accepted.
+func (s *Server) Accepted() []Accepted {
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	return s.rec.accepted.all()
+}
+
+// Records returns the last things the server answered (at most Keep), in
+// order.
+func (s *Server) Records() []Record {
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	return s.rec.records.all()
+}
+
+// Counts returns the running totals.
+func (s *Server) Counts() Counts {
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	c := s.rec.counts
+	c.ByReason = maps.Clone(c.ByReason)
+	return c
+}
+
+// Reset forgets the accepted notifications and records and zeroes the
+// counts (token markings, faults, keys and bundles stay).
+func (s *Server) Reset() {
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	s.rec.records.reset()
+	s.rec.accepted.reset()
+	s.rec.counts = Counts{}
+}
+
+// record stores r (and a, when the request was accepted), counts it, and
+// then calls the OnRequest hook, outside the lock.
+func (s *Server) record(r Record, a *Accepted) {
+	s.rec.mu.Lock()
+	s.rec.records.add(r)
+	if a != nil {
+		s.rec.accepted.add(*a)
+	}
+	c := &s.rec.counts
+	switch {
+	case r.GoAway:
+		c.GoAways++
+	case r.Status == http.StatusOK:
+		c.Requests++
+		c.Accepted++
+	default:
+		c.Requests++
+		c.Rejected++
+	}
+	if r.Reason != "" {
+		if c.ByReason == nil {
+			c.ByReason = make(map[string]uint64)
+		}
+		c.ByReason[r.Reason]++
+	}
+	s.rec.mu.Unlock()
+	if s.OnRequest != nil {
+		s.OnRequest(r)
+	}
+}
+
+// redacted removes the authorization header (it holds the JWT, a
+// secret) from h, a request's own header that nothing reads after the
+// checks, and returns it to be kept: no copy per request.
+func redacted(h http.Header) http.Header {
+	if h == nil {
+		return http.Header{}
+	}
+	delete(h, "Authorization")
+	return h
+}
