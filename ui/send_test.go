@@ -107,7 +107,7 @@ func TestSendToAThousandTokensGivesOneResultEach(t *testing.T) {
 	if handshakes != 1 {
 		t.Errorf("%d TLS handshakes, want 1", handshakes)
 	}
-	want := fmt.Sprintf("· %d rows", n+1)
+	want = fmt.Sprintf("· %d rows", n+1)
 	h.waitFor("the count "+want, func() bool { return c.log.count.Text == want })
 	if c.bar.progress.Visible() {
 		t.Error("the progress bar stays after the send")

@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"apnsconsole/sender"
+)
+
+// finishRow sets the row's outcome.
+func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration) {
+	var goAway *sender.GoAwayError
+	p.mu.Lock()
+	switch {
+	case r.Response != nil:
+		resp := r.Response
+		e.Latency = resp.Duration
+		if resp.Accepted() {
+			e.Status, e.Tone = "200 OK", toneSuccess
+		} else {
+			e.Status, e.Tone = fmt.Sprintf("%d %s", resp.Status, orDefault(resp.Reason, "?")), toneFailure
+		}
+		desc, hint := resp.Explanation()
+		e.Story = append(e.Story, "outcome: "+e.Status)
+		if !resp.Accepted() {
+			e.Story = append(e.Story, "    "+desc)
+			if hint != "" {
+				e.Story = append(e.Story, "    hint: "+hint)
+			}
+		}
+		if resp.ApnsID != "" {
+			e.Story = append(e.Story, "    apns-id: "+resp.ApnsID)
+		}
+		if resp.UniqueID != "" {
+			e.Story = append(e.Story, "    apns-unique-id: "+resp.UniqueID)
+		}
+	case r.Unconfirmed():
+		// Written, never answered: saying "failed" would invite a
+		// duplicate.
+		e.Status, e.Tone = "unconfirmed · "+unconfirmedHint, toneWarning
+		e.Story = append(e.Story, "outcome: "+r.Err.Error()) // "unconfirmed: …"
+	case errors.As(r.Err, &goAway):
+		// The server closed the connection before taking the request.
+		e.Status, e.Tone = "GOAWAY "+orDefault(goAway.Reason, goAway.Code.String())+" · not sent", toneFailure
+		e.Story = append(e.Story, "outcome: not sent: "+r.Err.Error())
+	case r.Err != nil:
+		e.Status, e.Tone = "error", toneFailure
+		e.Story = append(e.Story, "outcome: not sent: "+r.Err.Error())
+	}
+	if r.Response != nil && !r.Response.Timestamp.IsZero() {
+		// Told by the response's event in a send to one token; a row of a
+		// send to many has no response event.
+		since := "token invalid since: " + r.Response.Timestamp.UTC().Format(time.RFC3339Nano)
+		if !slices.ContainsFunc(e.Story, func(l string) bool { return strings.HasSuffix(l, since) }) {
+			e.Story = append(e.Story, "    "+since)
+		}
+	}
+	if r.Attempts > 1 {
+		e.Status += fmt.Sprintf(" · %d attempts", r.Attempts)
+		e.Story = append(e.Story, fmt.Sprintf("    attempts: %d (retried as Apple advises)", r.Attempts))
+	}
+	if e.Latency == 0 {
+		e.Latency = latency
+	}
+	p.scheduleLocked()
+	p.mu.Unlock()
+}
+
+// unconfirmedHint is what an unconfirmed row says on screen.
+const unconfirmedHint = "may have been delivered: check before resending"
+
+// refuseRow adds the row of a token line that was not sent: a refused
+// line is never dropped silently.
+func (p *LogPane) refuseRow(env string, t tokenLine) {
+	p.push(&logEntry{Time: time.Now(), Kind: kindSend, Env: env, Token: t.Raw, Status: "not sent", Tone: toneFailure,
+		Text:  fmt.Sprintf("Line %d of Tokens was not sent", t.Line),
+		Story: []string{"refused: " + t.Err.Error()}})
+}
