@@ -46,6 +46,19 @@ func (q *uiQueue) drain() {
 	}
 }
 
+// waitQueue runs q's UI work until cond holds (background work such as
+// the log's filter queues its result there), failing after a deadline.
+func waitQueue(t testing.TB, q *uiQueue, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for q.drain(); !cond(); q.drain() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
 // harness is a console on a test app, driven like a user would.
 type harness struct {
 	t testing.TB

@@ -15,7 +15,7 @@ import (
 )
 
 // logCapacity bounds the log pane: past it, the oldest rows go.
-const logCapacity = 5000
+const logCapacity = 10000
 
 // refreshDelay batches the rows of a burst into one redraw of the list:
 // at most one every 40 ms however fast events come.
@@ -103,10 +103,13 @@ type LogPane struct {
 	delay   time.Duration // refreshDelay; 0 in tests: refresh at once
 
 	// UI goroutine only.
-	view     []*logEntry // the rows shown: all, or those the search matches
-	query    string
-	selected *logEntry
-	shown    string // the detail pane's text, to redraw only on change
+	view  []*logEntry // the rows shown: all, or those the search matches
+	query string
+	// The search's filter: one runs at a time (logfilter.go).
+	filtering   bool
+	filterAgain bool
+	selected    *logEntry
+	shown       string // the detail pane's text, to redraw only on change
 
 	list    *widget.List
 	count   *widget.Label
@@ -152,9 +155,6 @@ func (p *LogPane) buildUI() {
 	p.search.OnChanged = func(q string) {
 		p.query = strings.ToLower(strings.TrimSpace(q))
 		p.rebuildView()
-		p.list.Refresh()
-		p.reselect()
-		p.updateCount()
 	}
 
 	p.detail = widget.NewLabel("")
@@ -309,7 +309,36 @@ func (p *LogPane) refresh() {
 	p.mu.Lock()
 	p.pending = false
 	p.mu.Unlock()
-	grew := p.rebuildView()
+	p.rebuildView()
+}
+
+// rebuildView shows the rows: every row at once; those the search
+// matches once the filter, run on a goroutine, is back.
+func (p *LogPane) rebuildView() {
+	if p.query != "" {
+		p.filter()
+		p.showDetail()
+		p.updateCount()
+		return
+	}
+	p.setView(p.snapshot())
+}
+
+// snapshot is every row held, oldest first.
+func (p *LogPane) snapshot() []*logEntry {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]*logEntry, p.rows.len())
+	for i := range out {
+		out[i] = p.rows.at(i)
+	}
+	return out
+}
+
+// setView shows view; when it ends with a new row the list scrolls to it.
+func (p *LogPane) setView(view []*logEntry) {
+	grew := len(view) > 0 && (len(p.view) == 0 || view[len(view)-1] != p.view[len(p.view)-1])
+	p.view = view
 	if grew {
 		p.list.ScrollToBottom()
 	}
@@ -317,25 +346,6 @@ func (p *LogPane) refresh() {
 	p.reselect()
 	p.showDetail()
 	p.updateCount()
-}
-
-// rebuildView picks the rows to show; it reports whether new ones came.
-func (p *LogPane) rebuildView() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	before := len(p.view)
-	var last *logEntry
-	if before > 0 {
-		last = p.view[before-1]
-	}
-	p.view = p.view[:0]
-	for i := 0; i < p.rows.len(); i++ {
-		e := p.rows.at(i)
-		if p.query == "" || strings.Contains(strings.ToLower(e.story()), p.query) {
-			p.view = append(p.view, e)
-		}
-	}
-	return len(p.view) > 0 && p.view[len(p.view)-1] != last
 }
 
 // reselect keeps the chosen row selected when the rows shown change; when

@@ -370,6 +370,7 @@ func TestLogRowSelectedShowsItsWholeStory(t *testing.T) {
 		test.AssertRendersToMarkup(t, "log_selected_"+th.name+".xml", w.Canvas())
 		if th.name == "dark" {
 			test.Type(p.search, "unregistered")
+			waitQueue(t, q, "the filter", func() bool { return !p.filtering })
 			if len(p.view) != 1 || p.view[0].Status != "410 Unregistered" {
 				t.Errorf("search kept %d rows", len(p.view))
 			}
@@ -377,6 +378,7 @@ func TestLogRowSelectedShowsItsWholeStory(t *testing.T) {
 			// A filter that hides the selected row unselects it: no story
 			// of a row that is not shown.
 			p.search.SetText("cdcd")
+			waitQueue(t, q, "the filter", func() bool { return !p.filtering })
 			if p.selected != nil || strings.Contains(p.detail.Text, "Unregistered") {
 				t.Errorf("the hidden row stays selected: %q", p.detail.Text)
 			}
