@@ -348,6 +348,35 @@ func (p *LogPane) setView(view []*logEntry) {
 	p.updateCount()
 }
 
+// moveToEnd makes e the newest row (a send to many tokens' summary, once
+// its rows are in, or after they pushed it out of the log).
+func (p *LogPane) moveToEnd(e *logEntry) {
+	p.mu.Lock()
+	p.rows.remove(func(x *logEntry) bool { return x == e })
+	if p.rows.push(e) {
+		p.dropped++
+	}
+	p.scheduleLocked()
+	p.mu.Unlock()
+}
+
+// show selects e and shows its story (the result of the send just made),
+// once it is in the rows shown; the list scrolls to it.
+func (p *LogPane) show(e *logEntry) {
+	p.selected = e
+	p.rebuildView()
+}
+
+// unselect clears the selection (a send starts: its result is selected
+// when it is over, and meanwhile the newest rows stay in view).
+func (p *LogPane) unselect() {
+	if p.selected != nil {
+		p.selected = nil
+		p.list.UnselectAll()
+		p.showDetail()
+	}
+}
+
 // reselect keeps the chosen row selected when the rows shown change; when
 // the filter hides it, nothing is selected and its story goes.
 func (p *LogPane) reselect() {

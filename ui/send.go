@@ -241,27 +241,31 @@ func (c *Console) Send() {
 		c.log.refuseRow(job.envName, t)
 	}
 	c.sending = true
+	c.log.unselect()
 	c.showLog()
 	c.updateSendButton()
 	c.bar.showProgress(0, len(ns))
 	c.save()
 	go func() {
-		c.run(job)
-		c.do(c.sent)
+		row := c.run(job)
+		c.do(func() { c.sent(row) })
 	}()
 }
 
 // run does a send on a background goroutine: one row per token, each
-// finished on the UI goroutine as its result comes (see resultBatch).
-func (c *Console) run(job sendJob) {
+// finished on the UI goroutine as its result comes (see resultBatch). It
+// returns the row that tells the result: the token's, or for a send to
+// many the summary.
+func (c *Console) run(job sendJob) *logEntry {
 	rows := make([]*logEntry, len(job.ns))
 	client, err := c.clientFor(job)
 	if err != nil {
+		var row *logEntry
 		for _, n := range job.ns {
-			row := c.log.beginSend(job.envName, n.Token, "")
+			row = c.log.beginSend(job.envName, n.Token, "")
 			c.log.finishRow(row, sender.Result{Notification: n, Err: err}, 0)
 		}
-		return
+		return row
 	}
 	if job.outcome != "" {
 		undo := c.applyOutcome(job)
@@ -317,6 +321,10 @@ func (c *Console) run(job sendJob) {
 			}
 		},
 		batch.add)
+	if bus != nil {
+		return bus
+	}
+	return rows[0]
 }
 
 // indentLines splits text into the story's indented lines.
@@ -397,8 +405,16 @@ func (c *Console) heading(job sendJob, client sender.Sender, n *sender.Notificat
 		job.seq, of, client.Addr(), envDescription(job.envName), n.Token, orDefault(n.Topic, "(certificate default)"), n.PushType)
 }
 
-// sent runs on the UI goroutine when a send is over.
-func (c *Console) sent() {
+// sent runs on the UI goroutine when a send is over: row, the one that
+// tells its result (nil if none), is selected, its story shown. A send to
+// many tokens' summary moves below their rows, where the eye is.
+func (c *Console) sent(row *logEntry) {
+	if row != nil {
+		if row.Kind != kindSend {
+			c.log.moveToEnd(row)
+		}
+		c.log.show(row)
+	}
 	c.sending = false
 	c.bar.showProgress(0, 0)
 	c.releaseSoon()

@@ -39,9 +39,9 @@ func drawRows(t *testing.T, c *Console, selected int) fyne.Window {
 	return w
 }
 
-// Many tokens through the streaming core: the refused line, the send's
-// own row with its summary, and one row per token in the order pasted,
-// as drawn.
+// Many tokens through the streaming core: the refused line, one row per
+// token in the order pasted, then the send's own row with its summary
+// (moved below them when the send is over), as drawn.
 func TestSendToThreeTokensWithARefusedLineAsDrawn(t *testing.T) {
 	h := newHarness(t)
 	h.simulator()
@@ -58,10 +58,39 @@ func TestSendToThreeTokensWithARefusedLineAsDrawn(t *testing.T) {
 	h.sendAndWait()
 	h.waitFor("the second summary", func() bool { return strings.Contains(h.logText(), "Send 2 to 3 tokens (local simulator): 3 accepted") })
 	c.log.mu.Lock()
-	bus := c.log.rows.at(c.log.rows.len() - 4).story()
+	last := c.log.rows.at(c.log.rows.len() - 1)
+	bus := last.story()
 	c.log.mu.Unlock()
 	if n := strings.Count(bus, "Reusing the connection"); n != 1 {
 		t.Errorf("the send's row says %d times that it reuses the connection, want once:\n%s", n, bus)
+	}
+	// The result is where the eye is: the summary, below its rows, is
+	// selected and its story is the one shown.
+	h.waitFor("the summary selected", func() bool { return c.log.selected == last })
+	if !strings.HasPrefix(c.log.detail.Text, bus[:strings.Index(bus, "\n")]) || !strings.Contains(c.log.detail.Text, "Send 2 to 3 tokens (local simulator): 3 accepted") {
+		t.Errorf("the story pane shows %q, want the second send's summary", c.log.detail.Text)
+	}
+}
+
+// After a send to one token its row is selected and its story shown, not
+// the row selected before.
+func TestSendSelectsItsResult(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	h.sendAndWait()
+	h.waitFor("the first row", func() bool { return c.log.selected != nil })
+	c.log.list.Select(0)
+	h.q.drain()
+	first := c.log.selected
+	c.note.title.SetText("Second")
+	h.sendAndWait()
+	h.waitFor("the second row selected", func() bool { return c.log.selected != first && c.log.selected != nil })
+	if !strings.Contains(c.log.detail.Text, `"title": "Second"`) || !strings.Contains(c.log.detail.Text, "Send 2 ") {
+		t.Errorf("the story pane shows %q, want send 2's", c.log.detail.Text)
+	}
+	if len(c.log.view) == 0 || c.log.view[len(c.log.view)-1] != c.log.selected {
+		t.Error("the selected row is not the newest")
 	}
 }
 

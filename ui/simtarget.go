@@ -275,7 +275,7 @@ func (c *Console) sendToSimulator() {
 		tool := &simctl.Tool{OnEvent: func(ev sender.Event) { c.log.addToRow(row, ev) }}
 		push, err := tool.Push(c.ctx, udid, bundle, p)
 		c.log.finishSimRow(row, push, err)
-		c.do(c.sent)
+		c.do(func() { c.sent(row) })
 	}()
 }
 
