@@ -176,8 +176,8 @@ func TestSendToThreeTokensGivesOneRowEachOverOneConnection(t *testing.T) {
 	if log := h.logText(); !strings.Contains(log, "payload (61 bytes):") || !strings.Contains(log, `"alert": "Hello from APNs Console"`) {
 		t.Errorf("the rows' stories lack the pretty-printed payload:\n%s", log)
 	}
-	if c.bar.progress.Visible() || c.bar.progress.Max != 3 {
-		t.Errorf("progress bar visible %v, max %v after the send; want hidden, 3", c.bar.progress.Visible(), c.bar.progress.Max)
+	if c.bar.progressBox.Visible() || c.bar.progress.Max != 3 {
+		t.Errorf("progress bar visible %v, max %v after the send; want hidden, 3", c.bar.progressBox.Visible(), c.bar.progress.Max)
 	}
 }
 

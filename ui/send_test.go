@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
@@ -138,7 +140,7 @@ func TestSendToAThousandTokensGivesOneResultEach(t *testing.T) {
 	}
 	want = fmt.Sprintf("· %d rows", n+1)
 	h.waitFor("the count "+want, func() bool { return c.log.count.Text == want })
-	if c.bar.progress.Visible() {
+	if c.bar.progressBox.Visible() {
 		t.Error("the progress bar stays after the send")
 	}
 }
@@ -196,4 +198,42 @@ func TestUnconfirmedAndRetriedRowsAsDrawn(t *testing.T) {
 		t.Errorf("the story of the unconfirmed row:\n%s", p.detail.Text)
 	}
 	test.AssertRendersToMarkup(t, "log_unconfirmed.xml", w.Canvas())
+}
+
+// The send bar keeps its height, and Send its place and size, whatever
+// the slot next to it says: the target, a long reason, a mismatch with
+// its switch, the progress of a send; and whatever Send says.
+func TestSendNeverMoves(t *testing.T) {
+	newTestApp(t)
+	b := newSendBar(func(*widget.Entry) {})
+	w := test.NewTempWindow(t, container.NewBorder(nil, b.content, nil, nil, widget.NewLabel("form")))
+	w.Resize(fyne.NewSize(400, 600))
+	d := fyne.CurrentApp().Driver()
+	where := func() (fyne.Position, fyne.Size, float32) {
+		return d.AbsolutePositionForObject(b.sendBtn), b.sendBtn.Size(), b.content.MinSize().Height
+	}
+	b.target.SetText("→ 127.0.0.1:2197 (local simulator)")
+	pos, size, height := where()
+	for _, step := range []struct {
+		name string
+		do   func()
+	}{
+		{"a long reason", func() {
+			b.showProblem("Send is off: " + strings.Repeat("a reason long enough to need more than two lines in a narrow window ", 3))
+		}},
+		{"a mismatch", func() {
+			b.showProblem("")
+			b.showMismatch("The simulator uses its demo credential; the Certificate (.p12) you loaded is for Apple's sandbox.", sender.Sandbox)
+		}},
+		{"progress", func() { b.showProgress(10, 100000) }},
+		{"Send to 100000", func() { b.sendBtn.SetText("Send to 100000") }},
+		{"Sending…", func() { b.sendBtn.SetText("Sending…") }},
+		{"Local's outcome", func() { b.env.SetSelected(envLocal) }},
+		{"done", func() { b.showProgress(0, 0); b.showMismatch("", ""); b.sendBtn.SetText("Send") }},
+	} {
+		step.do()
+		if p, s, h := where(); p != pos || s != size || h != height {
+			t.Errorf("after %s: Send at %v size %v, bar %v high; was at %v size %v, %v high", step.name, p, s, h, pos, size, height)
+		}
+	}
 }
