@@ -40,8 +40,8 @@ const WindowTitle = "APNs Console"
 // Window sizes: what the layout is designed for, and the smallest it
 // still works at.
 var (
-	DefaultSize = fyne.NewSize(1100, 720)
-	MinimumSize = fyne.NewSize(800, 600)
+	DefaultSize = fyne.NewSize(800, 560)
+	MinimumSize = fyne.NewSize(800, 560)
 )
 
 // Section indexes in the accordion.

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,8 +29,9 @@ type logRow struct {
 	token   *canvas.Text
 	status  *canvas.Text
 	latency *canvas.Text
-	send    bool // a send's row: env and token shown
-	tone    tone
+	send    bool   // a send's row: env and token shown
+	tone    tone   //
+	full    string // the status as set; shown cut with an ellipsis where the row is too narrow
 }
 
 // The log's rows: text size, padding around the text, and gap between
@@ -61,12 +63,13 @@ func (r *logRow) set(e *logEntry) {
 	if r.send {
 		r.env.Text = e.Env
 		r.token.Text = shortToken(e.Token)
-		r.status.Text = orDefault(e.Status, "sending…")
+		r.full = orDefault(e.Status, "sending…")
 		r.latency.Text = screenLatency(e.Latency)
 	} else {
 		r.env.Text, r.token.Text, r.latency.Text = "", "", ""
-		r.status.Text = e.Text
+		r.full = e.Text
 	}
+	r.status.Text = r.full
 	r.status.TextStyle.Bold = r.send
 	r.Refresh()
 }
@@ -95,6 +98,9 @@ func (l *logRowRenderer) MinSize() fyne.Size {
 	return fyne.NewSize(rowPadding+16, h+2*rowPadding)
 }
 
+// Layout places the columns. In a narrow pane the environment goes
+// first (the story names it), then the latency, and the status is cut
+// with an ellipsis to what is left: the row never runs under the edge.
 func (l *logRowRenderer) Layout(size fyne.Size) {
 	r := l.row
 	h := size.Height - 2*rowPadding
@@ -107,13 +113,63 @@ func (l *logRowRenderer) Layout(size fyne.Size) {
 		x += w + rowGap
 	}
 	wt, we, wk := l.columns()
+	r.status.Text = r.full
+	ws, wl := r.status.MinSize().Width, r.latency.MinSize().Width
+	showEnv, showLatency := r.send, r.latency.Text != ""
+	need := func() float32 {
+		n := x + wt + rowGap + ws
+		if r.send {
+			n += wk + rowGap
+		}
+		if showEnv {
+			n += we + rowGap
+		}
+		if showLatency {
+			n += rowGap + wl
+		}
+		return n + rowPadding
+	}
+	if need() > size.Width && showEnv {
+		showEnv = false
+	}
+	if need() > size.Width && showLatency {
+		showLatency = false
+	}
 	place(r.time, wt)
 	if r.send {
-		place(r.env, we)
+		if showEnv {
+			place(r.env, we)
+		}
 		place(r.token, wk)
 	}
-	place(r.status, r.status.MinSize().Width)
-	place(r.latency, r.latency.MinSize().Width)
+	r.env.Hidden, r.latency.Hidden = !showEnv, !showLatency
+	room := size.Width - x - rowPadding
+	if showLatency {
+		room -= wl + rowGap
+	}
+	if ws > room && size.Width > 0 {
+		r.status.Text = ellipsize(r.full, max(room, 0), r.status.TextSize, r.status.TextStyle)
+		ws = r.status.MinSize().Width
+	}
+	place(r.status, ws)
+	if showLatency {
+		place(r.latency, wl)
+	}
+}
+
+// ellipsize cuts text to fit width, ending it with "…".
+func ellipsize(text string, width, size float32, style fyne.TextStyle) string {
+	runes := []rune(text)
+	lo, hi := 0, len(runes) // the longest prefix that fits is in [lo, hi]
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fyne.MeasureText(string(runes[:mid])+"…", size, style).Width <= width {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return strings.TrimRight(string(runes[:lo]), " ") + "…"
 }
 
 // Refresh colours the text from the current theme (the row follows a
@@ -127,7 +183,7 @@ func (l *logRowRenderer) Refresh() {
 		r.status.Color = fg
 	}
 	r.env.Hidden, r.token.Hidden = !r.send, !r.send
-	l.Layout(r.Size())
+	l.Layout(r.Size()) // hides what does not fit
 	for _, o := range l.objects {
 		o.Refresh()
 	}

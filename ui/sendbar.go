@@ -139,7 +139,7 @@ func newSendBar(browseCA func(*widget.Entry)) *sendBar {
 	b.content = container.NewVBox(
 		widget.NewSeparator(),
 		b.customRow,
-		container.New(targetsLayout{}, b.env.content),
+		b.env.content,
 		slot,
 		container.NewBorder(nil, nil, nil, sendBox, container.NewHBox(b.outcomeRow)),
 	)
