@@ -142,6 +142,9 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	c.win.SetMainMenu(c.buildMenu())
 	c.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.Drop(uris) })
 	c.win.SetOnClosed(c.Close)
+	// Closing the window with unsaved changes asks first: Save, Don't
+	// Save, Cancel.
+	c.win.SetCloseIntercept(c.requestClose)
 	c.win.Resize(DefaultSize)
 	c.log.loadHistory()
 	c.restore()
@@ -239,7 +242,9 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 	copyAll.Icon = theme.ContentCopyIcon()
 	clear := fyne.NewMenuItem("Clear History", c.log.Clear)
 	clear.Icon = theme.DeleteIcon()
-	about := fyne.NewMenuItem("About APNs Console", c.showAbout)
+	// Labelled "About": Fyne moves an item of that label into the macOS
+	// application menu, as "About APNs Console" (the app's name).
+	about := fyne.NewMenuItem("About", c.showAbout)
 	about.Icon = theme.InfoIcon()
 	return fyne.NewMainMenu(
 		c.fileMenu(open, send),
@@ -247,6 +252,10 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 		fyne.NewMenu("Help", about),
 	)
 }
+
+// requestClose is the window's close button: with unsaved changes it
+// asks first (Save, Don't Save, Cancel), then closes.
+func (c *Console) requestClose() { c.unlessUnsaved(c.win.Close) }
 
 // showAbout shows the About box; Esc and Return close it.
 func (c *Console) showAbout() {

@@ -1,15 +1,10 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/credential"
@@ -42,7 +37,7 @@ func isDocumentFile(path string) bool {
 
 // initDocuments starts an untitled document from the restored form.
 func (c *Console) initDocuments() {
-	c.doc.confirm = c.confirmDiscard
+	c.doc.confirm = c.askToSave
 	c.doc.showError = c.showFileError
 	c.doc.saved = c.formSnapshot()
 	c.updateTitle()
@@ -298,8 +293,12 @@ func (c *Console) SaveDocument() {
 }
 
 // saveTo writes the form to path: a .apns file (payload and bundle) or a
-// console document, by its extension.
-func (c *Console) saveTo(path string) bool {
+// console document, by its extension; path becomes the window's document.
+func (c *Console) saveTo(path string) bool { return c.write(path, false) }
+
+// write is saveTo; an export (Save Payload as .apns) writes the file and
+// leaves the window's document as it was.
+func (c *Console) write(path string, export bool) bool {
 	var err error
 	if document.IsConsole(path) {
 		var d *document.Document
@@ -320,140 +319,14 @@ func (c *Console) saveTo(path string) bool {
 		c.doc.showError(err)
 		return false
 	}
+	if export {
+		c.log.Add(sender.EventInfo, toneNormal, "Saved the payload to "+path)
+		return true
+	}
 	c.doc.path = path
 	c.doc.saved = c.formSnapshot()
 	c.addRecent(path)
 	c.updateTitle()
 	c.log.Add(sender.EventInfo, toneNormal, "Saved "+path)
 	return true
-}
-
-// SaveDocumentAs asks where to save; ext (.apnsconsole or .apns) is the
-// kind offered; the name typed decides.
-func (c *Console) SaveDocumentAs(ext string) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close() // written again atomically by saveTo
-		if !isDocumentFile(path) {
-			path += ext
-		}
-		c.saveTo(path)
-	}, c.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-	name := "Untitled" + ext
-	if c.doc.path != "" {
-		name = strings.TrimSuffix(filepath.Base(c.doc.path), filepath.Ext(c.doc.path)) + ext
-		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(c.doc.path))); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.SetFileName(name)
-	d.Resize(fyne.NewSize(760, 520))
-	d.Show()
-}
-
-// browseDocument asks which document to open.
-func (c *Console) browseDocument() {
-	c.unlessUnsaved(func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			path := r.URI().Path()
-			r.Close()
-			c.openNow(path)
-		}, c.win)
-		d.SetFilter(storage.NewExtensionFileFilter([]string{document.ConsoleExt, document.APNsExt}))
-		d.Resize(fyne.NewSize(760, 520))
-		d.Show()
-	})
-}
-
-// unlessUnsaved runs then at once, or after the user agreed to lose the
-// unsaved changes.
-func (c *Console) unlessUnsaved(then func()) {
-	if !c.dirty() {
-		then()
-		return
-	}
-	c.doc.confirm(then)
-}
-
-func (c *Console) confirmDiscard(then func()) {
-	name := "the untitled document"
-	if c.doc.path != "" {
-		name = filepath.Base(c.doc.path)
-	}
-	d := dialog.NewConfirm("Unsaved changes", "Discard the changes to "+name+"?\nChoose Cancel, then File → Save, to keep them.", func(ok bool) {
-		if ok {
-			then()
-		}
-	}, c.win)
-	d.SetConfirmText("Discard")
-	d.Show()
-}
-
-// showFileError shows a file's problem: the cause, then the fix.
-func (c *Console) showFileError(err error) { fileErrorDialog(err, c.win).Show() }
-
-// fileErrorDialog is the dialog of a file's problem.
-func fileErrorDialog(err error, win fyne.Window) dialog.Dialog {
-	title, text := "Cannot use this file", err.Error()
-	var de *document.Error
-	if errors.As(err, &de) {
-		text = period(sentence(de.Problem)) + "\n\n" + period(sentence(de.Fix))
-		if de.Path != "" {
-			title = filepath.Base(de.Path)
-		}
-		if errors.Is(err, document.ErrCredentialMissing) {
-			title = "Opened, but a file is missing"
-		}
-	}
-	return dialog.NewInformation(title, text, win)
-}
-
-// addRecent puts path first in File → Open Recent.
-func (c *Console) addRecent(path string) {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
-	list := []string{path}
-	for _, p := range c.prefs.StringList(prefRecent) {
-		if p != path && len(list) < maxRecent {
-			list = append(list, p)
-		}
-	}
-	c.prefs.SetStringList(prefRecent, list)
-	if c.win.MainMenu() != nil {
-		c.win.SetMainMenu(c.buildMenu())
-	}
-}
-
-// recentMenu is File → Open Recent.
-func (c *Console) recentMenu() *fyne.MenuItem {
-	item := fyne.NewMenuItem("Open Recent", nil)
-	var items []*fyne.MenuItem
-	for _, p := range c.prefs.StringList(prefRecent) {
-		p := p
-		items = append(items, fyne.NewMenuItem(p, func() { c.OpenDocument(p) }))
-	}
-	if len(items) == 0 {
-		none := fyne.NewMenuItem("No recent documents", nil)
-		none.Disabled = true
-		items = append(items, none)
-	}
-	item.ChildMenu = fyne.NewMenu("", items...)
-	return item
-}
-
-// period ends a sentence with a full stop, unless it ends with code (a
-// JSON example) or punctuation already.
-func period(s string) string {
-	if s == "" || strings.ContainsAny(s[len(s)-1:], ".!?}]\"'`") {
-		return s
-	}
-	return s + "."
 }
