@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -106,8 +107,8 @@ func (c *Console) composeFor(all bool) ([]*sender.Notification, error) {
 		return nil, shownIn{err, "Live Activity", liveProblem(err)}
 	}
 	if err != nil {
-		if strings.HasPrefix(err.Error(), "badge") {
-			return nil, err
+		if errors.Is(err, errBadge) {
+			return nil, shownIn{err, "Notification", "the badge is not a number"}
 		}
 		return nil, shownIn{fmt.Errorf("payload: %w", err), "Payload", "the payload is not valid"}
 	}
@@ -123,6 +124,9 @@ func (c *Console) composeFor(all bool) ([]*sender.Notification, error) {
 		CollapseID: c.adv.collapseID.Text,
 		ApnsID:     strings.TrimSpace(c.adv.apnsID.Text),
 		Payload:    p,
+	}
+	if err := backgroundProblem(tmpl); err != nil {
+		return nil, shownIn{err, "Notification", "a background push needs priority 5 and content-available"}
 	}
 	var ns []*sender.Notification
 	if all {
@@ -175,6 +179,11 @@ func (c *Console) validate() {
 	}
 	p, perr := c.payload()
 	c.pview.show(p, perr, c.payloadLimit())
+	if errors.Is(perr, errBadge) {
+		c.note.showBadge(perr)
+	} else {
+		c.note.showBadge(nil)
+	}
 	c.adv.showExpiration(c.now())
 	err := c.check()
 	if err == nil {
@@ -312,4 +321,25 @@ func sentence(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// backgroundProblem checks a background push as APNs and iOS want it
+// (APNS-REFERENCE §1.4): priority 5 (the default, 10, is refused), and
+// content-available: 1 in aps, without which the app is not woken.
+func backgroundProblem(n sender.Notification) error {
+	if n.PushType != sender.PushBackground {
+		return nil
+	}
+	if n.Priority != 5 {
+		return errors.New("a background push must go at priority 5: choose 5 (power-considerate) in Priority")
+	}
+	var p struct {
+		Aps struct {
+			ContentAvailable json.RawMessage `json:"content-available"`
+		} `json:"aps"`
+	}
+	if json.Unmarshal(n.Payload, &p) != nil || strings.TrimSpace(string(p.Aps.ContentAvailable)) != "1" {
+		return errors.New(`a background push needs "content-available": 1 in aps: press "Start a background payload", or add it to the custom JSON`)
+	}
+	return nil
 }

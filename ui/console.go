@@ -12,6 +12,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -185,7 +186,8 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	c.dev.changed = c.changed
 	c.note = newNotificationSection()
 	c.note.changed = c.changed
-	c.note.useTemplate = c.useTemplate
+	c.note.useTemplate = c.askTemplate
+	c.note.typeChanged = c.refreshTopics
 	c.adv = newAdvancedSection()
 	c.adv.changed = c.changed
 	c.pview = newPayloadView()
@@ -349,6 +351,33 @@ func (c *Console) environmentChanged() {
 	c.cred.show()
 	c.refreshTopics()
 	c.changed()
+}
+
+// askTemplate starts the payload of a push type; when that would empty
+// fields the user typed, or replace custom JSON, it asks first.
+func (c *Console) askTemplate(t payloadTemplate) {
+	var lost []string
+	if !t.alert {
+		lost = c.note.typed()
+	}
+	if custom := strings.TrimSpace(c.adv.custom.Text); custom != "" && custom != "{}" && custom != t.custom {
+		lost = append(lost, "the custom JSON")
+	}
+	if len(lost) == 0 {
+		c.useTemplate(t)
+		return
+	}
+	pt := c.note.selectedPushType()
+	d := dialog.NewConfirm("Start a "+string(pt)+" payload?",
+		"A "+string(pt)+" payload replaces what you typed in "+strings.Join(lost, ", ")+".",
+		func(ok bool) {
+			if ok {
+				c.useTemplate(t)
+			}
+		}, c.win)
+	d.SetConfirmText("Replace")
+	d.SetDismissText("Keep mine")
+	d.Show()
 }
 
 // useTemplate starts the payload of a push type: custom JSON in Advanced

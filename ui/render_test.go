@@ -298,6 +298,12 @@ func TestPushTypeAdjustsTheTopicAndOffersAPayload(t *testing.T) {
 		t.Fatal("no starting payload offered for background")
 	}
 	test.Tap(c.note.template)
+	// It would empty the alert the user typed: it asks first.
+	if c.note.body.Text == "" {
+		t.Fatal("the alert typed was emptied without asking")
+	}
+	test.AssertObjectRendersToMarkup(t, "template_confirm.xml", c.win.Canvas().Overlays().Top())
+	test.Tap(findButton(c.win.Canvas(), "Replace"))
 	if c.adv.custom.Text != `{"aps": {"content-available": 1}}` || c.note.body.Text != "" || c.note.priority.Selected != priority5 {
 		t.Errorf("background payload: custom %q, alert %q, priority %q", c.adv.custom.Text, c.note.body.Text, c.note.priority.Selected)
 	}
@@ -572,5 +578,63 @@ func TestHistoryComesBackAfterARestart(t *testing.T) {
 	c2.log.Clear()
 	if _, err := os.Stat(c2.log.history.path); !os.IsNotExist(err) {
 		t.Errorf("history file still there after Clear history: %v", err)
+	}
+}
+
+// Choosing a push type shows, in the empty topic's placeholder, the
+// suffix that will be sent.
+func TestPushTypeShowsItsTopicSuffixInThePlaceholder(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	c.note.topic.SetText("")
+	c.note.pushType.SetSelected(string(sender.PushVoIP))
+	if !strings.HasPrefix(c.note.topic.PlaceHolder, "com.example.demo.voip ") {
+		t.Errorf("placeholder for voip %q, want com.example.demo.voip", c.note.topic.PlaceHolder)
+	}
+	assertObjectMarkup(t, "topic_placeholder_voip.xml", c.note.content, 460)
+	c.note.pushType.SetSelected(string(sender.PushAlert))
+	if !strings.HasPrefix(c.note.topic.PlaceHolder, "com.example.demo ") {
+		t.Errorf("placeholder for alert %q, want com.example.demo", c.note.topic.PlaceHolder)
+	}
+}
+
+// A badge that is not a number is said under the badge field, and in
+// short next to Send.
+func TestBadBadgeIsSaidAtItsField(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	h.typeInto(c.note.badge, "three")
+	if !c.note.badgeErr.Visible() || !strings.Contains(c.note.badgeErr.Text, `"three" is not a whole number`) {
+		t.Errorf("under the badge: shown %v, %q", c.note.badgeErr.Visible(), c.note.badgeErr.Text)
+	}
+	if c.bar.problem.Text != "Send is off: the badge is not a number (see Notification)" {
+		t.Errorf("next to Send: %q", c.bar.problem.Text)
+	}
+	assertObjectMarkup(t, "badge_error.xml", c.note.content, 460)
+	h.typeInto(c.note.badge, "3")
+	if c.note.badgeErr.Visible() {
+		t.Error("the badge's error stays after it is fixed")
+	}
+}
+
+// A background push is checked in the form: priority 5 and
+// content-available, before Send.
+func TestBackgroundPushIsCheckedBeforeSend(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	c.note.pushType.SetSelected(string(sender.PushBackground))
+	if !c.bar.sendBtn.Disabled() || !strings.Contains(c.bar.problem.Text, "background push") {
+		t.Errorf("background at the default priority: Send disabled %v, %q", c.bar.sendBtn.Disabled(), c.bar.problem.Text)
+	}
+	c.note.priority.SetSelected(priority5)
+	if !c.bar.sendBtn.Disabled() {
+		t.Error("a background push without content-available can be sent")
+	}
+	c.adv.custom.SetText(`{"aps": {"content-available": 1}}`)
+	if c.bar.sendBtn.Disabled() {
+		t.Errorf("a proper background push is refused: %s", c.bar.problem.Text)
 	}
 }
