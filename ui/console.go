@@ -138,6 +138,7 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.win = a.NewWindow(WindowTitle)
 	c.log = newLogPane(a, c.do, refreshDelay)
+	c.log.win = c.win
 	c.events = &eventRouter{log: c.log}
 	c.win.SetContent(c.buildUI())
 	c.win.SetMainMenu(c.buildMenu())
@@ -242,7 +243,7 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 	open.Icon = theme.FolderOpenIcon()
 	copyAll := fyne.NewMenuItem("Copy All", c.log.CopyAll)
 	copyAll.Icon = theme.ContentCopyIcon()
-	clear := fyne.NewMenuItem("Clear History", c.log.Clear)
+	clear := fyne.NewMenuItem("Clear History…", c.log.AskClear)
 	clear.Icon = theme.DeleteIcon()
 	// Labelled "About": Fyne moves an item of that label into the macOS
 	// application menu, as "About APNs Console" (the app's name).

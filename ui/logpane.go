@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -116,6 +117,8 @@ type LogPane struct {
 	search  *widget.Entry
 	detail  *widget.Label // the selected row's story: wrapped, selectable
 	copyRow *widget.Button
+	copyAll *widget.Button
+	win     fyne.Window // where the pane asks (Clear history); nil: it does not ask
 	split   *container.Split
 	content fyne.CanvasObject
 
@@ -146,8 +149,9 @@ func (p *LogPane) buildUI() {
 
 	p.count = widget.NewLabel("")
 	p.count.Truncation = fyne.TextTruncateEllipsis
-	copyAll := widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), p.CopyAll)
-	clear := widget.NewButtonWithIcon("Clear history", theme.DeleteIcon(), p.Clear)
+	p.copyAll = widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), p.CopyAll)
+	clear := widget.NewButtonWithIcon("Clear history", theme.DeleteIcon(), p.AskClear)
+	copyAll := p.copyAll
 	title := widget.NewLabelWithStyle("Log", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	header := container.NewBorder(nil, nil, title, container.NewHBox(copyAll, clear), p.count)
 	p.search = widget.NewEntry()
@@ -164,6 +168,7 @@ func (p *LogPane) buildUI() {
 	p.copyRow = widget.NewButtonWithIcon("Copy row", theme.ContentCopyIcon(), func() {
 		if p.selected != nil {
 			p.app.Clipboard().SetContent(p.entryStory(p.selected))
+			p.flash(p.copyRow, "Copy row", "Copied")
 		}
 	})
 	detailBar := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Story", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.copyRow)
@@ -460,9 +465,44 @@ func (p *LogPane) Len() int {
 	return p.rows.len()
 }
 
-// CopyAll puts the whole log on the clipboard.
+// CopyAll puts the whole log on the clipboard; its button says so.
 func (p *LogPane) CopyAll() {
 	p.app.Clipboard().SetContent(strings.Join(p.Lines(), "\n"))
+	p.flash(p.copyAll, "Copy all", "Copied "+plural(p.Len(), "row"))
+}
+
+// flashTime is how long a button says what it did.
+const flashTime = 1500 * time.Millisecond
+
+// flash makes b say done, with a tick, for a moment, then label again.
+func (p *LogPane) flash(b *widget.Button, label, done string) {
+	b.SetText(done)
+	b.SetIcon(theme.ConfirmIcon())
+	time.AfterFunc(flashTime, func() {
+		p.do(func() {
+			b.SetText(label)
+			b.SetIcon(theme.ContentCopyIcon())
+		})
+	})
+}
+
+// AskClear asks before it empties the log and the saved history (the
+// button and Log → Clear History).
+func (p *LogPane) AskClear() {
+	if p.win == nil {
+		p.Clear()
+		return
+	}
+	d := dialog.NewConfirm("Clear the history?",
+		"This removes "+plural(p.Len(), "row")+" from the log and from the history kept for the next launch. It cannot be undone.",
+		func(ok bool) {
+			if ok {
+				p.Clear()
+			}
+		}, p.win)
+	d.SetConfirmText("Clear")
+	d.SetDismissText("Cancel")
+	d.Show()
 }
 
 // Clear empties the log and the saved history.
