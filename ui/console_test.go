@@ -367,6 +367,15 @@ func TestRejectedSendShowsTheReasonAndItsExplanation(t *testing.T) {
 	if !failure {
 		t.Error("the 410 row is not shown as a failure")
 	}
+	// The story pane tells the reason and its hint once each.
+	h.waitFor("the row selected", func() bool { return h.c.log.selected != nil })
+	story := h.c.log.shown
+	if n := strings.Count(story, reason.Hint); n != 1 {
+		t.Errorf("the story tells the hint %d times, want once:\n%s", n, story)
+	}
+	if n := strings.Count(story, reason.Description); n != 1 {
+		t.Errorf("the story tells the reason %d times, want once:\n%s", n, story)
+	}
 }
 
 func TestTokenKeySendsToSimulatorWithItsDemoKey(t *testing.T) {
@@ -511,8 +520,8 @@ func TestLogPaneIsBoundedAndCopiesEverything(t *testing.T) {
 	p.finishRow(row, sender.Result{Response: &sender.Response{Status: 410, Reason: "Unregistered", Duration: 3 * time.Millisecond}}, 0)
 	q.drain()
 	p.list.Select(len(p.view) - 1)
-	if !strings.Contains(p.detail.Text, "410 Unregistered") || !strings.Contains(p.detail.Text, "apns-topic: com.example.demo") {
-		t.Errorf("selected row shows %q", p.detail.Text)
+	if !strings.Contains(p.shown, "410 Unregistered") || !strings.Contains(p.shown, "apns-topic: com.example.demo") {
+		t.Errorf("selected row shows %q", p.shown)
 	}
 	test.Tap(p.copyRow)
 	if clip := a.Clipboard().Content(); !strings.Contains(clip, "POST /3/device/") || strings.Contains(clip, "line 5249") {

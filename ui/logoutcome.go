@@ -18,16 +18,26 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 	case r.Response != nil:
 		resp := r.Response
 		e.Latency = resp.Duration
-		if resp.Accepted() {
+		switch {
+		case resp.Accepted() && e.Binary:
+			// The binary protocol has no HTTP status and no positive
+			// answer: no error response came in the time it waits.
+			e.Status, e.Tone = "accepted (no error response)", toneSuccess
+		case resp.Accepted():
 			e.Status, e.Tone = "200 OK", toneSuccess
-		} else {
+		case e.Binary:
+			e.Status, e.Tone = fmt.Sprintf("status %d %s", resp.Status, orDefault(resp.Reason, "?")), toneFailure
+		default:
 			e.Status, e.Tone = fmt.Sprintf("%d %s", resp.Status, orDefault(resp.Reason, "?")), toneFailure
 		}
 		desc, hint := resp.Explanation()
 		e.Story = append(e.Story, "outcome: "+e.Status)
 		if !resp.Accepted() {
-			e.Story = append(e.Story, "    "+desc)
-			if hint != "" {
+			// The response's event may have told them already: once.
+			if !storyHas(e.Story, desc) {
+				e.Story = append(e.Story, "    "+desc)
+			}
+			if hint != "" && !storyHas(e.Story, hint) {
 				e.Story = append(e.Story, "    hint: "+hint)
 			}
 		}
@@ -78,4 +88,9 @@ func (p *LogPane) refuseRow(env string, t tokenLine) {
 	p.push(&logEntry{Time: time.Now(), Kind: kindSend, Env: env, Token: t.Raw, Status: "not sent", Tone: toneFailure,
 		Text:  fmt.Sprintf("Line %d of Tokens was not sent", t.Line),
 		Story: []string{"refused: " + t.Err.Error()}})
+}
+
+// storyHas reports whether a line of the story already tells text.
+func storyHas(story []string, text string) bool {
+	return slices.ContainsFunc(story, func(l string) bool { return strings.Contains(l, text) })
 }

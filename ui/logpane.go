@@ -49,7 +49,8 @@ type logEntry struct {
 	Text    string           `json:"text"`             // the row's text: a send's heading, or the line
 	Tone    tone             `json:"tone"`
 	Latency time.Duration    `json:"latency,omitempty"`
-	Story   []string         `json:"story,omitempty"` // every step, in order
+	Story   []string         `json:"story,omitempty"`  // every step, in order
+	Binary  bool             `json:"binary,omitempty"` // sent with the binary protocol, which has no HTTP status
 	dropped int              // a bulk send's connection row: events past busStoryLimit
 }
 
@@ -115,7 +116,7 @@ type LogPane struct {
 	list    *widget.List
 	count   *widget.Label
 	search  *widget.Entry
-	detail  *widget.Label // the selected row's story: wrapped, selectable
+	detail  *storyLabel // the selected row's story: wrapped with its indents, selectable
 	copyRow *widget.Button
 	copyAll *widget.Button
 	win     fyne.Window // where the pane asks (Clear history); nil: it does not ask
@@ -161,10 +162,7 @@ func (p *LogPane) buildUI() {
 		p.rebuildView()
 	}
 
-	p.detail = widget.NewLabel("")
-	p.detail.Wrapping = fyne.TextWrapWord
-	p.detail.Selectable = true
-	p.detail.TextStyle.Monospace = true
+	p.detail = newStoryLabel()
 	p.copyRow = widget.NewButtonWithIcon("Copy row", theme.ContentCopyIcon(), func() {
 		if p.selected != nil {
 			p.app.Clipboard().SetContent(p.entryStory(p.selected))
@@ -213,6 +211,13 @@ func (p *LogPane) beginSend(env, token, heading string) *logEntry {
 	e := &logEntry{Time: time.Now(), Kind: kindSend, Env: env, Token: token, Text: heading, Tone: toneHeading}
 	p.push(e)
 	return e
+}
+
+// setBinary marks a row as sent with the binary protocol.
+func (p *LogPane) setBinary(e *logEntry) {
+	p.mu.Lock()
+	e.Binary = true
+	p.mu.Unlock()
 }
 
 // addToRow adds an event of the send to its row's story.
@@ -406,7 +411,7 @@ func (p *LogPane) showDetail() {
 	}
 	if text != p.shown {
 		p.shown = text
-		p.detail.SetText(text)
+		p.detail.setStory(text)
 	}
 	if p.selected == nil {
 		p.copyRow.Disable()

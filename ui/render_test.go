@@ -385,8 +385,8 @@ func TestLogRowSelectedShowsItsWholeStory(t *testing.T) {
 			// of a row that is not shown.
 			p.search.SetText("cdcd")
 			waitQueue(t, q, "the filter", func() bool { return !p.filtering })
-			if p.selected != nil || strings.Contains(p.detail.Text, "Unregistered") {
-				t.Errorf("the hidden row stays selected: %q", p.detail.Text)
+			if p.selected != nil || strings.Contains(p.shown, "Unregistered") {
+				t.Errorf("the hidden row stays selected: %q", p.shown)
 			}
 			p.search.SetText("")
 		}

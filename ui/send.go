@@ -305,6 +305,9 @@ func (c *Console) run(job sendJob) *logEntry {
 		func(i int) {
 			n := job.ns[i]
 			row := c.log.beginSend(job.envName, n.Token, c.heading(job, client, n, i))
+			if job.format != "" {
+				c.log.setBinary(row)
+			}
 			if payloadLines == nil || !bytes.Equal(payload, n.Payload) {
 				payload = n.Payload
 				payloadTitle, payloadLines = fmt.Sprintf("payload (%d bytes):", len(n.Payload)), indentLines(prettyJSON(n.Payload))

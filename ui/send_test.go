@@ -69,8 +69,8 @@ func TestSendToThreeTokensWithARefusedLineAsDrawn(t *testing.T) {
 	// The result is where the eye is: the summary, below its rows, is
 	// selected and its story is the one shown.
 	h.waitFor("the summary selected", func() bool { return c.log.selected == last })
-	if !strings.HasPrefix(c.log.detail.Text, bus[:strings.Index(bus, "\n")]) || !strings.Contains(c.log.detail.Text, "Send 2 to 3 tokens (local simulator): 3 accepted") {
-		t.Errorf("the story pane shows %q, want the second send's summary", c.log.detail.Text)
+	if !strings.HasPrefix(c.log.shown, bus[:strings.Index(bus, "\n")]) || !strings.Contains(c.log.shown, "Send 2 to 3 tokens (local simulator): 3 accepted") {
+		t.Errorf("the story pane shows %q, want the second send's summary", c.log.shown)
 	}
 }
 
@@ -88,8 +88,8 @@ func TestSendSelectsItsResult(t *testing.T) {
 	c.note.title.SetText("Second")
 	h.sendAndWait()
 	h.waitFor("the second row selected", func() bool { return c.log.selected != first && c.log.selected != nil })
-	if !strings.Contains(c.log.detail.Text, `"title": "Second"`) || !strings.Contains(c.log.detail.Text, "Send 2 ") {
-		t.Errorf("the story pane shows %q, want send 2's", c.log.detail.Text)
+	if !strings.Contains(c.log.shown, `"title": "Second"`) || !strings.Contains(c.log.shown, "Send 2 ") {
+		t.Errorf("the story pane shows %q, want send 2's", c.log.shown)
 	}
 	if len(c.log.view) == 0 || c.log.view[len(c.log.view)-1] != c.log.selected {
 		t.Error("the selected row is not the newest")
@@ -194,8 +194,8 @@ func TestUnconfirmedAndRetriedRowsAsDrawn(t *testing.T) {
 	q.drain()
 	p.list.Select(0)
 	q.drain()
-	if !strings.Contains(p.detail.Text, "outcome: unconfirmed") {
-		t.Errorf("the story of the unconfirmed row:\n%s", p.detail.Text)
+	if !strings.Contains(p.shown, "outcome: unconfirmed") {
+		t.Errorf("the story of the unconfirmed row:\n%s", p.shown)
 	}
 	test.AssertRendersToMarkup(t, "log_unconfirmed.xml", w.Canvas())
 }
