@@ -238,7 +238,7 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 	send := fyne.NewMenuItem("Send", c.Send)
 	send.Shortcut = sendShortcut
 	send.Icon = theme.MailSendIcon()
-	open := fyne.NewMenuItem("Open Credential File…", c.cred.browseMain)
+	open := fyne.NewMenuItem("Open Credential File…", c.browseCredential)
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
 	open.Icon = theme.FolderOpenIcon()
 	copyAll := fyne.NewMenuItem("Copy All", c.log.CopyAll)

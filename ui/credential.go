@@ -78,6 +78,10 @@ type credentialSection struct {
 	errs    map[credential.Kind]string                 // why the last load of a kind failed
 	loading map[credential.Kind]int                    // generation of the load in flight
 	gen     int
+	// passwords are the .p12 and key passwords that opened a file, by its
+	// path, for this session only (in memory, never saved): a document
+	// that names the file opens it without asking again.
+	passwords map[string]string
 }
 
 func newCredentialSection(win fyne.Window, prefs fyne.Preferences, now func() time.Time, do func(func())) *credentialSection {
@@ -91,6 +95,7 @@ func newCredentialSection(win fyne.Window, prefs fyne.Preferences, now func() ti
 		creds:        map[credential.Kind]*credential.Credential{},
 		errs:         map[credential.Kind]string{},
 		loading:      map[credential.Kind]int{},
+		passwords:    map[string]string{},
 	}
 	s.kind = widget.NewSelect(kindChoices, func(string) { s.kindChanged() })
 
@@ -147,7 +152,8 @@ func (s *credentialSection) idEntry(placeholder string) *widget.Entry {
 	e.OnChanged = func(string) {
 		if s.chosen() == credential.KindP8 && strings.TrimSpace(s.p8Path.Text) != "" {
 			r := s.request()
-			r.quiet = true // typing is not a user's load: no log line per key
+			r.quiet = true // typing is not a user's load: no log line per key…
+			r.typed = true // …but one when it loads a credential that was not
 			s.load(r)
 			return
 		}
@@ -249,18 +255,6 @@ func (s *credentialSection) kindChanged() {
 	s.changed()
 }
 
-// browseMain opens the picker of the chosen kind's main file.
-func (s *credentialSection) browseMain() {
-	switch s.chosen() {
-	case credential.KindPEM:
-		s.browse(s.certPath, extPEM)
-	case credential.KindP8:
-		s.browse(s.p8Path, extP8)
-	default:
-		s.browse(s.p12Path, extP12)
-	}
-}
-
 // browse opens a file picker filtered to exts, sized to the window and
 // starting in the folder of the path already typed; the chosen file goes
 // into e and is loaded.
@@ -276,6 +270,7 @@ func (s *credentialSection) browse(e *widget.Entry, exts []string) {
 		path := r.URI().Path()
 		r.Close()
 		e.SetText(path)
+		s.keyIDFromFile()
 		s.loadChosen()
 	}, s.win)
 	d.SetFilter(storage.NewExtensionFileFilter(exts))
@@ -316,6 +311,7 @@ type loadRequest struct {
 	path, path2, secret string
 	keyID, teamID       string
 	quiet               bool // a load at launch or while typing: not announced, a missing password is not an error yet
+	typed               bool // a load as the Key ID or Team ID is typed: announced once it succeeds
 }
 
 func (s *credentialSection) request() loadRequest {
@@ -387,7 +383,14 @@ func (s *credentialSection) loaded(r loadRequest, gen int, cred *credential.Cred
 		s.errs[r.kind] = msg
 	} else {
 		s.errs[r.kind] = ""
+		before := s.creds[r.kind]
 		s.creds[r.kind] = cred
+		if r.secret != "" {
+			s.passwords[r.path] = r.secret
+		}
+		if r.typed && (before == nil || before.Summary(s.now()) != cred.Summary(s.now())) {
+			r.quiet = false // typing the last ID made it load: said once
+		}
 		if r.kind == credential.KindP8 && s.keyID.Text == "" && cred.KeyID != "" {
 			s.keyID.SetText(cred.KeyID)
 		}
@@ -542,3 +545,16 @@ func keyIDFromFileName(path string) string {
 	}
 	return strings.ToUpper(id)
 }
+
+// keyIDFromFile fills an empty Key ID from the .p8's file name,
+// AuthKey_<Key ID>.p8, as Apple names it.
+func (s *credentialSection) keyIDFromFile() {
+	if strings.TrimSpace(s.keyID.Text) == "" {
+		if id := keyIDFromFileName(strings.TrimSpace(s.p8Path.Text)); id != "" {
+			s.keyID.SetText(id)
+		}
+	}
+}
+
+// password is the password that opened path in this session, "" if none.
+func (s *credentialSection) password(path string) string { return s.passwords[path] }

@@ -186,10 +186,11 @@ func (c *Console) applyCredentialRef(ref credential.Ref) {
 	switch ref.Kind {
 	case credential.KindP12:
 		c.cred.p12Path.SetText(ref.Path)
-		c.cred.p12Password.SetText("")
+		c.cred.p12Password.SetText(c.cred.password(ref.Path)) // typed earlier in this session, or ""
 	case credential.KindPEM:
 		c.cred.certPath.SetText(ref.Path)
 		c.cred.keyPath.SetText(ref.KeyPath)
+		c.cred.keyPassword.SetText(c.cred.password(ref.Path))
 	case credential.KindP8:
 		c.cred.p8Path.SetText(ref.Path)
 		c.cred.keyID.SetText(ref.KeyID)

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+
+	"apnsconsole/sender/apnstest"
+	"apnsconsole/sender/credential"
+	"apnsconsole/sender/document"
+)
+
+// A .p8 that loads as its Team ID is typed writes one log line, as a
+// load with the button does.
+func TestTokenKeyLoadedByTypingIsLoggedOnce(t *testing.T) {
+	h := newHarness(t)
+	c := h.c
+	dir, _ := demoFiles(t)
+	c.Drop([]fyne.URI{storage.NewFileURI(filepath.Join(dir, apnstest.FileDemoP8))})
+	h.waitFor("the Team ID error", func() bool { return c.cred.errs[credential.KindP8] != "" })
+	h.typeInto(c.cred.teamID, apnstest.DemoTeamID)
+	h.waitFor("the .p8 to load", func() bool { return c.cred.creds[credential.KindP8] != nil })
+	h.waitForLog("Loaded token key (.p8)")
+	if n := strings.Count(h.logText(), "Loaded token key (.p8)"); n != 1 {
+		t.Errorf("%d log lines for the .p8's load, want 1:\n%s", n, h.logText())
+	}
+}
+
+// A .p12's password typed once in the session opens it again when a
+// document names it: never saved, kept in memory.
+func TestP12PasswordIsKeptForTheSession(t *testing.T) {
+	h := newHarness(t)
+	c := h.c
+	dir, _ := demoFiles(t)
+	p12 := filepath.Join(dir, apnstest.FileDemoP12)
+	c.Drop([]fyne.URI{storage.NewFileURI(p12)})
+	h.typeInto(c.cred.p12Password, apnstest.DemoP12Password)
+	c.cred.loadChosen()
+	h.waitFor("the .p12 to load", func() bool { return c.cred.creds[credential.KindP12] != nil })
+	doc := filepath.Join(dir, "with-p12.apnsconsole")
+	if !c.saveTo(doc) {
+		t.Fatal("save failed")
+	}
+	if d, err := document.ReadConsole(doc); err != nil || d.Credential.Path != p12 {
+		t.Fatalf("the document: %+v, %v", d, err)
+	}
+	c.cred.p12Password.SetText("")
+	delete(c.cred.creds, credential.KindP12)
+	c.OpenDocument(doc)
+	if c.cred.p12Password.Text != apnstest.DemoP12Password {
+		t.Errorf("password field %q after opening the document, want the session's", c.cred.p12Password.Text)
+	}
+	h.waitFor("the .p12 to load again", func() bool { return c.cred.creds[credential.KindP12] != nil })
+}
