@@ -109,6 +109,8 @@ type Console struct {
 	keychainOn bool               // show the Keychain kind off macOS too (tests)
 	keychain   *keychainPanel     // the Keychain kind's identities; nil when not shown
 
+	historyRead chan struct{} // closed once the history is read
+
 	events *eventRouter // the client's events, to the row of the send under way
 	bulk   bulkRunner   // sends a batch over one client
 }
@@ -148,7 +150,13 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	// Save, Cancel.
 	c.win.SetCloseIntercept(c.requestClose)
 	c.win.Resize(DefaultSize)
-	c.log.loadHistory()
+	// The history (up to a thousand sends) is read on a goroutine: its
+	// rows come to the list through the pane's refresh, with fyne.Do.
+	c.historyRead = make(chan struct{})
+	go func() {
+		defer close(c.historyRead)
+		c.log.loadHistory()
+	}()
 	c.restore()
 	c.initWorkflows()
 	// The tokens are what people paste first; it also makes Ctrl/Cmd+Enter
@@ -301,6 +309,13 @@ func (c *Console) browseCA(e *widget.Entry) {
 func (c *Console) Close() {
 	c.closeOnce.Do(func() {
 		c.save()
+		// The history is written back with the rows read at launch: a
+		// window closed at once waits for them (briefly) rather than
+		// write a history without them.
+		select {
+		case <-c.historyRead:
+		case <-time.After(3 * time.Second):
+		}
 		c.log.closeHistory()
 		c.cancel()
 		c.mu.Lock()
