@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -181,30 +180,6 @@ func TestSendToThreeTokensGivesOneRowEachOverOneConnection(t *testing.T) {
 	}
 }
 
-// Defect 3: Tab and Shift+Tab in Alert move the focus.
-func TestTabMovesThroughTheNotificationSection(t *testing.T) {
-	newTestApp(t)
-	s := newNotificationSection()
-	w := sectionWindow(t, s.content, 420)
-	cv := w.Canvas()
-	cv.Focus(s.body)
-	test.Type(s.body, "Hi")
-	pressTab(cv, false)
-	if cv.Focused() != s.title {
-		t.Errorf("Tab in Alert focused %T, want Title", cv.Focused())
-	}
-	test.Type(s.title, "Order")
-	pressTab(cv, true)
-	if cv.Focused() != s.body {
-		t.Errorf("Shift+Tab in Title focused %T, want Alert", cv.Focused())
-	}
-	if strings.Contains(s.body.Text, "\t") || s.body.Text != "Hi" {
-		t.Errorf("Alert = %q, want no tab in it", s.body.Text)
-	}
-	pressTab(cv, false)
-	test.AssertRendersToMarkup(t, "notification_tab.xml", cv)
-}
-
 // Defect 5: loading a credential never changes the environment; the
 // mismatch is said next to Send with a one-click switch.
 func TestLoadingACredentialNeverChangesTheEnvironment(t *testing.T) {
@@ -258,65 +233,6 @@ func TestAnErrorIsSaidOnceAndTheFormDoesNotMove(t *testing.T) {
 	}
 }
 
-// Defect 7: the topic follows the push type's suffix, and the form
-// offers the push type's starting payload.
-func TestPushTypeAdjustsTheTopicAndOffersAPayload(t *testing.T) {
-	h := newHarness(t)
-	h.simulator()
-	c := h.c
-	c.note.topic.SetText("com.example.demo")
-	for _, want := range []struct {
-		pt    sender.PushType
-		topic string
-	}{
-		{sender.PushLiveActivity, "com.example.demo.push-type.liveactivity"},
-		{sender.PushVoIP, "com.example.demo.voip"},
-		{sender.PushComplication, "com.example.demo.complication"},
-		{sender.PushFileProvider, "com.example.demo.pushkit.fileprovider"},
-		{sender.PushLocation, "com.example.demo.location-query"},
-		{sender.PushPushToTalk, "com.example.demo.voip-ptt"},
-		{sender.PushAlert, "com.example.demo"},
-	} {
-		c.note.pushType.SetSelected(string(want.pt))
-		if c.note.topic.Text != want.topic {
-			t.Errorf("push type %s: topic %q, want %q", want.pt, c.note.topic.Text, want.topic)
-		}
-	}
-	// A suffix the user typed, which the push type does not use, stays.
-	c.note.topic.SetText("com.example.demo.voip")
-	c.note.pushType.SetSelected(string(sender.PushLiveActivity))
-	if c.note.topic.Text != "com.example.demo.voip" {
-		t.Errorf("typed topic became %q, want it kept", c.note.topic.Text)
-	}
-	c.note.pushType.SetSelected(string(sender.PushAlert))
-	c.note.topic.SetText("com.example.demo")
-
-	// An empty topic follows too: its placeholder is the default.
-	c.note.topic.SetText("")
-	c.note.pushType.SetSelected(string(sender.PushBackground))
-	if !c.note.template.Visible() {
-		t.Fatal("no starting payload offered for background")
-	}
-	test.Tap(c.note.template)
-	// It would empty the alert the user typed: it asks first.
-	if c.note.body.Text == "" {
-		t.Fatal("the alert typed was emptied without asking")
-	}
-	test.AssertObjectRendersToMarkup(t, "template_confirm.xml", c.win.Canvas().Overlays().Top())
-	test.Tap(findButton(c.win.Canvas(), "Replace"))
-	if c.adv.custom.Text != `{"aps": {"content-available": 1}}` || c.note.body.Text != "" || c.note.priority.Selected != priority5 {
-		t.Errorf("background payload: custom %q, alert %q, priority %q", c.adv.custom.Text, c.note.body.Text, c.note.priority.Selected)
-	}
-	if c.bar.sendBtn.Disabled() {
-		t.Errorf("Send is off with the background payload: %s", c.bar.problem.Text)
-	}
-	assertObjectMarkup(t, "notification_background.xml", c.note.content, 460)
-	assertObjectMarkup(t, "payload_background.xml", c.pview.content, 160)
-	c.win.Resize(DefaultSize)
-	h.sendAndWait()
-	h.waitForLog("apns-push-type: background", "apns-priority: 5", "200 OK")
-}
-
 // Defect 8: Key ID and Team ID apply as typed.
 func TestKeyIDAndTeamIDApplyAsTyped(t *testing.T) {
 	h := newHarness(t)
@@ -354,63 +270,6 @@ func TestPayloadViewShowsTheJSONThatWillBeSent(t *testing.T) {
 	if !strings.HasPrefix(v.header, "Payload · ") {
 		t.Errorf("header %q", v.header)
 	}
-}
-
-// Defect 4 and the log: one row per send; the selected row's whole story
-// wrapped and copyable below; the search filters rows.
-func TestLogRowSelectedShowsItsWholeStory(t *testing.T) {
-	a := newTestApp(t)
-	for _, th := range []struct {
-		name  string
-		theme fyne.Theme
-	}{{"dark", consoleTheme{theme.DarkTheme()}}, {"light", consoleTheme{theme.LightTheme()}}} {
-		a.Settings().SetTheme(th.theme)
-		q := &uiQueue{}
-		p := newLogPane(a, q.do, 0)
-		w := test.NewTempWindow(t, p.Content())
-		w.Resize(fyne.NewSize(560, 520))
-		fillLog(p)
-		q.drain()
-		p.list.Select(1)
-		q.drain()
-		test.AssertRendersToMarkup(t, "log_selected_"+th.name+".xml", w.Canvas())
-		if th.name == "dark" {
-			test.Type(p.search, "unregistered")
-			waitQueue(t, q, "the filter", func() bool { return !p.filtering })
-			if len(p.view) != 1 || p.view[0].Status != "410 Unregistered" {
-				t.Errorf("search kept %d rows", len(p.view))
-			}
-			test.AssertRendersToMarkup(t, "log_search.xml", w.Canvas())
-			// A filter that hides the selected row unselects it: no story
-			// of a row that is not shown.
-			p.search.SetText("cdcd")
-			waitQueue(t, q, "the filter", func() bool { return !p.filtering })
-			if p.selected != nil || strings.Contains(p.shown, "Unregistered") {
-				t.Errorf("the hidden row stays selected: %q", p.shown)
-			}
-			p.search.SetText("")
-		}
-	}
-}
-
-// fillLog adds three sends with fixed times: accepted, unregistered and
-// failed.
-func fillLog(p *LogPane) {
-	at := time.Date(2026, 1, 31, 18, 0, 0, 0, time.UTC)
-	add := func(token string, r sender.Result, story ...string) {
-		e := &logEntry{Time: at, Kind: kindSend, Env: "local", Token: token, Text: "Send → 127.0.0.1:2197 (local simulator) · token " + token, Tone: toneHeading}
-		p.push(e)
-		for _, s := range story {
-			p.addToRow(e, sender.Event{Kind: sender.EventRequest, Text: s})
-		}
-		p.finishRow(e, r, 0)
-		at = at.Add(time.Second)
-	}
-	add(apnstest.DemoToken, sender.Result{Response: &sender.Response{Status: 200, ApnsID: "538AF6E1-E598-4B8B-94AB-8B4735D4C052", Duration: 3 * time.Millisecond}},
-		"POST /3/device/"+apnstest.DemoToken)
-	add(strings.Repeat("ab", 32), sender.Result{Response: &sender.Response{Status: 410, Reason: "Unregistered", Timestamp: at, Duration: 2 * time.Millisecond}},
-		"POST /3/device/"+strings.Repeat("ab", 32), `body (61 bytes): {"aps":{"alert":"Hello from APNs Console","sound":"default"},"a-long-key":"`+strings.Repeat("long value ", 12)+`"}`)
-	add(strings.Repeat("cd", 32), sender.Result{Err: sender.ErrConnect}, "dial 127.0.0.1:9")
 }
 
 // Defect 10: secondary text (hints, the target line, the log's story)
@@ -491,42 +350,6 @@ func TestCustomTargetSendsToAServerByHostAndCA(t *testing.T) {
 	h.waitForLog("custom server", "200 OK")
 }
 
-// Local outcomes: the simulator answers the next send as chosen, then
-// normally again.
-func TestLocalOutcomesAnswerTheNextSend(t *testing.T) {
-	h := newHarness(t)
-	h.simulator()
-	c := h.c
-	want := map[string]string{
-		"Unregistered":   "410 Unregistered",
-		"BadDeviceToken": "400 BadDeviceToken",
-		// Retried as Apple advises, and answered so every time.
-		"TooManyRequests":     "429 TooManyRequests · 3 attempts",
-		"InternalServerError": "500 InternalServerError · 3 attempts",
-		"GOAWAY (Shutdown)":   "GOAWAY Shutdown · not sent",
-	}
-	for _, choice := range outcomeChoices[1:] {
-		reason := strings.TrimPrefix(choice, "Next: ")
-		c.bar.outcome.SetSelected(choice)
-		h.sendAndWait()
-		last := h.lastRow()
-		if last.Status != want[reason] || last.Tone != toneFailure {
-			t.Errorf("%s: last row %q (tone %d), want %q as a failure", reason, last.Status, last.Tone, want[reason])
-		}
-		if c.bar.outcome.Selected != outcomeNormal {
-			t.Errorf("after the send the outcome is %q, want it back to normal", c.bar.outcome.Selected)
-		}
-	}
-	h.sendAndWait()
-	if last := h.lastRow(); last.Status != "200 OK" {
-		t.Errorf("the send after the outcomes: %q, want 200 OK", last.Status)
-	}
-
-	// The rows as drawn (see drawRows).
-	w := drawRows(t, c, -1)
-	test.AssertRendersToMarkup(t, "log_outcomes.xml", w.Canvas())
-}
-
 // lastRow waits for the newest row to be finished and returns a copy.
 func (h *harness) lastRow() logEntry {
 	h.t.Helper()
@@ -542,99 +365,4 @@ func (h *harness) lastRow() logEntry {
 		return e.Status != ""
 	})
 	return e
-}
-
-// History: the last sends come back on the next launch, without secrets;
-// Clear history empties it.
-func TestHistoryComesBackAfterARestart(t *testing.T) {
-	a := newTestApp(t)
-	q := &uiQueue{}
-	c := New(a, "test", func(c *Console) { c.do = q.do })
-	h := &harness{t: t, c: c, q: q}
-	h.simulator()
-	c.cred.choose(credential.KindP8) // a JWT goes on the wire: it must not be kept
-	h.sendAndWait()
-	h.waitForLog("200 OK")
-	c.Close()
-
-	q2 := &uiQueue{}
-	c2 := New(a, "test", func(c *Console) { c.do = q2.do })
-	t.Cleanup(c2.Close)
-	h2 := &harness{t: t, c: c2, q: q2}
-	h2.waitForLog("200 OK", "POST /3/device/"+apnstest.DemoToken)
-	if log := h2.logText(); strings.Contains(strings.ToLower(log), "bearer ey") {
-		t.Errorf("the history holds a JWT:\n%s", log)
-	}
-	data, err := os.ReadFile(c2.log.history.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(data), "eyJ") || strings.Contains(string(data), "PRIVATE KEY") {
-		t.Error("the history file holds a secret")
-	}
-	if fi, _ := os.Stat(c2.log.history.path); fi.Mode().Perm() != 0o600 {
-		t.Errorf("history file mode %v, want 0600", fi.Mode().Perm())
-	}
-	c2.log.Clear()
-	if _, err := os.Stat(c2.log.history.path); !os.IsNotExist(err) {
-		t.Errorf("history file still there after Clear history: %v", err)
-	}
-}
-
-// Choosing a push type shows, in the empty topic's placeholder, the
-// suffix that will be sent.
-func TestPushTypeShowsItsTopicSuffixInThePlaceholder(t *testing.T) {
-	h := newHarness(t)
-	h.simulator()
-	c := h.c
-	c.note.topic.SetText("")
-	c.note.pushType.SetSelected(string(sender.PushVoIP))
-	if !strings.HasPrefix(c.note.topic.PlaceHolder, "com.example.demo.voip ") {
-		t.Errorf("placeholder for voip %q, want com.example.demo.voip", c.note.topic.PlaceHolder)
-	}
-	assertObjectMarkup(t, "topic_placeholder_voip.xml", c.note.content, 460)
-	c.note.pushType.SetSelected(string(sender.PushAlert))
-	if !strings.HasPrefix(c.note.topic.PlaceHolder, "com.example.demo ") {
-		t.Errorf("placeholder for alert %q, want com.example.demo", c.note.topic.PlaceHolder)
-	}
-}
-
-// A badge that is not a number is said under the badge field, and in
-// short next to Send.
-func TestBadBadgeIsSaidAtItsField(t *testing.T) {
-	h := newHarness(t)
-	h.simulator()
-	c := h.c
-	h.typeInto(c.note.badge, "three")
-	if !c.note.badgeErr.Visible() || !strings.Contains(c.note.badgeErr.Text, `"three" is not a whole number`) {
-		t.Errorf("under the badge: shown %v, %q", c.note.badgeErr.Visible(), c.note.badgeErr.Text)
-	}
-	if c.bar.problem.Text != "Send is off: the badge is not a number (see Notification)" {
-		t.Errorf("next to Send: %q", c.bar.problem.Text)
-	}
-	assertObjectMarkup(t, "badge_error.xml", c.note.content, 460)
-	h.typeInto(c.note.badge, "3")
-	if c.note.badgeErr.Visible() {
-		t.Error("the badge's error stays after it is fixed")
-	}
-}
-
-// A background push is checked in the form: priority 5 and
-// content-available, before Send.
-func TestBackgroundPushIsCheckedBeforeSend(t *testing.T) {
-	h := newHarness(t)
-	h.simulator()
-	c := h.c
-	c.note.pushType.SetSelected(string(sender.PushBackground))
-	if !c.bar.sendBtn.Disabled() || !strings.Contains(c.bar.problem.Text, "background push") {
-		t.Errorf("background at the default priority: Send disabled %v, %q", c.bar.sendBtn.Disabled(), c.bar.problem.Text)
-	}
-	c.note.priority.SetSelected(priority5)
-	if !c.bar.sendBtn.Disabled() {
-		t.Error("a background push without content-available can be sent")
-	}
-	c.adv.custom.SetText(`{"aps": {"content-available": 1}}`)
-	if c.bar.sendBtn.Disabled() {
-		t.Errorf("a proper background push is refused: %s", c.bar.problem.Text)
-	}
 }
