@@ -436,6 +436,37 @@ func TestWindowMemory(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	baseRSS, appRSS = residentKB(t, baseCmd.Process.Pid), residentKB(t, appCmd.Process.Pid)
 	t.Logf("after 300 sends: console %d KB, bare window %d KB: ratio %.2f×", appRSS, baseRSS, float64(appRSS)/float64(baseRSS))
+
+	// QA's large lists: a send to 10,000 tokens pasted (10,000 log rows,
+	// the log's bound), then 100,000 tokens pasted (listed, not sent).
+	if _, err := exec.LookPath("xclip"); err != nil {
+		t.Log("xclip is not installed (make deps-test): the large lists are not measured")
+		return
+	}
+	paste := func(n int) {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "%064x\n", i+1)
+		}
+		clip := exec.Command("xclip", "-selection", "clipboard", "-i")
+		clip.Env = append(os.Environ(), "DISPLAY="+display)
+		clip.Stdin = strings.NewReader(b.String())
+		// xclip stays in the background to serve the clipboard (until the
+		// X server goes): no pipes for it to hold open.
+		if err := clip.Run(); err != nil {
+			t.Fatalf("xclip: %v", err)
+		}
+		xdo(t, display, "key", "--window", win, "ctrl+a")
+		xdo(t, display, "key", "--window", win, "ctrl+v")
+	}
+	paste(10_000)
+	time.Sleep(3 * time.Second) // read in the background
+	xdo(t, display, "key", "--window", win, "ctrl+Return")
+	time.Sleep(20 * time.Second) // 10,000 sends to the local simulator, and their rows
+	paste(100_000)
+	time.Sleep(5 * time.Second)
+	baseRSS, appRSS = residentKB(t, baseCmd.Process.Pid), residentKB(t, appCmd.Process.Pid)
+	t.Logf("with 100,000 tokens pasted and 10,000 log rows: console %d KB, bare window %d KB: ratio %.2f× (target ≤ 1.5×)", appRSS, baseRSS, float64(appRSS)/float64(baseRSS))
 }
 
 // residentKB reads a process's resident memory (VmRSS) in KB.
