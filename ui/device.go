@@ -83,8 +83,6 @@ func newDeviceSection() *deviceSection {
 	s.status.Wrapping = fyne.TextWrapWord
 	s.list = newTokenList(func() []tokenLine { return s.read.lines })
 	s.clear = widget.NewButtonWithIcon("Clear tokens", theme.ContentClearIcon(), func() { s.setText("") })
-	s.list.content.Hide()
-	s.clear.Hide()
 	s.bulkBox = container.NewBorder(nil, nil, nil, container.NewVBox(s.clear), s.list.content)
 	s.bulkBox.Hide()
 	s.content = widget.NewForm(
@@ -152,9 +150,10 @@ func (s *deviceSection) enterBulk(text string) {
 	s.quiet = true
 	s.tokens.SetText("")
 	s.quiet = false
-	s.tokens.SetPlaceHolder(fmt.Sprintf("%d lines listed below · paste or type here to replace them", lineCount(text)))
+	s.tokens.SetPlaceHolder(fmt.Sprintf("%d lines, listed below · paste here to replace", lineCount(text)))
 	s.fit("")
 	s.bulkBox.Show()
+	s.content.Refresh() // the form lays out the list it now shows
 	s.start(text)
 }
 
@@ -162,6 +161,7 @@ func (s *deviceSection) leaveBulk() {
 	s.bulk = ""
 	s.tokens.SetPlaceHolder(tokensPlaceholder)
 	s.bulkBox.Hide()
+	s.content.Refresh()
 }
 
 // lineCount is the number of lines of text, a last line without a
