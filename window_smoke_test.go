@@ -97,8 +97,9 @@ func TestWindowSmoke(t *testing.T) {
 	}, exited, &stderr)
 	drawn := time.Since(start)
 	t.Logf("launch to window: mapped after %v, first drawn frame seen after %v", mapped.Round(time.Millisecond), drawn.Round(time.Millisecond))
-	if b := shot.Bounds(); b.Dx() < 800 || b.Dy() < 600 {
-		t.Errorf("window is %dx%d, want at least 800x600", b.Dx(), b.Dy())
+	// The default size fits an 800×600 screen, with room for a title bar.
+	if b := shot.Bounds(); b.Dx() != 800 || b.Dy() != 560 {
+		t.Errorf("window is %dx%d, want 800x560", b.Dx(), b.Dy())
 	}
 
 	// Ctrl+Enter with a text field focused (the token field has the focus
@@ -144,8 +145,8 @@ func TestWindowSmoke(t *testing.T) {
 	savePNG(t, filepath.Join(smokeArtifacts, "three-tokens.png"), shot)
 
 	// Selecting a row shows its story in the pane below the rows.
-	story := image.Rect(560, 490, 1090, 710)
-	xdo(t, display, "mousemove", "--window", win, "760", "156", "click", "1")
+	story := image.Rect(420, 420, 790, 550)
+	xdo(t, display, "mousemove", "--window", win, "600", "167", "click", "1")
 	waitUntil(t, 5*time.Second, "the row's story", func() bool {
 		next := capture(t, display, win)
 		if next == nil || !regionDiffers(shot, next, story) {
@@ -164,8 +165,8 @@ func TestWindowSmoke(t *testing.T) {
 	}
 
 	// Kind → PEM: the form shows the PEM fields instead.
-	form := image.Rect(0, 100, 540, 240)
-	xdo(t, display, "mousemove", "--window", win, "320", "88", "click", "1")
+	form := image.Rect(0, 100, 390, 240)
+	xdo(t, display, "mousemove", "--window", win, "240", "88", "click", "1")
 	time.Sleep(400 * time.Millisecond)
 	xdo(t, display, "mousemove", "--window", win, "200", "161", "click", "1")
 	waitUntil(t, 5*time.Second, "the PEM form", func() bool {
