@@ -68,8 +68,11 @@ test: deps-test vet
 #   struct.pack (python3 is checked, not installed: it is often there
 #   outside dpkg);
 # - bench/serve: h2load against `serve` and against a bare x/net/http2
-#   responder, the median ratio of several rounds (target >= 0.7x), and
-#   serve's RSS after 100k and 300k requests.
+#   responder, the median ratio of several rounds (target >= 0.7x),
+#   serve's RSS after 100k and 300k requests, serve --json with stdout
+#   never read against /dev/null, and a send past 1,000 idle connections;
+# - bench/apns2compat (a module of its own): sideshow/apns2 against the
+#   simulator's GOAWAYs, no duplicate and no hang.
 DEB_BENCH := nghttp2-client
 
 bench: deps
@@ -78,6 +81,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 	$(GO) run ./bench/bulk
 	$(GO) run ./bench/serve
+	cd bench/apns2compat && $(GO) test -count=1 .
 
 # fuzz runs every fuzz target (func FuzzXxx in the packages that read
 # outside input) for FUZZTIME each, one after another: go test fuzzes one

@@ -3,8 +3,10 @@ module apnsconsole
 go 1.26.0
 
 require (
+	al.essio.dev/pkg/shellescape v1.6.1
 	fyne.io/fyne/v2 v2.7.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/google/uuid v1.6.0
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78
 	golang.org/x/net v0.63.0

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"al.essio.dev/pkg/shellescape"
 	"golang.org/x/net/http/httpguts"
 
 	"apnsconsole/sender/credential"
@@ -89,16 +90,16 @@ func Curl(n *Notification, cred *credential.Credential, t CurlTarget) (*CurlComm
 	c := &CurlCommand{}
 	lines := []string{"curl --http2 --silent --show-error --include --request POST"}
 	if t.CAFile != "" {
-		lines = append(lines, "--cacert "+shellQuote(t.CAFile))
+		lines = append(lines, "--cacert "+shellescape.Quote(t.CAFile))
 	}
 	switch ref.Kind {
 	case credential.KindP12:
 		c.addEnv(CurlP12PasswordVar, "# Set the .p12's password first (it is not written here): read -rs "+CurlP12PasswordVar+"; export "+CurlP12PasswordVar)
-		lines = append(lines, "--cert-type P12 --cert "+shellQuote(curlCertName(ref.Path))+`:"$`+CurlP12PasswordVar+`"`)
+		lines = append(lines, "--cert-type P12 --cert "+shellescape.Quote(curlCertName(ref.Path))+`:"$`+CurlP12PasswordVar+`"`)
 	case credential.KindPEM:
-		lines = append(lines, "--cert "+shellQuote(curlCertName(ref.Path)))
+		lines = append(lines, "--cert "+shellescape.Quote(curlCertName(ref.Path)))
 		if ref.KeyPath != "" {
-			lines = append(lines, "--key "+shellQuote(ref.KeyPath))
+			lines = append(lines, "--key "+shellescape.Quote(ref.KeyPath))
 		}
 		if t.KeyEncrypted {
 			c.addEnv(CurlKeyPasswordVar, "# Set the key's password first (it is not written here): read -rs "+CurlKeyPasswordVar+"; export "+CurlKeyPasswordVar)
@@ -106,7 +107,7 @@ func Curl(n *Notification, cred *credential.Credential, t CurlTarget) (*CurlComm
 		}
 	case credential.KindP8:
 		c.addEnv(CurlJWTVar, "# Set the provider token first; it is a secret, valid for an hour:",
-			"#   export "+CurlJWTVar+`="$(apns-console jwt --p8 `+shellQuote(ref.Path)+" --key-id "+shellQuote(ref.KeyID)+" --team-id "+shellQuote(ref.TeamID)+`)"`)
+			"#   export "+CurlJWTVar+`="$(apns-console jwt --p8 `+shellescape.Quote(ref.Path)+" --key-id "+shellescape.Quote(ref.KeyID)+" --team-id "+shellescape.Quote(ref.TeamID)+`)"`)
 	case credential.KindKeychain:
 		return nil, fmt.Errorf("%w: curl cannot read a Keychain identity: export it from Keychain Access as .p12 and choose that file", ErrNoCredential)
 	default:
@@ -118,14 +119,14 @@ func Curl(n *Notification, cred *credential.Credential, t CurlTarget) (*CurlComm
 			if !httpguts.ValidHeaderFieldValue(v) {
 				return nil, fmt.Errorf("%w: the %s header has a control character (such as a line break): remove it", ErrInvalidNotification, name)
 			}
-			lines = append(lines, "--header "+shellQuote(name+": "+v))
+			lines = append(lines, "--header "+shellescape.Quote(name+": "+v))
 		}
 	}
 	if ref.Kind == credential.KindP8 {
 		lines = append(lines, `--header "authorization: bearer $`+CurlJWTVar+`"`)
 	}
-	lines = append(lines, "--data-binary "+shellQuote(string(n.Payload)))
-	lines = append(lines, shellQuote("https://"+addr+"/3/device/"+n.Token))
+	lines = append(lines, "--data-binary "+shellescape.Quote(string(n.Payload)))
+	lines = append(lines, shellescape.Quote("https://"+addr+"/3/device/"+n.Token))
 	c.Command = strings.Join(lines, " \\\n  ")
 	return c, nil
 }
@@ -143,14 +144,4 @@ func (c *CurlCommand) addEnv(name string, setup ...string) {
 // "name:password" and takes \: and \\ as a literal colon and backslash.
 func curlCertName(path string) string {
 	return strings.NewReplacer(`\`, `\\`, `:`, `\:`).Replace(path)
-}
-
-// shellQuote quotes s for a POSIX shell: inside single quotes nothing is
-// special but the single quote itself, which is closed, escaped with a
-// backslash and reopened.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,+@%:") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

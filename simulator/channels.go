@@ -185,8 +185,6 @@ func (s *Server) serveManagement(c *conn, w http.ResponseWriter, r *http.Request
 	channelID := r.Header.Get("apns-channel-id")
 	a := func() channelAnswer {
 		switch {
-		case s.draining.Load():
-			return failed("Shutdown")
 		case !okID:
 			return failed("BadMessageId")
 		case bundle == "" || resource != "channels" && resource != "all-channels":
@@ -231,10 +229,10 @@ func (s *Server) serveManagement(c *conn, w http.ResponseWriter, r *http.Request
 	if a.channelID != "" {
 		channelID = a.channelID
 	}
-	s.record(Record{Time: now, Conn: c.id, Remote: c.remote, Auth: c.auth, Method: r.Method, Path: r.URL.Path,
+	writeChannelAnswer(w, a, reqID)
+	s.answered(w, Record{Time: now, Conn: c.id, Remote: c.remote, Auth: c.auth, Method: r.Method, Path: r.URL.Path,
 		Topic: bundle, Channel: channelID, Status: a.status, Reason: a.reason, RequestID: reqID, PayloadSize: len(body),
 		Header: redacted(r.Header)}, nil)
-	writeChannelAnswer(w, a, reqID)
 }
 
 // createChannel makes a channel (st is locked).
@@ -282,8 +280,6 @@ func (s *Server) serveBroadcast(c *conn, w http.ResponseWriter, r *http.Request)
 	var accepted *AcceptedBroadcast
 	a := func() channelAnswer {
 		switch {
-		case s.draining.Load():
-			return failed("Shutdown")
 		case !okID || apnsID != "" && !isCanonicalUUID(apnsID):
 			return failed("BadMessageId")
 		case r.Method != http.MethodPost:
@@ -363,15 +359,14 @@ func (s *Server) serveBroadcast(c *conn, w http.ResponseWriter, r *http.Request)
 	if accepted != nil {
 		rec.Warnings = accepted.Warnings
 	}
-	s.record(rec, nil)
 	writeChannelAnswer(w, a, reqID)
+	s.answered(w, rec, nil)
 }
 
 // writeChannelAnswer answers with apns-request-id (and apns-channel-id,
 // apns-id): a body-less 201/204/200, a JSON 200, or the reason as JSON.
 func writeChannelAnswer(w http.ResponseWriter, a channelAnswer, reqID string) {
 	hdr := w.Header()
-	hdr["Date"] = nil
 	hdr.Set("apns-request-id", reqID)
 	if a.channelID != "" {
 		hdr.Set("apns-channel-id", a.channelID)
@@ -387,7 +382,6 @@ func writeChannelAnswer(w http.ResponseWriter, a channelAnswer, reqID string) {
 		out, _ = json.Marshal(a.body)
 	}
 	if out == nil {
-		hdr["Content-Length"] = nil
 		w.WriteHeader(a.status)
 		return
 	}

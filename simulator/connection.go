@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"apnsconsole/simulator/h2server"
+
 	"golang.org/x/net/http2"
 )
 
@@ -19,14 +21,18 @@ const handshakeTimeout = 10 * time.Second
 type conn struct {
 	id     uint64
 	remote string
-	h2     *h2Conn       // the TLS connection, which can send a GOAWAY of our own
-	auth   string        // AuthCertificate or AuthToken
-	cert   *certIdentity // certificate auth with an acceptable certificate
+	h2     *h2Conn        // the TLS connection as HTTP/2 reads it
+	hc     *h2server.Conn // the HTTP/2 connection
+	auth   string         // AuthCertificate or AuthToken
+	cert   *certIdentity  // certificate auth with an acceptable certificate
 	// certificate auth with an unacceptable certificate (wrong issuer,
 	// expired, not a push certificate): every request is 403 BadCertificate.
 	certErr error
 
-	mu          sync.Mutex // guards the token binding below
+	mu          sync.Mutex // guards the stream limit and the token binding below
+	gated       bool       // a token connection before its first valid token: StreamsBeforeToken
+	strictDown  bool       // StrictStreams after a rejection: one stream
+	streams     uint32     // the MAX_CONCURRENT_STREAMS last set
 	teamID      string     // fixed by the first authenticated push
 	keyID       string     // fixed by the first authenticated push
 	jwtIssuedAt time.Time  // the iat of the JWT in use
@@ -65,5 +71,50 @@ func (s *Server) serveConn(raw net.Conn, id uint64) {
 		}
 	}
 	c.h2 = newH2Conn(tc, sc)
-	s.h2.ServeConn(c.h2, &http2.ServeConnOpts{BaseConfig: s.base, Handler: s.handler(c)})
+	// The HTTP/2 server's idle GOAWAY comes before the read deadline.
+	sc.idle = s.IdleTimeout + s.StallTimeout
+	c.hc = s.h2.NewConn(c.h2)
+	c.streams = s.MaxConcurrentStreams
+	if c.auth == AuthToken && s.StreamsBeforeToken < s.MaxConcurrentStreams {
+		c.gated, c.streams = true, s.StreamsBeforeToken
+		c.hc.SetMaxConcurrentStreams(c.streams)
+	}
+	s.net.attach(raw, h2Session{c.hc})
+	c.hc.Serve(s.handler(c))
+}
+
+// adjustStreams sets the connection's MAX_CONCURRENT_STREAMS after a
+// request was checked: the full count from the first valid provider
+// token on, and with StrictStreams one after a rejection (status 0: the
+// request was not answered) and back after an acceptance.
+func (s *Server) adjustStreams(c *conn, tokenValid bool, status int) {
+	c.mu.Lock()
+	if tokenValid {
+		c.gated = false
+	}
+	if s.StrictStreams && status != 0 {
+		c.strictDown = status != 200 && status != 410
+	}
+	n := s.MaxConcurrentStreams
+	switch {
+	case c.strictDown:
+		n = 1
+	case c.gated:
+		n = s.StreamsBeforeToken
+	}
+	changed := n != c.streams
+	c.streams = n
+	c.mu.Unlock()
+	if changed {
+		c.hc.SetMaxConcurrentStreams(n)
+	}
+}
+
+// h2Session is an HTTP/2 connection as the connection group sees it.
+type h2Session struct{ *h2server.Conn }
+
+// GoAwayReason sends the GOAWAY APNs sends with reason, and closes once
+// the streams it covers are answered.
+func (h h2Session) GoAwayReason(reason string) {
+	h.GoAway(http2.ErrCodeNo, goAwayDebug(reason))
 }

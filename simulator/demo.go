@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"apnsconsole/internal/safefile"
 )
 
 // The demo identity every simulator serves: Apple's own example Key ID and
@@ -62,10 +64,11 @@ const (
 )
 
 // WriteFiles writes the CA (certificate and key) and the demo credentials
-// into dir (created, readable by the owner only, if missing), each
-// atomically (a temporary file renamed over the old one), private keys
-// readable by the owner only whatever mode an old file had. It refuses to
-// write where a file is a symbolic link. LoadFiles reads them back.
+// into dir (created, readable by the owner only, if missing) as a unit
+// (safefile.WriteSet: all are on disk before the first replaces an old
+// one), private keys readable by the owner only whatever mode an old file
+// had. It refuses to write where a file is a symbolic link. LoadFiles
+// reads them back.
 func (d *Demo) WriteFiles(dir string, a *Authority) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -74,24 +77,15 @@ func (d *Demo) WriteFiles(dir string, a *Authority) error {
 	if err != nil {
 		return err
 	}
-	files := []struct {
-		name string
-		data []byte
-		mode os.FileMode
-	}{
-		{FileCA, a.CertPEM, 0o644},
-		{FileCAKey, pemBlock("PRIVATE KEY", caKey), 0o600},
-		{FileDemoP12, d.P12, 0o600},
-		{FileDemoCert, d.Cert.CertPEM, 0o644},
-		{FileDemoKey, d.Cert.KeyPEM, 0o600},
-		{FileDemoP8, d.Key.P8, 0o600},
+	files := []safefile.File{
+		{Name: FileCA, Data: a.CertPEM, Perm: 0o644},
+		{Name: FileCAKey, Data: pemBlock("PRIVATE KEY", caKey), Perm: 0o600},
+		{Name: FileDemoP12, Data: d.P12, Perm: 0o600},
+		{Name: FileDemoCert, Data: d.Cert.CertPEM, Perm: 0o644},
+		{Name: FileDemoKey, Data: d.Cert.KeyPEM, Perm: 0o600},
+		{Name: FileDemoP8, Data: d.Key.P8, Perm: 0o600},
 	}
-	for _, f := range files {
-		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data, f.mode); err != nil {
-			return err
-		}
-	}
-	return nil
+	return safefile.WriteSet(dir, files, safefile.WithNoSymlink())
 }
 
 // LoadFiles reads the CA and demo credentials WriteFiles wrote to dir, so
@@ -180,43 +174,6 @@ func parseKeyPEM(b []byte) (any, error) {
 		return nil, errors.New("no PEM private key")
 	}
 	return x509.ParsePKCS8PrivateKey(blk.Bytes)
-}
-
-// writeFileAtomic replaces path with data: a temporary file in the same
-// directory, given mode, synced and renamed over path, so that a reader
-// never sees half a file and an old file's mode is not kept. A symbolic
-// link at path is refused rather than replaced or written through.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	if fi, err := os.Lstat(path); err == nil {
-		if fi.Mode()&os.ModeSymlink != 0 {
-			return fmt.Errorf("%s is a symbolic link: refusing to write through it (remove it, or choose another directory)", path)
-		}
-		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("%s is not a regular file: remove it, or choose another directory", path)
-		}
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp") // created 0600
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(mode)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(name, path)
-	}
-	if err != nil {
-		os.Remove(name)
-	}
-	return err
 }
 
 // RenewCert issues the demo push certificate (and its .p12) again from a

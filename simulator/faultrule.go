@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http2"
 )
 
 // Fault is a rule that makes the server fail some requests on purpose, to
@@ -20,7 +22,22 @@ import (
 //	              InternalServerError, 503 ServiceUnavailable, 410
 //	              Unregistered with the current time as its timestamp…)
 //	goaway=R      close the connection with a GOAWAY whose debug data is
-//	              {"reason":"R"}; the request is not answered
+//	              {"reason":"R"}: its last-stream-id is the highest stream
+//	              answered or opened before this request, every stream up to
+//	              it is answered first, this request and any later stream
+//	              are not (the client sends them again); the binary gateway
+//	              answers status 10 (Shutdown) with the identifier of the
+//	              last notification it took, and closes
+//	drop          close the TCP connection with no GOAWAY and no answer,
+//	              after the request is read (answers already written stay
+//	              written): the client cannot know whether it was taken; the
+//	              binary gateway closes without an error response
+//	reset[=CODE]  answer with RST_STREAM on the request's stream (default
+//	              INTERNAL_ERROR; or CANCEL, REFUSED_STREAM… by name); HTTP/2
+//	              only
+//	binary=N      the binary gateway refuses the notification with status
+//	              N (1 processing error, 7 invalid payload size, 8 invalid
+//	              token…) and closes; binary gateway only
 //
 // and which requests (all of them when none is given; together, all must
 // hold):
@@ -33,15 +50,20 @@ import (
 // Faults apply to requests that pass the request and authentication
 // checks, before what the server was told about the token (Unregister,
 // Fail…). Every rule counts every request it sees; when several fire at
-// once, a goaway rule wins, else the first added.
+// once, a goaway rule wins, else the first added. The HTTP/2 server
+// ignores binary= rules and the gateway status= and reset rules.
 type Fault struct {
-	Status int     // 0 for a goaway rule
-	Reason string  // with Status
-	GoAway string  // the GOAWAY's reason
-	Every  int     // 0: no condition
-	First  int     // 0: no condition
-	Rate   float64 // 1: always
-	Token  string  // lowercase hex; "": any
+	Status    int           // 0 for the other kinds
+	Reason    string        // with Status
+	GoAway    string        // the GOAWAY's reason
+	Drop      bool          // close the connection, no GOAWAY, no answer
+	Reset     bool          // RST_STREAM with ResetCode
+	ResetCode http2.ErrCode // with Reset
+	Binary    uint8         // the binary gateway's error status
+	Every     int           // 0: no condition
+	First     int           // 0: no condition
+	Rate      float64       // 1: always
+	Token     string        // lowercase hex; "": any
 }
 
 // ParseFault reads a rule such as "status=503,every=10" or
@@ -58,6 +80,9 @@ func ParseFault(rule string) (Fault, error) {
 	for _, part := range strings.Split(rule, ",") {
 		key, value, ok := strings.Cut(strings.TrimSpace(part), "=")
 		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		if !ok && (key == "drop" || key == "reset") {
+			ok = true // keys without a value
+		}
 		if !ok || key == "" {
 			return bad(part, "not key=value")
 		}
@@ -82,6 +107,26 @@ func ParseFault(rule string) (Fault, error) {
 				return bad(key, "%q is not a reason name such as Shutdown", value)
 			}
 			f.GoAway = value
+		case "drop":
+			if value != "" {
+				return bad(key, "takes no value: write drop")
+			}
+			f.Drop = true
+		case "reset":
+			f.Reset, f.ResetCode = true, http2.ErrCodeInternal
+			if value != "" {
+				code, ok := errCodeNamed(value)
+				if !ok {
+					return bad(key, "%q is not an HTTP/2 error code such as INTERNAL_ERROR, CANCEL or REFUSED_STREAM", value)
+				}
+				f.ResetCode = code
+			}
+		case "binary":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 || n > 255 || n == 10 {
+				return bad(key, "%q is not a binary protocol error status (1–255 but 10; for 10 Shutdown write goaway=Shutdown)", value)
+			}
+			f.Binary = uint8(n)
 		case "every", "first":
 			n, err := strconv.Atoi(value)
 			if err != nil || n < 1 {
@@ -105,14 +150,20 @@ func ParseFault(rule string) (Fault, error) {
 			}
 			f.Token = t
 		default:
-			return bad(key, "unknown key: use status, reason, goaway, every, first, rate or token")
+			return bad(key, "unknown key: use status, reason, goaway, drop, reset, binary, every, first, rate or token")
+		}
+	}
+	kinds := 0
+	for _, k := range []bool{f.Status != 0, f.GoAway != "", f.Drop, f.Reset, f.Binary != 0} {
+		if k {
+			kinds++
 		}
 	}
 	switch {
-	case f.Status == 0 && f.GoAway == "":
-		return bad("status", "missing: give status=N or goaway=REASON")
-	case f.Status != 0 && f.GoAway != "":
-		return bad("goaway", "a rule either answers a status or sends a GOAWAY, not both")
+	case kinds == 0:
+		return bad("status", "missing: give status=N, goaway=REASON, drop, reset or binary=N")
+	case kinds > 1:
+		return bad(kindKey(f), "a rule does one thing: status=N, goaway=REASON, drop, reset or binary=N, not two")
 	case f.Reason != "" && f.Status == 0:
 		return bad("reason", "goes with status=N")
 	case f.Status != 0 && f.Reason == "":
@@ -124,12 +175,46 @@ func ParseFault(rule string) (Fault, error) {
 	return f, nil
 }
 
+// kindKey names the second kind of a rule that has two.
+func kindKey(f Fault) string {
+	switch {
+	case f.Binary != 0:
+		return "binary"
+	case f.Reset:
+		return "reset"
+	case f.Drop:
+		return "drop"
+	}
+	return "goaway"
+}
+
+// errCodeNamed reads an HTTP/2 error code by name (INTERNAL_ERROR, any
+// case) or number.
+func errCodeNamed(name string) (http2.ErrCode, bool) {
+	if n, err := strconv.ParseUint(name, 0, 32); err == nil {
+		return http2.ErrCode(n), true
+	}
+	for c := http2.ErrCode(0); c <= http2.ErrCodeHTTP11Required; c++ {
+		if strings.EqualFold(c.String(), name) {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
 // String is the rule as ParseFault reads it.
 func (f Fault) String() string {
 	var parts []string
-	if f.GoAway != "" {
+	switch {
+	case f.GoAway != "":
 		parts = append(parts, "goaway="+f.GoAway)
-	} else {
+	case f.Drop:
+		parts = append(parts, "drop")
+	case f.Reset:
+		parts = append(parts, "reset="+f.ResetCode.String())
+	case f.Binary != 0:
+		parts = append(parts, "binary="+strconv.Itoa(int(f.Binary)))
+	default:
 		parts = append(parts, "status="+strconv.Itoa(f.Status), "reason="+f.Reason)
 	}
 	if f.Every > 0 {
@@ -201,7 +286,7 @@ func (s *Server) injectedFault(token string) *Fault {
 	defer s.faultMu.Unlock()
 	var fired *Fault
 	for _, f := range s.faults {
-		if f.Token != "" && f.Token != token {
+		if f.Token != "" && f.Token != token || f.Binary != 0 {
 			continue
 		}
 		f.seen++

@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"sync"
 	"time"
@@ -78,6 +80,11 @@ type Gateway struct {
 	unregistered  []legacy.FeedbackTuple
 	shutdownAfter int
 	refused       int
+	faults        []*faultState
+	rng           *rand.Rand
+	// Seed seeds the random choices of fault rules with a rate; 0 seeds
+	// from the clock.
+	Seed int64
 
 	tlsConfig *tls.Config
 	roots     *x509.CertPool
@@ -274,6 +281,21 @@ func (g *Gateway) serveGateway(raw net.Conn, id uint64) {
 		if status == legacy.StatusNoErrors {
 			status = g.judge(f.token)
 		}
+		if status == legacy.StatusNoErrors {
+			if fault, ok := g.injectedFault(hex.EncodeToString(f.token)); ok {
+				g.record(f.record(id, g.Now(), fault.faultStatus()))
+				switch {
+				case fault.shutdown:
+					if f.format != legacy.FormatSimple {
+						tc.Write(legacy.ErrorResponse{Status: legacy.StatusShutdown, Identifier: lastGood}.Bytes())
+					}
+				case !fault.drop && f.format != legacy.FormatSimple:
+					tc.Write(legacy.ErrorResponse{Status: fault.status, Identifier: f.identifier}.Bytes())
+				}
+				hangUp(tc, r)
+				return
+			}
+		}
 		rec := f.record(id, g.Now(), status)
 		g.record(rec)
 		if status != legacy.StatusNoErrors {
@@ -302,6 +324,18 @@ func hangUp(tc *tls.Conn, r io.Reader) {
 	tc.CloseWrite()
 	io.Copy(io.Discard, r)
 	tc.Close()
+}
+
+// random is the fault rules' generator, seeded with Seed; mu held.
+func (g *Gateway) random() *rand.Rand {
+	if g.rng == nil {
+		seed := uint64(g.Seed)
+		if g.Seed == 0 {
+			seed = uint64(time.Now().UnixNano())
+		}
+		g.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	}
+	return g.rng
 }
 
 // judge applies the faults set with Fail.

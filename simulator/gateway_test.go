@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"apnsconsole/simulator"
 	"apnsconsole/sender/legacy"
+	"apnsconsole/simulator"
 )
 
 // The bytes in these tests are written out by hand (big-endian, as in
@@ -301,5 +301,40 @@ func TestGatewayClosesStalledNotifications(t *testing.T) {
 	}
 	if acc := g.Accepted(); len(acc) != 1 || acc[0].Identifier != 7 {
 		t.Errorf("after idling, accepted %+v, want notification 7", acc)
+	}
+}
+
+// TestGatewayTakesTheFaultRules: goaway= is status 10 with the last
+// identifier taken, binary=N refuses that notification with N, drop
+// closes with no answer; each happens where the rule says.
+func TestGatewayTakesTheFaultRules(t *testing.T) {
+	one := func(id string) string { return "01 " + id + " 00000000 0020" + demoTokenHex + "000a" + payloadHex }
+	three := unhex(t, one("00000001")+one("00000002")+one("00000003"))
+	cases := []struct {
+		rule  string
+		want  string // the error response, "" for none
+		taken int
+	}{
+		{"goaway=Shutdown,every=3", "08 0a 00000002", 2},
+		{"binary=8,every=2", "08 08 00000002", 1},
+		{"binary=7,first=1", "08 07 00000001", 0},
+		{"drop,every=2", "", 1},
+		{"status=500", "", 3}, // HTTP/2 only: ignored
+	}
+	for _, tc := range cases {
+		t.Run(tc.rule, func(t *testing.T) {
+			g := newGateway(t)
+			if err := g.AddFault(tc.rule); err != nil {
+				t.Fatal(err)
+			}
+			got := exchange(t, g, three)
+			if want := unhex(t, tc.want); !bytes.Equal(got, want) {
+				t.Errorf("answer % x, want % x", got, want)
+			}
+			waitIdle(t, g)
+			if n := len(g.Accepted()); n != tc.taken {
+				t.Errorf("taken %d, want %d", n, tc.taken)
+			}
+		})
 	}
 }

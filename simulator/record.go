@@ -72,7 +72,20 @@ type Record struct {
 	// RequestID is the apns-request-id answered to a channel-management
 	// request or a broadcast.
 	RequestID string
+	// NoAnswer is set (Status then 0) for a request that was read and
+	// never answered: NoAnswerDrop and NoAnswerReset by a fault rule,
+	// NoAnswerClosed when the connection closed (or the client reset the
+	// stream) before the answer was written. The client cannot know
+	// whether such a notification was taken.
+	NoAnswer string
 }
+
+// Why a request was read and not answered (Record.NoAnswer).
+const (
+	NoAnswerDrop   = "drop"   // the connection was closed, no GOAWAY (fault)
+	NoAnswerReset  = "reset"  // the stream was reset (fault)
+	NoAnswerClosed = "closed" // the connection closed first
+)
 
 // Counts are running totals of what a Server answered. Unlike the
 // records, which keep only the last Keep, they cover every request since
@@ -82,6 +95,7 @@ type Counts struct {
 	Accepted uint64            // requests answered 200
 	Rejected uint64            // requests answered with an error status
 	GoAways  uint64            // connections closed with a GOAWAY carrying a reason
+	NoAnswer uint64            // requests read and never answered (Record.NoAnswer)
 	ByReason map[string]uint64 // rejected requests and GOAWAYs by reason
 }
 
@@ -94,9 +108,61 @@ type recorder struct {
 	counts   Counts
 }
 
+// settler lets a reader wait for the answers being written when it
+// reads: an answer is recorded once written, so a client may read it a
+// moment before its record exists; Records, Accepted and Counts first
+// wait for every answer queued before they were called (each is bounded
+// by the write deadline).
+type settler struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	gen  uint64
+	open map[uint64]int // answers being written, by generation
+}
+
+func (st *settler) begin() uint64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.open == nil {
+		st.open = make(map[uint64]int)
+		st.cond = sync.NewCond(&st.mu)
+	}
+	st.open[st.gen]++
+	return st.gen
+}
+
+func (st *settler) end(g uint64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.open[g]--; st.open[g] <= 0 {
+		delete(st.open, g)
+		st.cond.Broadcast()
+	}
+}
+
+func (st *settler) wait() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	g := st.gen
+	st.gen++
+	for st.pendingLocked(g) {
+		st.cond.Wait()
+	}
+}
+
+func (st *settler) pendingLocked(g uint64) bool {
+	for k := range st.open {
+		if k <= g {
+			return true
+		}
+	}
+	return false
+}
+
 // Accepted returns the last accepted notifications (at most Keep), in the
 // order they were accepted.
 func (s *Server) Accepted() []Accepted {
+	s.settle.wait()
 	s.rec.mu.Lock()
 	defer s.rec.mu.Unlock()
 	return s.rec.accepted.all()
@@ -105,6 +171,7 @@ func (s *Server) Accepted() []Accepted {
 // Records returns the last things the server answered (at most Keep), in
 // order.
 func (s *Server) Records() []Record {
+	s.settle.wait()
 	s.rec.mu.Lock()
 	defer s.rec.mu.Unlock()
 	return s.rec.records.all()
@@ -112,6 +179,7 @@ func (s *Server) Records() []Record {
 
 // Counts returns the running totals.
 func (s *Server) Counts() Counts {
+	s.settle.wait()
 	s.rec.mu.Lock()
 	defer s.rec.mu.Unlock()
 	c := s.rec.counts
@@ -130,7 +198,10 @@ func (s *Server) Reset() {
 }
 
 // record stores r (and a, when the request was accepted), counts it, and
-// then calls the OnRequest hook, outside the lock.
+// then calls the OnRequest hook, outside the lock. It is the one place
+// where what the server answered becomes a Record: call it only once the
+// answer was written (answered does), so that what is recorded, counted
+// and logged is what the client received.
 func (s *Server) record(r Record, a *Accepted) {
 	s.rec.mu.Lock()
 	s.rec.records.add(r)
@@ -141,6 +212,8 @@ func (s *Server) record(r Record, a *Accepted) {
 	switch {
 	case r.GoAway:
 		c.GoAways++
+	case r.NoAnswer != "":
+		c.NoAnswer++
 	case r.Status == http.StatusOK:
 		c.Requests++
 		c.Accepted++

@@ -41,18 +41,17 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"math/rand/v2"
 	"net"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"apnsconsole/sender"
+	"apnsconsole/simulator/h2server"
 
 	"golang.org/x/net/http2"
 )
@@ -88,8 +87,9 @@ type Server struct {
 	// Now is the server's clock (default time.Now); tests move it to check
 	// the JWT timing rules.
 	Now func() time.Time
-	// OnRequest, when set, is called with each Record as it is answered,
-	// on the request's goroutine.
+	// OnRequest, when set, is called with each Record once its answer was
+	// written, in the order the connection wrote them, on the
+	// connection's writer goroutine: it must not block.
 	OnRequest func(Record)
 	// EnvironmentKeyReason is the reason for a token key used in the
 	// environment it is not for; default DefaultEnvironmentKeyReason.
@@ -97,6 +97,22 @@ type Server struct {
 	// MaxConcurrentStreams is advertised in SETTINGS; default
 	// DefaultMaxConcurrentStreams.
 	MaxConcurrentStreams uint32
+	// Settings are the rest of the SETTINGS (MaxConcurrentStreams
+	// aside): by default what api.push.apple.com was seen to send
+	// (APNS-REFERENCE §1.2): MAX_FRAME_SIZE 16384, INITIAL_WINDOW_SIZE
+	// 65535, MAX_HEADER_LIST_SIZE 8000, HEADER_TABLE_SIZE 4096.
+	Settings h2server.Settings
+	// StreamsBeforeToken is the MAX_CONCURRENT_STREAMS of a token
+	// connection until its first request with a valid provider token,
+	// when it rises to MaxConcurrentStreams (Apple: "APNs allows only one
+	// stream until you post a request with a valid authentication
+	// token"); default 1. Set it to MaxConcurrentStreams for no limit.
+	StreamsBeforeToken uint32
+	// StrictStreams drops a connection's MAX_CONCURRENT_STREAMS to 1
+	// after a rejected request and back after the next accepted one, as
+	// APNs was once seen to do (APNS-REFERENCE S23). 410 is not counted
+	// as a rejection (Apple: it "isn't considered an error condition").
+	StrictStreams bool
 	// Hosts are extra names or addresses for the server certificate, which
 	// always covers localhost, 127.0.0.1 and ::1.
 	Hosts []string
@@ -115,6 +131,11 @@ type Server struct {
 	// MaxConns caps the connections open at once; more are closed as soon
 	// as they are accepted. Default DefaultMaxConns.
 	MaxConns int
+	// MaxConnsPerClient caps the connections from one IP address: a new
+	// one beyond it closes that client's oldest idle connection (with a
+	// GOAWAY), or is closed itself when none is idle, so that one client
+	// cannot fill MaxConns. Default DefaultMaxConnsPerClient.
+	MaxConnsPerClient int
 	// Latency is added to every answer, spread evenly by ±LatencyJitter
 	// (see ParseLatency).
 	Latency, LatencyJitter time.Duration
@@ -127,6 +148,7 @@ type Server struct {
 
 	net     connGroup
 	rec     recorder
+	settle  settler
 	mu      sync.Mutex
 	started bool
 	marks   map[string]*tokenMarks
@@ -138,11 +160,13 @@ type Server struct {
 	keys      map[string]providerKey
 	bundles   map[string]map[string]bool
 
-	draining  atomic.Bool // Shutdown began: every request is 503 Shutdown
 	tlsConfig *tls.Config
 	roots     *x509.CertPool
-	base      *http.Server // carries the error log and the graceful shutdown hook
-	h2        *http2.Server
+	h2        *h2server.Server
+
+	// beforeAnswer, when set (by tests), runs after a request is checked
+	// and before its answer is written.
+	beforeAnswer func(Record)
 }
 
 // NewServer starts a Sandbox server on 127.0.0.1 with a new Authority and
@@ -223,6 +247,12 @@ func (s *Server) prepare() error {
 	if s.MaxConcurrentStreams == 0 {
 		s.MaxConcurrentStreams = DefaultMaxConcurrentStreams
 	}
+	if s.StreamsBeforeToken == 0 {
+		s.StreamsBeforeToken = 1
+	}
+	if s.MaxConnsPerClient <= 0 {
+		s.MaxConnsPerClient = DefaultMaxConnsPerClient
+	}
 	if s.StallTimeout <= 0 {
 		s.StallTimeout = DefaultStallTimeout
 	}
@@ -262,21 +292,18 @@ func (s *Server) listen(addr string) error {
 		// none means token auth. It is verified by checkClientCert.
 		ClientAuth: tls.RequestClientCert,
 	}
-	s.h2 = &http2.Server{
-		MaxConcurrentStreams: s.MaxConcurrentStreams,
-		IdleTimeout:          s.IdleTimeout,  // no request for this long: GOAWAY and close
-		WriteByteTimeout:     s.StallTimeout, // a client that stops reading
-	}
-	s.base = &http.Server{
-		ErrorLog:    log.New(io.Discard, "", 0),
-		ReadTimeout: s.StallTimeout, // per stream: a request's headers and body
-		// MAX_HEADER_LIST_SIZE as api.push.apple.com advertised it (APNS-
-		// REFERENCE §1.2); it also bounds what Keep records hold.
-		MaxHeaderBytes: 8000,
-	}
-	if err := http2.ConfigureServer(s.base, s.h2); err != nil {
+	if err := s.Settings.Validate(); err != nil {
 		return fmt.Errorf("simulator: %w", err)
 	}
+	s.h2 = &h2server.Server{
+		Settings:     s.Settings,
+		MaxBodyBytes: maxPayloadBuffer,
+		StallTimeout: s.StallTimeout,
+		IdleTimeout:  s.IdleTimeout, // no request or PING for this long: GOAWAY and close
+		IdleDebug:    goAwayDebug("IdleTimeout"),
+		CloseGrace:   s.StallTimeout,
+	}
+	s.h2.Settings.MaxConcurrentStreams = s.MaxConcurrentStreams
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -285,7 +312,7 @@ func (s *Server) listen(addr string) error {
 	s.mu.Lock()
 	s.Addr = ln.Addr().String()
 	s.mu.Unlock()
-	s.net.maxConns = s.MaxConns
+	s.net.maxConns, s.net.maxPerClient = s.MaxConns, s.MaxConnsPerClient
 	s.net.serve(ln, s.serveConn)
 	return nil
 }
@@ -294,33 +321,38 @@ func (s *Server) listen(addr string) error {
 // MaxConns were open.
 func (s *Server) RefusedConns() uint64 { return s.net.refused.Load() }
 
-// settings are the SETTINGS the server advertises.
+// settings are the SETTINGS the server advertises at first.
 func (s *Server) settings() []http2.Setting {
-	return []http2.Setting{{ID: http2.SettingMaxConcurrentStreams, Val: s.MaxConcurrentStreams}}
+	set := s.Settings
+	set.MaxConcurrentStreams = s.MaxConcurrentStreams
+	return set.Frame()
 }
 
 // Close stops listening, closes every connection and waits for their
 // goroutines. Calling it again does nothing.
 func (s *Server) Close() { s.net.close() }
 
-// Shutdown closes the server gracefully: it stops listening, answers
-// every request from then on with 503 Shutdown, sends each connection a
-// GOAWAY (NO_ERROR) so clients open no more streams, and waits until the
-// clients have closed their connections or ctx ends; then it closes like
-// Close. It returns ctx's error if ctx ended first.
+// Shutdown closes the server gracefully: it stops listening and sends
+// each connection a GOAWAY (NO_ERROR, {"reason":"Shutdown"}) whose
+// last-stream-id is the highest stream the client opened; those streams
+// are answered, then the connection closes. It waits until the
+// connections have closed or ctx ends; then it closes like Close. It
+// returns ctx's error if ctx ended first.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.draining.Store(true)
-	s.mu.Lock()
-	base := s.base
-	s.mu.Unlock()
 	s.net.stopListening()
+	s.net.goAwayAll()
 	var err error
-	if base != nil {
-		base.Shutdown(ctx) // only starts the GOAWAYs: base tracks no connections
-		if !s.net.drain(ctx.Done()) {
-			err = ctx.Err()
-		}
+	if !s.net.drain(ctx.Done()) {
+		err = ctx.Err()
 	}
 	s.Close()
 	return err
+}
+
+// goAwayDebug is a GOAWAY's debug data as APNs writes it: {"reason":…}.
+func goAwayDebug(reason string) []byte {
+	b, _ := json.Marshal(struct {
+		Reason string `json:"reason"`
+	}{reason})
+	return b
 }

@@ -1,14 +1,9 @@
 package simulator
 
 import (
-	"bytes"
 	"crypto/tls"
-	"encoding/json"
 	"net"
-	"sync"
 	"time"
-
-	"golang.org/x/net/http2"
 )
 
 // Connection timeouts and limits.
@@ -49,6 +44,15 @@ type stallConn struct {
 
 func newStallConn(c net.Conn, stall, idle time.Duration) *stallConn {
 	return &stallConn{Conn: c, stall: stall, idle: idle}
+}
+
+// CloseWrite ends the sending side of the TCP connection (a FIN), when
+// the connection below can.
+func (c *stallConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }
 
 // begin and end are called by the layer above around a unit.
@@ -114,7 +118,7 @@ func (c *stallConn) scan(b []byte) {
 
 // h2Conn is a server's TLS connection as HTTP/2 sees it: it follows the
 // client's preface and frames to tell the stallConn below when a frame is
-// half received.
+// half received. The HTTP/2 server (package h2server) runs on it.
 type h2Conn struct {
 	*tls.Conn
 	raw *stallConn
@@ -123,16 +127,10 @@ type h2Conn struct {
 	hdr         [9]byte
 	hdrN        int
 	payloadLeft int
-
-	wmu     sync.Mutex
-	out     h2Out
-	pending string        // the reason of a GOAWAY to send at the next frame boundary
-	gone    bool          // the GOAWAY was sent: writes are discarded
-	goneCh  chan struct{} // closed when gone
 }
 
 func newH2Conn(tc *tls.Conn, raw *stallConn) *h2Conn {
-	c := &h2Conn{Conn: tc, raw: raw, prefaceLeft: 24, goneCh: make(chan struct{})}
+	c := &h2Conn{Conn: tc, raw: raw, prefaceLeft: 24}
 	raw.begin(time.Now()) // the preface is due now
 	return c
 }
@@ -170,103 +168,4 @@ func (c *h2Conn) scan(b []byte) {
 			c.raw.end()
 		}
 	}
-}
-
-// out follows the frames the server writes, so that a GOAWAY of our own
-// can go between two of them. Guarded by wmu.
-type h2Out struct {
-	hdr         [9]byte
-	hdrN        int
-	payloadLeft int
-	lastDone    uint32 // the highest stream the server finished answering
-}
-
-// scan follows b and returns how many of its bytes complete the frame
-// in progress (0 when b starts at a frame boundary).
-func (o *h2Out) scan(b []byte, stopAtBoundary bool) int {
-	i := 0
-	for i < len(b) {
-		if stopAtBoundary && o.hdrN == 0 && o.payloadLeft == 0 {
-			return i
-		}
-		if o.payloadLeft > 0 {
-			k := min(o.payloadLeft, len(b)-i)
-			o.payloadLeft -= k
-			i += k
-			continue
-		}
-		k := copy(o.hdr[o.hdrN:], b[i:])
-		o.hdrN += k
-		i += k
-		if o.hdrN == len(o.hdr) {
-			o.hdrN = 0
-			o.payloadLeft = int(o.hdr[0])<<16 | int(o.hdr[1])<<8 | int(o.hdr[2])
-			typ, flags := o.hdr[3], o.hdr[4]
-			id := uint32(o.hdr[5]&0x7f)<<24 | uint32(o.hdr[6])<<16 | uint32(o.hdr[7])<<8 | uint32(o.hdr[8])
-			if (typ == 0 || typ == 1) && flags&1 != 0 && id > o.lastDone { // DATA or HEADERS with END_STREAM
-				o.lastDone = id
-			}
-		}
-	}
-	return i
-}
-
-func (c *h2Conn) Write(p []byte) (int, error) {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if c.gone {
-		return len(p), nil // after our GOAWAY: nothing more reaches the client
-	}
-	if c.pending == "" {
-		c.out.scan(p, false)
-		return c.Conn.Write(p)
-	}
-	k := c.out.scan(p, true)
-	if _, err := c.Conn.Write(p[:k]); err != nil {
-		return 0, err
-	}
-	c.sendGoAway()
-	return len(p), nil
-}
-
-// goAway closes the connection the way APNs does when it gives up on one:
-// a GOAWAY (NO_ERROR, last stream the highest answered, debug data
-// {"reason": reason}) between two of the server's frames; from then on
-// nothing more is sent, and the connection closes a second later (time
-// for the client to read the GOAWAY rather than a reset).
-func (c *h2Conn) goAway(reason string) {
-	c.wmu.Lock()
-	switch {
-	case c.gone || c.pending != "":
-	case c.out.hdrN == 0 && c.out.payloadLeft == 0:
-		c.pending = reason
-		c.sendGoAway()
-	default:
-		c.pending = reason // the next Write finishes its frame, then sends it
-	}
-	c.wmu.Unlock()
-	select {
-	case <-c.goneCh:
-	case <-time.After(2 * time.Second):
-	}
-}
-
-// sendGoAway writes the pending GOAWAY; wmu held.
-func (c *h2Conn) sendGoAway() {
-	debug, _ := json.Marshal(struct {
-		Reason string `json:"reason"`
-	}{c.pending})
-	var b bytes.Buffer
-	http2.NewFramer(&b, nil).WriteGoAway(c.out.lastDone, http2.ErrCodeNo, debug)
-	c.Conn.Write(b.Bytes())
-	c.gone = true
-	close(c.goneCh)
-	time.AfterFunc(time.Second, func() { c.Conn.Close() })
-}
-
-// isGone reports whether the connection sent its GOAWAY (or is about to).
-func (c *h2Conn) isGone() bool {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	return c.gone || c.pending != ""
 }

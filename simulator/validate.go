@@ -31,14 +31,17 @@ type request struct {
 	apnsID     string // the client's, when valid
 	teamID     string
 	keyID      string
+	tokenValid bool // a provider token passed its checks
 }
 
 // verdict is a rejection: the reason and, for Unregistered, its timestamp.
 type verdict struct {
 	reason    string
 	timestamp time.Time
-	status    int  // a fault's status; 0: the reason's
-	goAway    bool // a fault: close the connection with a GOAWAY carrying reason
+	status    int    // a fault's status; 0: the reason's
+	goAway    bool   // a fault: close the connection with a GOAWAY carrying reason
+	noAnswer  string // a fault: FaultDrop or FaultReset, no answer
+	resetCode uint32 // the RST_STREAM code of FaultReset
 }
 
 func reject(reason string) *verdict { return &verdict{reason: reason} }
@@ -47,9 +50,6 @@ func reject(reason string) *verdict { return &verdict{reason: reason} }
 // later reasons (APNS-REFERENCE §9.3), filling req as it goes. It returns
 // nil when the notification is accepted.
 func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now time.Time) *verdict {
-	if s.draining.Load() {
-		return reject("Shutdown")
-	}
 	for i, id := range r.Header["Apns-Id"] {
 		if !isCanonicalUUID(id) {
 			return reject("BadMessageId")
@@ -122,11 +122,21 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 		switch {
 		case f.GoAway != "":
 			return &verdict{reason: f.GoAway, goAway: true}
+		case f.Drop:
+			return &verdict{noAnswer: NoAnswerDrop}
+		case f.Reset:
+			return &verdict{noAnswer: NoAnswerReset, resetCode: uint32(f.ResetCode)}
 		case f.Reason == "Unregistered":
 			return &verdict{reason: f.Reason, status: f.Status, timestamp: now}
 		}
 		return &verdict{reason: f.Reason, status: f.Status}
 	}
+	return s.checkAfterFaults(req, body, now)
+}
+
+// checkAfterFaults is the end of check: what the server was told about
+// the token, then the payload.
+func (s *Server) checkAfterFaults(req *request, body []byte, now time.Time) *verdict {
 	if v := s.checkMarks(req, now); v != nil {
 		return v
 	}
@@ -161,6 +171,7 @@ func (s *Server) authenticate(c *conn, r *http.Request, req *request, now time.T
 	if reason != "" {
 		return reject(reason)
 	}
+	req.tokenValid = true
 	req.teamID, req.keyID = teamID, keyID
 	if req.topic == "" {
 		return reject("MissingTopic")

@@ -1,12 +1,13 @@
 package ui
 
 import (
-	"crypto/rand"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // maxExpirationDays is the most days a time.Duration holds (about 292
@@ -72,13 +73,7 @@ func roundDuration(d time.Duration) string {
 }
 
 // newUUID makes a random (version 4) UUID for apns-id, lower case.
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
+func newUUID() string { return uuid.NewString() }
 
 // formatDate shows a date in local time with its UNIX seconds and how far
 // it is from now: "in 2h0m0s" or "15m0s ago" within two days, else the

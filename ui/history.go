@@ -2,13 +2,13 @@ package ui
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"apnsconsole/internal/safefile"
 )
 
 // historyLimit is how many sends the history keeps across launches.
@@ -52,36 +52,20 @@ func (h historyStore) load() []*logEntry {
 	return rows
 }
 
-// save writes rows atomically (a temporary file renamed over the old one),
-// never through a symbolic link, readable by the user only.
+// save writes rows atomically (package safefile), never through a
+// symbolic link, readable by the user only.
 func (h historyStore) save(rows []*logEntry) error {
 	if h.path == "" {
 		return nil
-	}
-	if fi, err := os.Lstat(h.path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-		return fmt.Errorf("%s is a symbolic link: not writing the history through it", h.path)
 	}
 	data, err := json.Marshal(rows)
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(h.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".history-*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	err = errors.Join(err, f.Sync(), f.Close())
-	if err == nil {
-		err = os.Rename(f.Name(), h.path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return safefile.WriteFile(h.path, data, 0o600, safefile.WithNoSymlink())
 }
 
 func (h historyStore) clear() {

@@ -13,6 +13,7 @@ import (
 
 	"apnsconsole/sender/credential"
 	"apnsconsole/simulator"
+	"apnsconsole/simulator/h2server"
 )
 
 // The simulator's types, under the names Go tests use.
@@ -31,6 +32,8 @@ type (
 	ChannelOptions    = simulator.ChannelOptions
 	Counts            = simulator.Counts
 	Fault             = simulator.Fault
+	// Settings are the HTTP/2 SETTINGS the simulator advertises.
+	Settings = h2server.Settings
 )
 
 // The demo credentials' names and the files serve writes (see simulator).
@@ -52,6 +55,13 @@ const (
 	DefaultKeep                 = simulator.DefaultKeep
 	DefaultIdleTimeout          = simulator.DefaultIdleTimeout
 	DefaultMaxConns             = simulator.DefaultMaxConns
+	DefaultMaxConnsPerClient    = simulator.DefaultMaxConnsPerClient
+	DefaultMaxFrameSize         = h2server.DefaultMaxFrameSize
+	DefaultInitialWindowSize    = h2server.DefaultInitialWindowSize
+	DefaultMaxHeaderListSize    = h2server.DefaultMaxHeaderListSize
+	NoAnswerDrop                = simulator.NoAnswerDrop
+	NoAnswerReset               = simulator.NoAnswerReset
+	NoAnswerClosed              = simulator.NoAnswerClosed
 	DefaultStallTimeout         = simulator.DefaultStallTimeout
 	DefaultMaxConcurrentStreams = simulator.DefaultMaxConcurrentStreams
 	DefaultEnvironmentKeyReason = simulator.DefaultEnvironmentKeyReason

@@ -1,9 +1,12 @@
 package document
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"path/filepath"
+
+	"apnsconsole/internal/safefile"
 )
 
 // maxFile is far larger than any payload or token list people keep (the
@@ -30,56 +33,34 @@ func readFile(path string) ([]byte, error) {
 }
 
 func pathErrorText(err error) string {
-	if pe, ok := err.(*os.PathError); ok {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
 		return pe.Err.Error()
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err.Error()
 	}
 	return err.Error()
 }
 
-// writeFile writes data to path atomically: into a new temporary file in
-// the same folder, synced, then renamed over path. A symbolic link at path
-// is replaced by the file, never followed; the old file is left whole if
-// anything fails. The file is readable by the owner only when private.
-func writeFile(path string, data []byte, private bool) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	if st, err := os.Lstat(path); err == nil && st.IsDir() {
-		return &Error{Path: path, Problem: "this is a folder", Fix: "choose a file name inside it"}
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return &Error{Path: path, Problem: "cannot write in its folder (" + pathErrorText(err) + ")", Fix: "choose a folder you may write to", Err: err}
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+// writeFile writes data to path atomically (package safefile): a reader
+// never sees half a file, a symbolic link at path is replaced by the file,
+// never followed, and the old file is left whole if anything fails. The
+// file is readable by the owner only when private.
+func writeFile(path string, data []byte, private bool) error {
 	perm := os.FileMode(0o644)
 	if private {
 		perm = 0o600
 	}
-	if err := tmp.Chmod(perm); err != nil {
-		return &Error{Path: path, Problem: "cannot set the file's permissions (" + pathErrorText(err) + ")", Fix: "choose another folder", Err: err}
+	err := safefile.WriteFile(path, data, perm)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, safefile.ErrNotRegular):
+		return &Error{Path: path, Problem: "this is a folder, or not a regular file", Fix: "choose a file name inside it, or another name", Err: err}
+	case errors.Is(err, fs.ErrPermission):
+		return &Error{Path: path, Problem: "cannot write in its folder (" + pathErrorText(err) + ")", Fix: "choose a folder you may write to", Err: err}
 	}
-	if _, err := tmp.Write(data); err != nil {
-		return &Error{Path: path, Problem: "cannot write the file (" + pathErrorText(err) + ")", Fix: "check the free space, or choose another folder", Err: err}
-	}
-	if err := tmp.Sync(); err != nil {
-		return &Error{Path: path, Problem: "cannot write the file to disk (" + pathErrorText(err) + ")", Fix: "check the disk, or choose another folder", Err: err}
-	}
-	if err := tmp.Close(); err != nil {
-		return &Error{Path: path, Problem: "cannot write the file (" + pathErrorText(err) + ")", Fix: "check the free space, or choose another folder", Err: err}
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return &Error{Path: path, Problem: "cannot replace the file (" + pathErrorText(err) + ")", Fix: "check that you may write to it", Err: err}
-	}
-	if d, err := os.Open(dir); err == nil { // make the rename itself durable; best effort
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return &Error{Path: path, Problem: "cannot write the file (" + pathErrorText(err) + ")", Fix: "check the free space, or choose another folder", Err: err}
 }

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"testing"
 
+	"al.essio.dev/pkg/shellescape"
 	"software.sslmate.com/src/go-pkcs12"
 )
 
@@ -78,7 +79,7 @@ func Install(t testing.TB, ids ...Identity) *Security {
 		t.Fatal(err)
 	}
 	bin := t.TempDir()
-	script := fmt.Sprintf("#!/bin/sh\n%s=%s exec %s -test.run='^$' -- \"$@\"\n", envDir, quote(s.Dir), quote(exe))
+	script := fmt.Sprintf("#!/bin/sh\n%s=%s exec %s -test.run='^$' -- \"$@\"\n", envDir, shellescape.Quote(s.Dir), shellescape.Quote(exe))
 	if err := os.WriteFile(filepath.Join(bin, "security"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -141,8 +142,6 @@ func (s *Security) write(t testing.TB, name string, data []byte) {
 		t.Fatal(err)
 	}
 }
-
-func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // RunIfStandIn acts as the security tool and exits when this process was
 // started as the stand-in; otherwise it returns at once. Call it first in

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"al.essio.dev/pkg/shellescape"
 )
 
 // Device is a simulator the stand-in lists.
@@ -52,7 +54,7 @@ func Install(t testing.TB, devices ...Device) *Xcrun {
 	if err := os.Mkdir(filepath.Join(dir, "runs"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	body := strings.ReplaceAll(script, "%DIR%", "'"+strings.ReplaceAll(dir, "'", `'\''`)+"'")
+	body := strings.ReplaceAll(script, "%DIR%", shellescape.Quote(dir))
 	if err := os.WriteFile(filepath.Join(dir, "xcrun"), []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
-package sender
+package h2
 
-// One request on an h2conn: its headers (HPACK-encoded, with the block
+// One request on a Conn: its headers (HPACK-encoded, with the block
 // around :path reused from request to request), a stream slot within the
 // server's limit, and the answer matched to it by stream id.
 
@@ -16,38 +16,38 @@ import (
 	"golang.org/x/net/http2/hpack"
 )
 
-// h2request is what a request puts on the wire: a notification's POST,
+// Request is what a request puts on the wire: a notification's POST,
 // or a channel-management GET, POST or DELETE.
-type h2request struct {
-	method  string // "" = POST
-	path    string
-	header  [][2]string // lowercase names
-	auth    string      // "bearer …" or ""
-	body    []byte
-	maxBody int // the longest answer body taken; 0 = defaultMaxBody
+type Request struct {
+	Method  string // "" = POST
+	Path    string
+	Header  [][2]string // lowercase names
+	Auth    string      // "bearer …" or ""
+	Body    []byte
+	MaxBody int // the longest answer body taken; 0 = DefaultMaxBody
 }
 
-// defaultMaxBody bounds an answer's body: APNs answers with a reason of a
+// DefaultMaxBody bounds an answer's body: APNs answers with a reason of a
 // few dozen bytes.
-const defaultMaxBody = 64 << 10
+const DefaultMaxBody = 64 << 10
 
-// h2answer is the server's answer to one request: its status, the
+// Answer is the server's answer to one request: its status, the
 // headers APNs sends (apns-request-id and apns-channel-id from channel
 // management) and its body.
-type h2answer struct {
-	status     int
-	apnsID     string
-	uniqueID   string
-	retryAfter string
-	requestID  string
-	channelID  string
-	body       []byte
+type Answer struct {
+	Status     int
+	ApnsID     string
+	UniqueID   string
+	RetryAfter string
+	RequestID  string
+	ChannelID  string
+	Body       []byte
 }
 
-// roundTrip sends req and waits for the answer. written reports whether
+// RoundTrip sends req and waits for the answer. written reports whether
 // the request left (so a failure leaves its fate unknown); an error that
-// is errNotProcessed means the server did not process it.
-func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Duration) (ans *h2answer, written bool, err error) {
+// is ErrNotProcessed means the server did not process it.
+func (c *Conn) RoundTrip(ctx context.Context, req *Request, timeout time.Duration) (ans *Answer, written bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
@@ -65,19 +65,19 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Dur
 		case <-ctx.Done():
 			return nil, false, ctx.Err()
 		case <-timer.C:
-			return nil, false, errAnswerTimeout
+			return nil, false, ErrAnswerTimeout
 		}
 		c.mu.Lock()
 	}
 	if c.err != nil || c.goAway != nil {
 		c.mu.Unlock()
-		return nil, false, errNotProcessed
+		return nil, false, ErrNotProcessed
 	}
 	c.active++
 	c.lastUse = time.Now()
-	st := &h2stream{window: c.initWindow, done: make(chan struct{}), maxBody: req.maxBody}
+	st := &stream{window: c.initWindow, done: make(chan struct{}), maxBody: req.MaxBody}
 	if st.maxBody <= 0 {
-		st.maxBody = defaultMaxBody
+		st.maxBody = DefaultMaxBody
 	}
 	c.mu.Unlock()
 
@@ -90,19 +90,19 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Dur
 		c.broadcastLocked()
 		c.mu.Unlock()
 		c.wmu.Unlock()
-		return nil, false, errNotProcessed
+		return nil, false, ErrNotProcessed
 	}
 	st.id = c.nextID
 	c.nextID += 2
 	c.streams[st.id] = st
 	c.mu.Unlock()
 	c.encodeHeaders(req)
-	err = c.writeHeaderBlock(st.id, c.hbuf.Bytes(), len(req.body) == 0)
+	err = c.writeHeaderBlock(st.id, c.hbuf.Bytes(), len(req.Body) == 0)
 	c.wmu.Unlock()
 	if err != nil {
 		c.writeFailed(err)
 		<-st.done
-		return nil, false, errNotProcessed
+		return nil, false, ErrNotProcessed
 	}
 	select {
 	case c.flush <- struct{}{}:
@@ -110,7 +110,7 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Dur
 	}
 
 	// DATA, as the windows allow.
-	body := req.body
+	body := req.Body
 	for len(body) > 0 {
 		c.mu.Lock()
 		for c.err == nil && (c.connWindow <= 0 || st.window <= 0) {
@@ -125,7 +125,7 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Dur
 				return nil, true, ctx.Err()
 			case <-timer.C:
 				c.cancel(st)
-				return nil, true, errAnswerTimeout
+				return nil, true, ErrAnswerTimeout
 			}
 			c.mu.Lock()
 		}
@@ -153,21 +153,21 @@ func (c *h2conn) roundTrip(ctx context.Context, req *h2request, timeout time.Dur
 		return nil, true, ctx.Err()
 	case <-timer.C:
 		c.cancel(st)
-		return nil, true, errAnswerTimeout
+		return nil, true, ErrAnswerTimeout
 	}
 }
 
-// errAnswerTimeout ends a request that got no answer in its time.
-var errAnswerTimeout = errors.New("no answer in time")
+// ErrAnswerTimeout ends a request that got no answer in its time.
+var ErrAnswerTimeout = errors.New("no answer in time")
 
 // encodeHeaders puts req's header block in hbuf (under wmu). Requests of a
 // bulk send differ only in :path, which is never indexed, so once every
 // other field is found in the dynamic table the bytes for them stay the
 // same until another field is added: they are kept and copied, not
 // encoded again.
-func (c *h2conn) encodeHeaders(req *h2request) {
+func (c *Conn) encodeHeaders(req *Request) {
 	c.hbuf.Reset()
-	path := hpack.HeaderField{Name: ":path", Value: req.path, Sensitive: true}
+	path := hpack.HeaderField{Name: ":path", Value: req.Path, Sensitive: true}
 	if hc := c.hcache; hc != nil && hc.matches(req) {
 		c.hbuf.Write(hc.prefix)
 		c.henc.WriteField(path)
@@ -182,29 +182,29 @@ func (c *h2conn) encodeHeaders(req *h2request) {
 		// the table) or a table size update does not.
 		indexed = indexed && c.hbuf.Bytes()[at]&0x80 != 0
 	}
-	field(":method", cmp.Or(req.method, "POST"), false)
+	field(":method", cmp.Or(req.Method, "POST"), false)
 	field(":scheme", "https", false)
 	field(":authority", c.addr, false)
 	prefixEnd := c.hbuf.Len()
 	c.henc.WriteField(path)
 	suffixStart := c.hbuf.Len()
-	if req.auth != "" {
-		field("authorization", req.auth, false)
+	if req.Auth != "" {
+		field("authorization", req.Auth, false)
 	}
-	for _, h := range req.header {
+	for _, h := range req.Header {
 		field(h[0], h[1], h[0] == "apns-id")
 	}
-	if len(req.body) > 0 || req.method == "" || req.method == "POST" {
-		field("content-length", strconv.Itoa(len(req.body)), false)
+	if len(req.Body) > 0 || req.Method == "" || req.Method == "POST" {
+		field("content-length", strconv.Itoa(len(req.Body)), false)
 	}
 	c.hcache = nil
 	if indexed {
 		b := c.hbuf.Bytes()
 		c.hcache = &headerCache{
-			method:  req.method,
-			auth:    req.auth,
-			header:  slices.Clone(req.header),
-			bodyLen: len(req.body),
+			method:  req.Method,
+			auth:    req.Auth,
+			header:  slices.Clone(req.Header),
+			bodyLen: len(req.Body),
 			prefix:  slices.Clone(b[:prefixEnd]),
 			suffix:  slices.Clone(b[suffixStart:]),
 		}
@@ -222,11 +222,11 @@ type headerCache struct {
 	suffix  []byte // authorization, other fields, content-length
 }
 
-func (h *headerCache) matches(req *h2request) bool {
-	return h.method == req.method && h.auth == req.auth && h.bodyLen == len(req.body) && slices.Equal(h.header, req.header)
+func (h *headerCache) matches(req *Request) bool {
+	return h.method == req.Method && h.auth == req.Auth && h.bodyLen == len(req.Body) && slices.Equal(h.header, req.Header)
 }
 
-func (c *h2conn) writeHeaderBlock(id uint32, block []byte, endStream bool) error {
+func (c *Conn) writeHeaderBlock(id uint32, block []byte, endStream bool) error {
 	first := true
 	for len(block) > 0 || first {
 		n := min(len(block), c.maxFrame)
@@ -247,7 +247,7 @@ func (c *h2conn) writeHeaderBlock(id uint32, block []byte, endStream bool) error
 }
 
 // cancel gives up on st: the server is told with RST_STREAM(CANCEL).
-func (c *h2conn) cancel(st *h2stream) {
+func (c *Conn) cancel(st *stream) {
 	c.mu.Lock()
 	_, open := c.streams[st.id]
 	if open {
@@ -261,7 +261,7 @@ func (c *h2conn) cancel(st *h2stream) {
 	}
 }
 
-func (c *h2conn) finish(st *h2stream) (*h2answer, bool, error) {
+func (c *Conn) finish(st *stream) (*Answer, bool, error) {
 	<-st.done
 	if st.err != nil {
 		return nil, true, st.err
