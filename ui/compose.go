@@ -234,7 +234,11 @@ func (c *Console) showMismatch() {
 		c.bar.showMismatch("", "")
 	case c.bar.local():
 		want := sender.PreferredEnvironment(cred)
-		c.bar.showMismatch("The simulator uses its demo credential; the "+cred.Kind.String()+" you loaded is for Apple's "+string(want)+".", want)
+		for_ := "Apple's " + string(want)
+		if sender.Sandbox.Allows(cred) && sender.Production.Allows(cred) {
+			for_ = "Apple's sandbox and production" // a .p8, a universal certificate: not "for sandbox"
+		}
+		c.bar.showMismatch("The simulator uses its demo credential; the "+cred.Kind.String()+" you loaded is for "+for_+".", want)
 	case c.bar.custom():
 		c.bar.showMismatch("", "")
 	default:

@@ -27,6 +27,11 @@ func TestTokenKeyLoadedByTypingIsLoggedOnce(t *testing.T) {
 	if n := strings.Count(h.logText(), "Loaded token key (.p8)"); n != 1 {
 		t.Errorf("%d log lines for the .p8's load, want 1:\n%s", n, h.logText())
 	}
+	// A token key works for both of Apple's environments: the note next
+	// to Send does not say it is "for sandbox".
+	if want := "is for Apple's sandbox and production."; !strings.Contains(c.bar.mismatch.Text, want) {
+		t.Errorf("next to Send: %q, want it to say %q", c.bar.mismatch.Text, want)
+	}
 }
 
 // A .p12's password typed once in the session opens it again when a

@@ -52,7 +52,7 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 		e.Story = append(e.Story, "outcome: "+r.Err.Error()) // "unconfirmed: …"
 	case r.Err != nil: // not sent: wording in outcome.go
 		e.Status, e.Tone = notSentStatus(r.Err), toneFailure
-		e.Story = append(e.Story, "outcome: not sent: "+strings.TrimPrefix(r.Err.Error(), "not sent: "))
+		e.Story = append(e.Story, "outcome: not sent: "+windowAdvice(e.Env, strings.TrimPrefix(r.Err.Error(), "not sent: ")))
 	}
 	if r.Response != nil && !r.Response.Timestamp.IsZero() {
 		// Told by the response's event in a send to one token; a row of a
@@ -84,4 +84,15 @@ func (p *LogPane) refuseRow(env string, t tokenLine) {
 // storyHas reports whether a line of the story already tells text.
 func storyHas(story []string, text string) bool {
 	return slices.ContainsFunc(story, func(l string) bool { return strings.Contains(l, text) })
+}
+
+// windowAdvice says the sender's command-line advice the window's way: a
+// custom server's untrusted certificate is fixed with the Custom target's
+// CA file, not with --ca; and it is not the local simulator.
+func windowAdvice(env, msg string) string {
+	if env != "custom" {
+		return msg
+	}
+	const cli = "for a simulator started with `serve`, pass its ca.pem with --ca"
+	return strings.Replace(msg, cli, "for `apns-console serve` or your own server, choose its CA (serve's ca.pem) in the Custom target's CA file", 1)
 }

@@ -348,6 +348,17 @@ func TestCustomTargetSendsToAServerByHostAndCA(t *testing.T) {
 		t.Fatalf("the custom server accepted %d notifications, want 1\n%s", n, h.logText())
 	}
 	h.waitForLog("custom server", "200 OK")
+
+	// Without the CA file the server's certificate is not trusted: the
+	// row says how to fix it in the window, not with a flag.
+	c.bar.customCA.SetText("")
+	h.sendAndWait()
+	h.waitForLog("not signed by a trusted authority")
+	h.waitFor("the row selected", func() bool { return c.log.selected != nil && c.log.selected.Status != "" })
+	story := c.log.shown
+	if !strings.Contains(story, "in the Custom target's CA file") || strings.Contains(story, "--ca") {
+		t.Errorf("the custom target's TLS error gives:\n%s", story)
+	}
 }
 
 // lastRow waits for the newest row to be finished and returns a copy.
