@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"apnsconsole/sender/document"
+	"apnsconsole/sender/legacy"
 )
 
 // findButton is the button labelled text on the canvas, its overlays
@@ -149,4 +150,31 @@ func TestSaveAsTakesAFullPathAndSaysWhatIsWrong(t *testing.T) {
 	if c.win.Title() != title || c.doc.path != full+document.ConsoleExt {
 		t.Errorf("exporting the payload retitled the window: %q, document %q", c.win.Title(), c.doc.path)
 	}
+}
+
+// A document keeps the binary protocol and its format, and opens with
+// them chosen again, as drawn.
+func TestDocumentKeepsTheBinaryProtocol(t *testing.T) {
+	h := newHarness(t)
+	c := h.c
+	c.protocol.SetSelected(protoBinary)
+	c.format.SetSelected(string(legacy.FormatSimple))
+	path := filepath.Join(t.TempDir(), "binary.apnsconsole")
+	if !c.saveTo(path) {
+		t.Fatal("save failed")
+	}
+	c.protocol.SetSelected(protoHTTP2)
+	if !c.dirty() {
+		t.Error("changing the protocol is not an unsaved change")
+	}
+	c.doc.confirm = func(then func()) { then() } // Don't Save
+	c.OpenDocument(path)
+	if !c.binary() || c.binaryFormat() != legacy.FormatSimple {
+		t.Errorf("reopened: protocol %q, format %q; want the binary protocol, simple", c.protocol.Selected, c.format.Selected)
+	}
+	if c.dirty() {
+		t.Error("the reopened document has unsaved changes")
+	}
+	c.sections.Open(secAdvanced)
+	assertObjectMarkup(t, "document_binary_protocol.xml", c.adv.content, 420)
 }

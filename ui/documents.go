@@ -9,6 +9,7 @@ import (
 	"apnsconsole/sender"
 	"apnsconsole/sender/credential"
 	"apnsconsole/sender/document"
+	"apnsconsole/sender/legacy"
 )
 
 // prefRecent lists the documents opened or saved last, newest first.
@@ -55,7 +56,7 @@ func (c *Console) formSnapshot() string {
 		kindName(c.cred.chosen()), c.cred.p12Path.Text, c.cred.certPath.Text, c.cred.keyPath.Text, c.cred.p8Path.Text,
 		c.cred.keyID.Text, c.cred.teamID.Text, c.dev.fingerprint(), c.note.body.Text, c.note.title.Text, c.note.subtitle.Text,
 		c.note.badge.Text, c.note.sound.Text, c.note.topic.Text, c.note.pushType.Selected, c.note.priority.Selected,
-		c.adv.expiration.Text, c.adv.collapseID.Text, c.adv.custom.Text, payload, c.simDeviceChoice()})
+		c.adv.expiration.Text, c.adv.collapseID.Text, c.adv.custom.Text, payload, c.simDeviceChoice(), d.Target.Binary})
 }
 
 // dirty reports unsaved changes.
@@ -102,6 +103,9 @@ func (c *Console) formDocumentTokens(tokens bool) (*document.Document, error) {
 	}
 	if c.simTarget() {
 		d.Target.Environment, d.Target.Device = document.TargetSimulator, c.simDeviceID()
+	}
+	if c.binary() {
+		d.Target.Binary = string(c.binaryFormat())
 	}
 	if ref := c.credentialRef(); ref.Path != "" {
 		d.Credential = ref
@@ -154,6 +158,14 @@ func (c *Console) applyDocument(d *document.Document) {
 		if env, err := sender.ParseEnvironment(d.Target.Environment); err == nil {
 			c.bar.setEnvironment(env)
 		}
+	}
+	// The protocol the document was sent with: the binary one and its
+	// format, or HTTP/2.
+	if f, err := legacy.ParseFormat(d.Target.Binary); d.Target.Binary != "" && err == nil {
+		c.format.SetSelected(string(f))
+		c.protocol.SetSelected(protoBinary)
+	} else {
+		c.protocol.SetSelected(protoHTTP2)
 	}
 	if ref := d.Credential; !ref.IsZero() {
 		c.applyCredentialRef(ref)
