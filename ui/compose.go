@@ -188,9 +188,16 @@ func (c *Console) validate() {
 	err := c.check()
 	if err == nil {
 		if err = c.cred.problem(); err != nil {
-			short := ""
-			if c.cred.userCredential() == nil && !c.bar.local() {
+			// The section says the whole error: here it is only pointed to,
+			// so that it is read once.
+			short := "the credential can't be used"
+			switch {
+			case strings.Contains(err.Error(), "expired"):
+				short = "the certificate has expired"
+			case c.cred.userCredential() == nil && !c.bar.local() && c.cred.errs[c.cred.chosen()] == "":
 				short = "no credential loaded"
+			case c.cred.loading[c.cred.chosen()] != 0:
+				short = "the credential is still loading"
 			}
 			err = shownIn{err, "Credential", short}
 		}

@@ -60,3 +60,26 @@ func TestP12PasswordIsKeptForTheSession(t *testing.T) {
 	}
 	h.waitFor("the .p12 to load again", func() bool { return c.cred.creds[credential.KindP12] != nil })
 }
+
+// A credential's error is said once, in the Credential section; next to
+// Send it is only pointed to.
+func TestCredentialErrorIsSaidOnce(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	dir, _ := demoFiles(t)
+	c.bar.env.SetSelected(envSandbox)
+	c.cred.p12Path.SetText(filepath.Join(dir, apnstest.FileDemoP12))
+	c.cred.p12Password.SetText("wrong")
+	c.cred.loadChosen()
+	h.waitFor("the wrong-password error", func() bool { return c.cred.errs[credential.KindP12] != "" })
+	if !strings.Contains(strings.ToLower(c.cred.summary.Text), "password") {
+		t.Errorf("the section says %q, want the password's problem", c.cred.summary.Text)
+	}
+	if c.bar.problem.Text != "Send is off: the credential can't be used (see Credential)" {
+		t.Errorf("next to Send: %q", c.bar.problem.Text)
+	}
+	if strings.Contains(strings.ToLower(h.logText()), "password") {
+		t.Errorf("the log repeats it:\n%s", h.logText())
+	}
+}
