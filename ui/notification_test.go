@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"apnsconsole/sender"
@@ -147,5 +148,28 @@ func TestBackgroundPushIsCheckedBeforeSend(t *testing.T) {
 	c.adv.custom.SetText(`{"aps": {"content-available": 1}}`)
 	if c.bar.sendBtn.Disabled() {
 		t.Errorf("a proper background push is refused: %s", c.bar.problem.Text)
+	}
+}
+
+// Tab to a field scrolled out of view scrolls the form to it.
+func TestTabScrollsTheFocusedFieldIntoView(t *testing.T) {
+	h := newHarness(t)
+	c := h.c
+	c.win.Resize(fyne.NewSize(800, 560))
+	c.formScroll.ScrollToTop()
+	c.showFocused() // the tokens, in view
+	d := fyne.CurrentApp().Driver()
+	cv := c.win.Canvas()
+	cv.Focus(c.note.priority) // below the fold at 800×560
+	inView := func() bool {
+		y := d.AbsolutePositionForObject(c.note.priority).Y - d.AbsolutePositionForObject(c.formScroll).Y
+		return y >= 0 && y+c.note.priority.Size().Height <= c.formScroll.Size().Height
+	}
+	if inView() {
+		t.Fatal("Priority is in view already: the test shows nothing")
+	}
+	c.showFocused()
+	if !inView() {
+		t.Errorf("Priority focused but out of view (form offset %v, priority at %v size %v, form %v at %v, content %v)", c.formScroll.Offset, d.AbsolutePositionForObject(c.note.priority), c.note.priority.Size(), c.formScroll.Size(), d.AbsolutePositionForObject(c.formScroll), c.formScroll.Content.Size())
 	}
 }
