@@ -231,12 +231,25 @@ func (p *LogPane) setView(view []*logEntry) {
 	grew := len(view) > 0 && (len(p.view) == 0 || view[len(view)-1] != p.view[len(p.view)-1])
 	p.view = view
 	if grew {
-		p.list.ScrollToBottom()
+		p.scrollToEnd(10)
 	}
 	p.list.Refresh()
 	p.reselect()
 	p.showDetail()
 	p.updateCount()
+}
+
+// scrollToEnd shows the newest row. A list not laid out yet (the
+// history read before the window is drawn) has nothing to scroll: it is
+// tried again a little later, tries times at most.
+func (p *LogPane) scrollToEnd(tries int) {
+	if !p.list.Size().IsZero() {
+		p.list.ScrollToBottom()
+		return
+	}
+	if tries > 0 {
+		time.AfterFunc(100*time.Millisecond, func() { p.do(func() { p.scrollToEnd(tries - 1) }) })
+	}
 }
 
 // show selects e and shows its story (the result of the send just made),

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -56,4 +58,23 @@ func TestCopyAllSaysItCopied(t *testing.T) {
 	if p.copyRow.Text != "Copied" {
 		t.Errorf("after Copy row the button says %q", p.copyRow.Text)
 	}
+}
+
+// A log filled before it is drawn (the history read at launch) opens on
+// its newest row, as drawn.
+func TestLogOpensOnTheNewestRow(t *testing.T) {
+	a := newTestApp(t)
+	q := &uiQueue{}
+	p := newLogPane(a, q.do, 0)
+	at := time.Date(2026, 1, 31, 18, 0, 0, 0, time.UTC)
+	for i := range 60 {
+		p.push(&logEntry{Time: at.Add(time.Duration(i) * time.Second), Kind: kindSend, Env: "local",
+			Token: fmt.Sprintf("%064x", i+1), Status: "200 OK", Tone: toneSuccess})
+	}
+	q.drain() // before the window: no list to scroll yet
+	w := test.NewTempWindow(t, p.Content())
+	w.Resize(fyne.NewSize(560, 420))
+	settled := time.Now().Add(500 * time.Millisecond) // the retries of a list not yet laid out
+	waitQueue(t, q, "the list to settle", func() bool { return time.Now().After(settled) })
+	test.AssertRendersToMarkup(t, "log_opens_at_end.xml", w.Canvas())
 }
