@@ -35,7 +35,7 @@ func TestStatusColoursReadInBothThemes(t *testing.T) {
 		name    string
 		variant fyne.ThemeVariant
 		th      fyne.Theme
-	}{{"light", theme.VariantLight, consoleTheme{theme.LightTheme()}}, {"dark", theme.VariantDark, consoleTheme{theme.DarkTheme()}}} {
+	}{{"light", theme.VariantLight, consoleTheme{fixedVariant(theme.VariantLight)}}, {"dark", theme.VariantDark, consoleTheme{fixedVariant(theme.VariantDark)}}} {
 		bg := v.th.Color(theme.ColorNameBackground, v.variant)
 		for _, n := range []fyne.ThemeColorName{theme.ColorNameSuccess, theme.ColorNameWarning, theme.ColorNameError, theme.ColorNameForeground} {
 			if r := contrast(v.th.Color(n, v.variant), bg); r < 4.5 {
@@ -49,7 +49,7 @@ func TestStatusColoursReadInBothThemes(t *testing.T) {
 // statuses are the darker, readable ones.
 func TestLogStatusesInTheLightTheme(t *testing.T) {
 	a := newTestApp(t)
-	a.Settings().SetTheme(consoleTheme{theme.LightTheme()})
+	a.Settings().SetTheme(consoleTheme{fixedVariant(theme.VariantLight)})
 	q := &uiQueue{}
 	p := newLogPane(a, q.do, 0)
 	w := test.NewTempWindow(t, p.list)
@@ -58,3 +58,17 @@ func TestLogStatusesInTheLightTheme(t *testing.T) {
 	q.drain()
 	test.AssertImageMatches(t, "log_statuses_light.png", w.Canvas().Capture())
 }
+
+// variantTheme is Fyne's default theme in one variant whatever the
+// settings say (theme.LightTheme and DarkTheme, which did that, are
+// deprecated).
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}
+
+func fixedVariant(v fyne.ThemeVariant) fyne.Theme { return variantTheme{theme.DefaultTheme(), v} }

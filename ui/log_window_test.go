@@ -23,7 +23,7 @@ func TestLogRowSelectedShowsItsWholeStory(t *testing.T) {
 	for _, th := range []struct {
 		name  string
 		theme fyne.Theme
-	}{{"dark", consoleTheme{theme.DarkTheme()}}, {"light", consoleTheme{theme.LightTheme()}}} {
+	}{{"dark", consoleTheme{fixedVariant(theme.VariantDark)}}, {"light", consoleTheme{fixedVariant(theme.VariantLight)}}} {
 		a.Settings().SetTheme(th.theme)
 		q := &uiQueue{}
 		p := newLogPane(a, q.do, 0)

@@ -67,8 +67,7 @@ type notificationSection struct {
 	template     *widget.Button // "Start a <type> payload", shown when the push type has one
 	content      fyne.CanvasObject
 
-	badgeErr  *widget.Label // what is wrong with the badge, under it
-	badgeItem *widget.FormItem
+	badgeErr *widget.Label // what is wrong with the badge, under it
 
 	changed     func()
 	typeChanged func() // the push type changed: the topic's placeholder follows

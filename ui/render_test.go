@@ -279,7 +279,7 @@ func TestSecondaryTextReadsInBothThemes(t *testing.T) {
 	for _, th := range []struct {
 		name  string
 		theme fyne.Theme
-	}{{"dark", consoleTheme{theme.DarkTheme()}}, {"light", consoleTheme{theme.LightTheme()}}} {
+	}{{"dark", consoleTheme{fixedVariant(theme.VariantDark)}}, {"light", consoleTheme{fixedVariant(theme.VariantLight)}}} {
 		a.Settings().SetTheme(th.theme)
 		b := newSendBar(func(*widget.Entry) {})
 		b.env.SetSelected(envLocal)
