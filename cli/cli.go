@@ -39,6 +39,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runJWT(rest, stdout, stderr)
 	case "channels": // broadcast channel management (channels.go)
 		return runChannels(ctx, rest, stdout, stderr)
+	case "health": // a running serve's readiness, for HEALTHCHECK (health.go)
+		return runHealth(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "apns-console", Version)
 		return exitOK
@@ -62,6 +64,7 @@ Usage:
   apns-console jwt --p8 F --key-id K --team-id T
                                     print a fresh provider token (a secret, valid for an hour), e.g. for send --curl
   apns-console channels ACTION      create, list, get or delete broadcast channels (apns-console channels -h)
+  apns-console health [--addr A]    exit 0 when a serve's control API is ready (for a container's HEALTHCHECK)
   apns-console version              print the version
 
 Try it without Apple:

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"apnsconsole/sender"
 	"apnsconsole/sender/credential"
 )
 
@@ -21,8 +20,8 @@ type certIdentity struct {
 }
 
 // allows reports whether the certificate may be used in env.
-func (c *certIdentity) allows(env sender.Environment) bool {
-	if env == sender.Production {
+func (c *certIdentity) allows(env Environment) bool {
+	if env == Production {
 		return c.production
 	}
 	return c.sandbox

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"apnsconsole/sender"
 )
 
 // Paths of the broadcast APIs (APNS-REFERENCE §7). The simulator serves
@@ -39,7 +37,7 @@ const (
 //     403 TopicMismatch (certificate).
 type ChannelOptions struct {
 	// MaxChannels is how many channels one app may have, default
-	// sender.MaxChannels (10,000); past it, CannotCreateChannelConfig.
+	// appleMaxChannels (10,000); past it, CannotCreateChannelConfig.
 	MaxChannels int
 	// AllowPriority1 accepts apns-priority 1 on broadcasts.
 	AllowPriority1 bool
@@ -59,7 +57,7 @@ type channelStore struct {
 
 type channel struct {
 	id     string
-	policy sender.StoragePolicy
+	policy StoragePolicy
 }
 
 // AcceptedBroadcast is a broadcast the server accepted.
@@ -67,7 +65,7 @@ type AcceptedBroadcast struct {
 	Time       time.Time
 	BundleID   string
 	ChannelID  string
-	Policy     sender.StoragePolicy
+	Policy     StoragePolicy
 	Priority   int
 	Expiration *time.Time
 	ApnsID     string
@@ -131,11 +129,7 @@ type channelAnswer struct {
 }
 
 func failed(reason string) channelAnswer {
-	status := 400
-	if r, ok := sender.LookupChannelReason(reason); ok {
-		status = r.Status
-	}
-	return channelAnswer{status: status, reason: reason}
+	return channelAnswer{status: channelStatusOf(reason), reason: reason}
 }
 
 // authorizeBundle applies certificate or token auth to a request for
@@ -255,7 +249,7 @@ func (s *Server) createChannel(st *channelStore, bundle string, body []byte) cha
 	}
 	limit := s.ChannelOptions.MaxChannels
 	if limit <= 0 {
-		limit = sender.MaxChannels
+		limit = appleMaxChannels
 	}
 	if len(st.apps[bundle]) >= limit {
 		return failed("CannotCreateChannelConfig")
@@ -264,13 +258,13 @@ func (s *Server) createChannel(st *channelStore, bundle string, body []byte) cha
 		st.apps = make(map[string][]channel)
 	}
 	id := newChannelID()
-	st.apps[bundle] = append(st.apps[bundle], channel{id: id, policy: sender.StoragePolicy(*req.Policy)})
+	st.apps[bundle] = append(st.apps[bundle], channel{id: id, policy: StoragePolicy(*req.Policy)})
 	return channelAnswer{status: http.StatusCreated, channelID: id}
 }
 
 func (s *Server) serveBroadcast(c *conn, w http.ResponseWriter, r *http.Request) {
 	now := s.Now()
-	body, _ := io.ReadAll(io.LimitReader(r.Body, sender.MaxBroadcastPayload+1))
+	body, _ := io.ReadAll(io.LimitReader(r.Body, appleMaxBroadcastPayload+1))
 	reqID, okID := requestID(r)
 	bundle := strings.TrimPrefix(r.URL.Path, broadcastPrefix)
 	h := r.Header
@@ -297,7 +291,7 @@ func (s *Server) serveBroadcast(c *conn, w http.ResponseWriter, r *http.Request)
 			return failed("BadChannelId")
 		case pushType == "":
 			return failed("MissingPushType")
-		case !strings.EqualFold(pushType, string(sender.PushLiveActivity)):
+		case !strings.EqualFold(pushType, string(pushLiveActivity)):
 			return failed("InvalidPushType")
 		}
 		priority := 10
@@ -324,11 +318,11 @@ func (s *Server) serveBroadcast(c *conn, w http.ResponseWriter, r *http.Request)
 		switch {
 		case !ok:
 			return failed("ChannelNotRegistered")
-		case ch.policy == sender.NoMessageStored && (expiration == nil || expiration.Unix() != 0):
+		case ch.policy == NoMessageStored && (expiration == nil || expiration.Unix() != 0):
 			return failed("BadExpirationDate")
 		case len(bytes.TrimSpace(body)) == 0:
 			return failed("PayloadEmpty")
-		case len(body) > sender.MaxBroadcastPayload:
+		case len(body) > appleMaxBroadcastPayload:
 			return failed("PayloadTooLarge")
 		case !json.Valid(body):
 			return failed("BadRequestPayload")
@@ -336,7 +330,7 @@ func (s *Server) serveBroadcast(c *conn, w http.ResponseWriter, r *http.Request)
 		if apnsID == "" {
 			apnsID = newApnsID()
 		}
-		warnings := liveActivityWarnings(sender.PushLiveActivity, body)
+		warnings := liveActivityWarnings(pushLiveActivity, body)
 		var p struct {
 			Aps struct {
 				Event string `json:"event"`
@@ -354,7 +348,7 @@ func (s *Server) serveBroadcast(c *conn, w http.ResponseWriter, r *http.Request)
 		return channelAnswer{status: http.StatusOK, apnsID: apnsID}
 	}()
 	rec := Record{Time: now, Conn: c.id, Remote: c.remote, Auth: c.auth, Method: r.Method, Path: r.URL.Path,
-		Topic: bundle, Channel: channelID, PushType: sender.PushType(pushType), Status: a.status, Reason: a.reason,
+		Topic: bundle, Channel: channelID, PushType: PushType(pushType), Status: a.status, Reason: a.reason,
 		ApnsID: a.apnsID, RequestID: reqID, PayloadSize: len(body), Header: redacted(r.Header)}
 	if accepted != nil {
 		rec.Warnings = accepted.Warnings

@@ -337,11 +337,13 @@ func ParseLatency(s string) (base, jitter time.Duration, err error) {
 }
 
 // delay is the latency to add to one answer.
+// (SetLatency changes it while the server runs: CurrentLatency.)
 func (s *Server) delay() time.Duration {
-	if s.LatencyJitter <= 0 {
-		return s.Latency
+	base, jitter := s.CurrentLatency()
+	if jitter <= 0 {
+		return base
 	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
-	return s.Latency - s.LatencyJitter + time.Duration(s.random().Int64N(int64(2*s.LatencyJitter)+1))
+	return base - jitter + time.Duration(s.random().Int64N(int64(2*jitter)+1))
 }

@@ -12,6 +12,8 @@ type tokenMarks struct {
 	bundleID         string    // the only bundle the token accepts ("" = any)
 	expired          bool      // ExpiredToken
 	unregisteredAt   time.Time // Unregistered with this timestamp (zero = not unregistered)
+	environment      string    // the token's environment ("" = any): BadDeviceToken in the other (tokens.go)
+	topics           []string  // the topics (or bundles) the token accepts (nil = any): DeviceTokenNotForTopic (tokens.go)
 }
 
 // normalToken is the form tokens are looked up by: lowercase hex without

@@ -92,13 +92,13 @@ func checkTaken(t *testing.T, frame *receivedFrame) {
 	t.Helper()
 	raw := frame.raw
 	limit := gatewayLegacyPayload
-	if frame.format == legacy.FormatFrame {
+	if frame.format == GatewayFormat(legacy.FormatFrame) {
 		limit = gatewayFramePayload
 	}
 	if len(frame.token) != gatewayToken || len(frame.payload) == 0 || len(frame.payload) > limit {
 		t.Fatalf("gateway took %x: a %d-byte token and %d-byte payload in the %s format", raw, len(frame.token), len(frame.payload), frame.format)
 	}
-	if raw[0] != frame.format.Command() {
+	if raw[0] != legacy.Format(frame.format).Command() {
 		t.Fatalf("gateway took %x as the %s format", raw, frame.format)
 	}
 	fields, err := legacy.FrameLayout(raw)
@@ -155,7 +155,7 @@ func FuzzGatewayRoundTrip(f *testing.F) {
 			t.Fatalf("%s %x: status %d", fm, packed, status)
 		}
 		checkTaken(t, frame)
-		if frame.format != fm || !bytes.Equal(frame.token, token) || !bytes.Equal(frame.payload, payload) || !bytes.Equal(frame.raw, packed) {
+		if frame.format != GatewayFormat(fm) || !bytes.Equal(frame.token, token) || !bytes.Equal(frame.payload, payload) || !bytes.Equal(frame.raw, packed) {
 			t.Fatalf("%s %x read as %+v", fm, packed, frame)
 		}
 		if fm.HasIdentifiers() && frame.identifier != id {

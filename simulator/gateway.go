@@ -13,9 +13,6 @@ import (
 	"net"
 	"sync"
 	"time"
-
-	"apnsconsole/sender"
-	"apnsconsole/sender/legacy"
 )
 
 // hangUpDrain bounds how long the gateway keeps reading (and discarding)
@@ -46,7 +43,7 @@ type Gateway struct {
 	Demo *Demo
 	// Environment is Sandbox (the default) or Production: the client
 	// certificate must carry its marker.
-	Environment sender.Environment
+	Environment Environment
 	// Now is the clock for certificate validity and records; default
 	// time.Now.
 	Now func() time.Time
@@ -77,7 +74,7 @@ type Gateway struct {
 	taken         uint64 // notifications accepted, all told
 	refusedFrames uint64 // notifications refused, all told
 	failing       map[string]uint8
-	unregistered  []legacy.FeedbackTuple
+	unregistered  []FeedbackTuple
 	shutdownAfter int
 	refused       int
 	faults        []*faultState
@@ -94,7 +91,7 @@ type Gateway struct {
 type GatewayRecord struct {
 	Time       time.Time
 	Conn       uint64        // connection number, from 1, in the order they were accepted
-	Format     legacy.Format // from the command byte
+	Format     GatewayFormat // from the command byte
 	Identifier uint32        // 0 for the simple format (and for frames without item 3)
 	Expiration *time.Time    // enhanced: always; frame: when item 4 was sent
 	Priority   int           // frame item 5; 0 when absent
@@ -108,7 +105,7 @@ type GatewayRecord struct {
 }
 
 // Accepted reports whether the gateway took the notification.
-func (r GatewayRecord) Accepted() bool { return r.Status == legacy.StatusNoErrors }
+func (r GatewayRecord) Accepted() bool { return r.Status == binaryNoErrors }
 
 // NewGateway starts a Sandbox gateway and feedback service on 127.0.0.1
 // with a and d (nil: new ones). It panics if it can't (like
@@ -156,8 +153,8 @@ func (g *Gateway) Listen(addr, feedbackAddr string) error {
 	}
 	switch g.Environment {
 	case "":
-		g.Environment = sender.Sandbox
-	case sender.Sandbox, sender.Production:
+		g.Environment = Sandbox
+	case Sandbox, Production:
 	default:
 		return fmt.Errorf("simulator: environment %q: a gateway is either sandbox or production", g.Environment)
 	}
@@ -278,19 +275,19 @@ func (g *Gateway) serveGateway(raw net.Conn, id uint64) {
 			tc.Close()
 			return
 		}
-		if status == legacy.StatusNoErrors {
+		if status == binaryNoErrors {
 			status = g.judge(f.token)
 		}
-		if status == legacy.StatusNoErrors {
+		if status == binaryNoErrors {
 			if fault, ok := g.injectedFault(hex.EncodeToString(f.token)); ok {
 				g.record(f.record(id, g.Now(), fault.faultStatus()))
 				switch {
 				case fault.shutdown:
-					if f.format != legacy.FormatSimple {
-						tc.Write(legacy.ErrorResponse{Status: legacy.StatusShutdown, Identifier: lastGood}.Bytes())
+					if f.format != FormatSimple {
+						tc.Write(binaryErrorResponse(binaryShutdown, lastGood))
 					}
-				case !fault.drop && f.format != legacy.FormatSimple:
-					tc.Write(legacy.ErrorResponse{Status: fault.status, Identifier: f.identifier}.Bytes())
+				case !fault.drop && f.format != FormatSimple:
+					tc.Write(binaryErrorResponse(fault.status, f.identifier))
 				}
 				hangUp(tc, r)
 				return
@@ -298,17 +295,17 @@ func (g *Gateway) serveGateway(raw net.Conn, id uint64) {
 		}
 		rec := f.record(id, g.Now(), status)
 		g.record(rec)
-		if status != legacy.StatusNoErrors {
-			if f.format != legacy.FormatSimple {
-				tc.Write(legacy.ErrorResponse{Status: status, Identifier: f.identifier}.Bytes())
+		if status != binaryNoErrors {
+			if f.format != FormatSimple {
+				tc.Write(binaryErrorResponse(status, f.identifier))
 			}
 			hangUp(tc, r)
 			return
 		}
 		lastGood = f.identifier
 		if g.takeShutdown() {
-			if f.format != legacy.FormatSimple {
-				tc.Write(legacy.ErrorResponse{Status: legacy.StatusShutdown, Identifier: lastGood}.Bytes())
+			if f.format != FormatSimple {
+				tc.Write(binaryErrorResponse(binaryShutdown, lastGood))
 			}
 			hangUp(tc, r)
 			return
@@ -343,9 +340,9 @@ func (g *Gateway) judge(token []byte) uint8 {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if len(g.failing) == 0 {
-		return legacy.StatusNoErrors
+		return binaryNoErrors
 	}
-	return g.failing[sender.DeviceToken(token).String()]
+	return g.failing[hex.EncodeToString(token)]
 }
 
 func (g *Gateway) record(r GatewayRecord) {
@@ -376,13 +373,13 @@ func (g *Gateway) takeShutdown() bool {
 }
 
 // Fail makes the gateway refuse every notification for token with status
-// (e.g. legacy.StatusInvalidToken for a token APNs does not know); status
+// (e.g. binaryInvalidToken for a token APNs does not know); status
 // 0 removes the fault.
 func (g *Gateway) Fail(token string, status uint8) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	key := normalToken(token)
-	if status == legacy.StatusNoErrors {
+	if status == binaryNoErrors {
 		delete(g.failing, key)
 		return
 	}

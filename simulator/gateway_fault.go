@@ -1,8 +1,6 @@
 package simulator
 
-import (
-	"apnsconsole/sender/legacy"
-)
+import ()
 
 // The binary gateway takes the same fault rules as the HTTP/2 server
 // (Fault), as the binary protocol can express them:
@@ -84,9 +82,9 @@ func (g *Gateway) injectedFault(token string) (gatewayFault, bool) {
 func (f gatewayFault) faultStatus() uint8 {
 	switch {
 	case f.shutdown:
-		return legacy.StatusShutdown
+		return binaryShutdown
 	case f.drop:
-		return legacy.StatusUnknown
+		return binaryUnknown
 	}
 	return f.status
 }

@@ -1,11 +1,10 @@
 package simulator
 
 import (
+	"bytes"
 	"encoding/hex"
 	"net"
 	"time"
-
-	"apnsconsole/sender/legacy"
 )
 
 // feedbackWriteTimeout bounds writing the feedback list to a client.
@@ -25,20 +24,20 @@ func (g *Gateway) Unregister(token string, at time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for i, t := range g.unregistered {
-		if t.Token.String() == hex.EncodeToString(raw) {
+		if bytes.Equal(t.Token, raw) {
 			g.unregistered[i].Time = at.UTC().Truncate(time.Second)
 			return
 		}
 	}
-	g.unregistered = append(g.unregistered, legacy.FeedbackTuple{Time: at.UTC().Truncate(time.Second), Token: raw})
+	g.unregistered = append(g.unregistered, FeedbackTuple{Time: at.UTC().Truncate(time.Second), Token: raw})
 }
 
 // Feedback returns the tuples the feedback service will send to the next
 // client, in order.
-func (g *Gateway) Feedback() []legacy.FeedbackTuple {
+func (g *Gateway) Feedback() []FeedbackTuple {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return append([]legacy.FeedbackTuple(nil), g.unregistered...)
+	return append([]FeedbackTuple(nil), g.unregistered...)
 }
 
 // serveFeedback sends the feedback list right after the handshake, with
@@ -55,7 +54,7 @@ func (g *Gateway) serveFeedback(raw net.Conn, _ uint64) {
 	g.mu.Unlock()
 	var b []byte
 	for _, t := range list {
-		b = legacy.AppendFeedbackTuple(b, t)
+		b = appendFeedbackTuple(b, t)
 	}
 	tc.SetWriteDeadline(time.Now().Add(feedbackWriteTimeout))
 	if _, err := tc.Write(b); err != nil {

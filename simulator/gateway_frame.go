@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"io"
 	"time"
-
-	"apnsconsole/sender/legacy"
 )
 
 // Sizes the gateway checks, as APNs did (APNS-REFERENCE §4.1–4.3). They are
@@ -27,7 +25,7 @@ const (
 
 // receivedFrame is one notification as the gateway read it.
 type receivedFrame struct {
-	format     legacy.Format
+	format     GatewayFormat
 	identifier uint32
 	expiration *time.Time
 	priority   int
@@ -109,10 +107,10 @@ func readNotification(r *bufio.Reader) (*receivedFrame, uint8, error) {
 	var status uint8
 	switch cmd {
 	case 0:
-		f.format = legacy.FormatSimple
+		f.format = FormatSimple
 		status, err = readLegacy(fr, f)
 	case 1:
-		f.format = legacy.FormatEnhanced
+		f.format = FormatEnhanced
 		if f.identifier, err = fr.uint32(); err != nil {
 			return nil, 0, err
 		}
@@ -124,11 +122,11 @@ func readNotification(r *bufio.Reader) (*receivedFrame, uint8, error) {
 		f.expiration = &t
 		status, err = readLegacy(fr, f)
 	case 2:
-		f.format = legacy.FormatFrame
+		f.format = FormatFrame
 		status, err = readFrame(fr, f)
 	default:
 		// An unknown command: APNs cannot parse anything further.
-		status = legacy.StatusProtocolError
+		status = binaryProtocolError
 	}
 	if err != nil {
 		return nil, 0, err
@@ -145,9 +143,9 @@ func readLegacy(fr *frameReader, f *receivedFrame) (uint8, error) {
 	}
 	switch {
 	case n == 0:
-		return legacy.StatusMissingDeviceToken, nil
+		return binaryMissingDeviceToken, nil
 	case n != gatewayToken:
-		return legacy.StatusInvalidTokenSize, nil
+		return binaryInvalidTokenSize, nil
 	}
 	tok, err := fr.read(n)
 	if err != nil {
@@ -159,16 +157,16 @@ func readLegacy(fr *frameReader, f *receivedFrame) (uint8, error) {
 	}
 	switch {
 	case n == 0:
-		return legacy.StatusMissingPayload, nil
+		return binaryMissingPayload, nil
 	case n > gatewayLegacyPayload:
-		return legacy.StatusInvalidPayloadSize, nil
+		return binaryInvalidPayloadSize, nil
 	}
 	p, err := fr.read(n)
 	if err != nil {
 		return 0, err
 	}
 	f.payload = append([]byte(nil), p...)
-	return legacy.StatusNoErrors, nil
+	return binaryNoErrors, nil
 }
 
 // readFrame reads the items of command 2.
@@ -178,7 +176,7 @@ func readFrame(fr *frameReader, f *receivedFrame) (uint8, error) {
 		return 0, err
 	}
 	if size > gatewayMaxFrame {
-		return legacy.StatusProtocolError, nil
+		return binaryProtocolError, nil
 	}
 	body, err := fr.read(int(size))
 	if err != nil {
@@ -187,12 +185,12 @@ func readFrame(fr *frameReader, f *receivedFrame) (uint8, error) {
 	seen := map[byte]bool{}
 	for len(body) > 0 {
 		if len(body) < 3 {
-			return legacy.StatusProtocolError, nil
+			return binaryProtocolError, nil
 		}
 		id, n := body[0], int(binary.BigEndian.Uint16(body[1:3]))
 		body = body[3:]
 		if n > len(body) || seen[id] {
-			return legacy.StatusProtocolError, nil
+			return binaryProtocolError, nil
 		}
 		seen[id] = true
 		data := body[:n]
@@ -204,33 +202,33 @@ func readFrame(fr *frameReader, f *receivedFrame) (uint8, error) {
 			f.payload = data
 		case 3:
 			if n != 4 {
-				return legacy.StatusProtocolError, nil
+				return binaryProtocolError, nil
 			}
 			f.identifier = binary.BigEndian.Uint32(data)
 		case 4:
 			if n != 4 {
-				return legacy.StatusProtocolError, nil
+				return binaryProtocolError, nil
 			}
 			t := time.Unix(int64(binary.BigEndian.Uint32(data)), 0).UTC()
 			f.expiration = &t
 		case 5:
 			if n != 1 || data[0] != 10 && data[0] != 5 {
-				return legacy.StatusProtocolError, nil
+				return binaryProtocolError, nil
 			}
 			f.priority = int(data[0])
 		default:
-			return legacy.StatusProtocolError, nil
+			return binaryProtocolError, nil
 		}
 	}
 	switch {
 	case len(f.token) == 0:
-		return legacy.StatusMissingDeviceToken, nil
+		return binaryMissingDeviceToken, nil
 	case len(f.token) != gatewayToken:
-		return legacy.StatusInvalidTokenSize, nil
+		return binaryInvalidTokenSize, nil
 	case len(f.payload) == 0:
-		return legacy.StatusMissingPayload, nil
+		return binaryMissingPayload, nil
 	case len(f.payload) > gatewayFramePayload:
-		return legacy.StatusInvalidPayloadSize, nil
+		return binaryInvalidPayloadSize, nil
 	}
-	return legacy.StatusNoErrors, nil
+	return binaryNoErrors, nil
 }

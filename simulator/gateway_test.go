@@ -166,7 +166,7 @@ func TestGatewayDiscardsWhatFollowsARefusal(t *testing.T) {
 	if hex.EncodeToString(acc[0].Frame) != strings.Join(strings.Fields(good("00000001")), "") {
 		t.Errorf("recorded frame % x is not the bytes sent", acc[0].Frame)
 	}
-	if acc[0].Token != demoTokenHex || string(acc[0].Payload) != `{"aps":{}}` || acc[0].Format != legacy.FormatEnhanced || acc[0].Expiration == nil || acc[0].Expiration.Unix() != 0 {
+	if acc[0].Token != demoTokenHex || string(acc[0].Payload) != `{"aps":{}}` || acc[0].Format != simulator.FormatEnhanced || acc[0].Expiration == nil || acc[0].Expiration.Unix() != 0 {
 		t.Errorf("record %+v does not describe the frame", acc[0])
 	}
 }
@@ -184,7 +184,7 @@ func TestGatewayRecordsFrameItems(t *testing.T) {
 		t.Fatalf("accepted %d, want 1", len(acc))
 	}
 	r := acc[0]
-	if r.Identifier != 5 || r.Priority != 5 || r.Expiration == nil || r.Expiration.Unix() != 1700000000 || r.Token != demoTokenHex || r.Format != legacy.FormatFrame {
+	if r.Identifier != 5 || r.Priority != 5 || r.Expiration == nil || r.Expiration.Unix() != 1700000000 || r.Token != demoTokenHex || r.Format != simulator.FormatFrame {
 		t.Errorf("record %+v does not describe the frame", r)
 	}
 	if !bytes.Equal(r.Frame, unhex(t, frame)) {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"apnsconsole/sender"
 	"apnsconsole/simulator/h2server"
 
 	"golang.org/x/net/http2"
@@ -44,7 +43,8 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 		Method: r.Method, Path: r.URL.Path,
 		Token: req.token, Topic: req.topic, PushType: req.pushType, Priority: req.priority,
 		Payload: body, Status: http.StatusOK, ApnsID: apnsID, PayloadSize: len(body),
-		Header: redacted(r.Header), // shared with Accepted: neither is changed
+		Header:     redacted(r.Header),                                   // shared with Accepted: neither is changed
+		CollapseID: req.collapseID, TeamID: req.teamID, KeyID: req.keyID, // as far as the checks got
 	}
 	if rec.Token == "" && strings.HasPrefix(r.URL.Path, devicePath) {
 		rec.Token = r.URL.Path[len(devicePath):]
@@ -81,8 +81,8 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.adjustStreams(c, req.tokenValid, status)
-	if s.Latency > 0 {
-		t := time.NewTimer(s.delay())
+	if d := s.delay(); d > 0 {
+		t := time.NewTimer(d)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
@@ -97,7 +97,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 	hdr.Set("apns-id", apnsID)
 	if v == nil {
 		rec.Warnings = liveActivityWarnings(req.effective, body) // liveactivity.go
-		if s.Environment == sender.Sandbox {
+		if s.Environment == Sandbox {
 			rec.UniqueID = newUUID()
 			hdr.Set("apns-unique-id", rec.UniqueID)
 		}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	"apnsconsole/sender"
 )
 
 // DeviceWouldDrop starts every warning about a payload APNs accepts but the
@@ -18,7 +16,7 @@ const DeviceWouldDrop = "the device would drop this: "
 // (APNS-REFERENCE §6.1; Apple documents no reason for 1, BadPriority is the
 // simulator's choice).
 func checkLiveActivity(req *request) *verdict {
-	if req.effective == sender.PushLiveActivity && req.priority == 1 {
+	if req.effective == pushLiveActivity && req.priority == 1 {
 		return reject("BadPriority")
 	}
 	return nil
@@ -28,8 +26,8 @@ func checkLiveActivity(req *request) *verdict {
 // payload on the device's side (APNS-REFERENCE §6.1): APNs delivers it, and
 // ActivityKit drops it. Each warning starts with DeviceWouldDrop. Other push
 // types get none.
-func liveActivityWarnings(pushType sender.PushType, body []byte) []string {
-	if pushType != sender.PushLiveActivity {
+func liveActivityWarnings(pushType PushType, body []byte) []string {
+	if pushType != pushLiveActivity {
 		return nil
 	}
 	var payload struct {

@@ -1,12 +1,16 @@
 package simulator
 
 import (
+	"cmp"
 	"maps"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"apnsconsole/sender"
+	"apnsconsole/simulator/query"
+	"apnsconsole/simulator/store"
 )
 
 // How a connection authenticated.
@@ -17,15 +21,15 @@ const (
 
 // Accepted is a notification the server accepted (answered 200).
 type Accepted struct {
-	Time       time.Time       // when it was accepted, by Server.Now
-	Token      string          // the device token from the path, as sent
-	Topic      string          // apns-topic, or the certificate's default topic when none was sent
-	PushType   sender.PushType // apns-push-type as sent; "" when the header was omitted
-	Priority   int             // apns-priority; 0 when the header was omitted
-	Expiration *time.Time      // apns-expiration; nil when omitted, time.Unix(0, 0) for "0"
-	CollapseID string          // apns-collapse-id
-	ApnsID     string          // the apns-id answered: the client's, or one the server made
-	UniqueID   string          // the apns-unique-id answered (sandbox only)
+	Time       time.Time  // when it was accepted, by Server.Now
+	Token      string     // the device token from the path, as sent
+	Topic      string     // apns-topic, or the certificate's default topic when none was sent
+	PushType   PushType   // apns-push-type as sent; "" when the header was omitted
+	Priority   int        // apns-priority; 0 when the header was omitted
+	Expiration *time.Time // apns-expiration; nil when omitted, time.Unix(0, 0) for "0"
+	CollapseID string     // apns-collapse-id
+	ApnsID     string     // the apns-id answered: the client's, or one the server made
+	UniqueID   string     // the apns-unique-id answered (sandbox only)
 	Payload    []byte
 	Header     http.Header // the request headers, without authorization
 	Auth       string      // AuthCertificate or AuthToken
@@ -49,7 +53,7 @@ type Record struct {
 	Path        string
 	Token       string
 	Topic       string
-	PushType    sender.PushType
+	PushType    PushType
 	Priority    int       // apns-priority; 0 when omitted or invalid
 	Payload     []byte    // the body read (reading stops past the largest limit)
 	Status      int       // HTTP status answered
@@ -72,6 +76,14 @@ type Record struct {
 	// RequestID is the apns-request-id answered to a channel-management
 	// request or a broadcast.
 	RequestID string
+	// CollapseID is apns-collapse-id as sent.
+	CollapseID string
+	// Expiration is apns-expiration (accepted notifications); nil when
+	// omitted, time.Unix(0, 0) for "0".
+	Expiration *time.Time
+	// TeamID and KeyID are the provider token's issuer and key id, or the
+	// certificate's team (accepted notifications).
+	TeamID, KeyID string
 	// NoAnswer is set (Status then 0) for a request that was read and
 	// never answered: NoAnswerDrop and NoAnswerReset by a fault rule,
 	// NoAnswerClosed when the connection closed (or the client reset the
@@ -97,15 +109,18 @@ type Counts struct {
 	GoAways  uint64            // connections closed with a GOAWAY carrying a reason
 	NoAnswer uint64            // requests read and never answered (Record.NoAnswer)
 	ByReason map[string]uint64 // rejected requests and GOAWAYs by reason
+	ByStatus map[int]uint64    // requests and GOAWAYs by the status answered
 }
 
-// recorder keeps a Server's last records and its running counts, under
-// its own lock so that recording does not contend with the token tables.
+// recorder keeps a Server's last records (a store bounded by Keep, with
+// the query language's searches, waits and subscribers: package store)
+// and its running counts, under its own lock so that recording does not
+// contend with the token tables.
 type recorder struct {
-	mu       sync.Mutex
-	records  ring[Record]
-	accepted ring[Accepted]
-	counts   Counts
+	mu     sync.Mutex
+	store  atomic.Pointer[store.Store[Record]]
+	counts Counts
+	live   liveSettings // control.go
 }
 
 // settler lets a reader wait for the answers being written when it
@@ -159,22 +174,40 @@ func (st *settler) pendingLocked(g uint64) bool {
 	return false
 }
 
-// Accepted returns the last accepted notifications (at most Keep), in the
-// order they were accepted.
+// kept is the record store, made on first use with Keep.
+func (s *Server) kept() *store.Store[Record] {
+	if st := s.rec.store.Load(); st != nil {
+		return st
+	}
+	s.rec.store.CompareAndSwap(nil, store.New[Record](cmp.Or(max(s.Keep, 0), DefaultKeep)))
+	return s.rec.store.Load()
+}
+
+// Accepted returns the accepted notifications among the kept records (the
+// last Keep answers), in the order they were accepted.
 func (s *Server) Accepted() []Accepted {
 	s.settle.wait()
-	s.rec.mu.Lock()
-	defer s.rec.mu.Unlock()
-	return s.rec.accepted.all()
+	var out []Accepted
+	for _, r := range s.kept().All() {
+		if r.GoAway || r.Status != http.StatusOK || !strings.HasPrefix(r.Path, devicePath) {
+			continue
+		}
+		out = append(out, Accepted{
+			Time: r.Time, Token: r.Token, Topic: r.Topic, PushType: r.PushType,
+			Priority: r.Priority, Expiration: r.Expiration, CollapseID: r.CollapseID,
+			ApnsID: r.ApnsID, UniqueID: r.UniqueID, Payload: r.Payload,
+			Header: r.Header, Auth: r.Auth, TeamID: r.TeamID, KeyID: r.KeyID,
+			Warnings: r.Warnings,
+		})
+	}
+	return out
 }
 
 // Records returns the last things the server answered (at most Keep), in
 // order.
 func (s *Server) Records() []Record {
 	s.settle.wait()
-	s.rec.mu.Lock()
-	defer s.rec.mu.Unlock()
-	return s.rec.records.all()
+	return s.kept().All()
 }
 
 // Counts returns the running totals.
@@ -184,30 +217,32 @@ func (s *Server) Counts() Counts {
 	defer s.rec.mu.Unlock()
 	c := s.rec.counts
 	c.ByReason = maps.Clone(c.ByReason)
+	c.ByStatus = maps.Clone(c.ByStatus)
 	return c
 }
 
-// Reset forgets the accepted notifications and records and zeroes the
-// counts (token markings, faults, keys and bundles stay).
+// Reset forgets the records and zeroes the counts (token markings,
+// faults, keys and bundles stay).
 func (s *Server) Reset() {
+	s.kept().Delete(query.Query{})
 	s.rec.mu.Lock()
 	defer s.rec.mu.Unlock()
-	s.rec.records.reset()
-	s.rec.accepted.reset()
 	s.rec.counts = Counts{}
 }
 
-// record stores r (and a, when the request was accepted), counts it, and
-// then calls the OnRequest hook, outside the lock. It is the one place
-// where what the server answered becomes a Record: call it only once the
-// answer was written (answered does), so that what is recorded, counted
-// and logged is what the client received.
+// record stores r (completed from a, when the request was accepted),
+// counts it, and then calls the OnRequest hook, outside the lock. It is
+// the one place where what the server answered becomes a Record: call it
+// only once the answer was written (answered does), so that what is
+// recorded, counted and logged is what the client received.
 func (s *Server) record(r Record, a *Accepted) {
-	s.rec.mu.Lock()
-	s.rec.records.add(r)
 	if a != nil {
-		s.rec.accepted.add(*a)
+		r.CollapseID, r.Expiration, r.TeamID, r.KeyID = a.CollapseID, a.Expiration, a.TeamID, a.KeyID
+	} else if r.CollapseID == "" && r.Header != nil {
+		r.CollapseID = first(r.Header, "Apns-Collapse-Id")
 	}
+	st := s.kept()
+	s.rec.mu.Lock()
 	c := &s.rec.counts
 	switch {
 	case r.GoAway:
@@ -227,9 +262,26 @@ func (s *Server) record(r Record, a *Accepted) {
 		}
 		c.ByReason[r.Reason]++
 	}
+	if r.Status != 0 {
+		if c.ByStatus == nil {
+			c.ByStatus = make(map[int]uint64)
+		}
+		c.ByStatus[r.Status]++
+	}
 	s.rec.mu.Unlock()
+	doc := docOf(&r)
+	st.Add(&doc, &r)
 	if s.OnRequest != nil {
 		s.OnRequest(r)
+	}
+}
+
+// docOf is what the query language reads in r.
+func docOf(r *Record) query.Doc {
+	return query.Doc{
+		Time: r.Time, Token: normalToken(r.Token), Topic: r.Topic, PushType: string(r.PushType),
+		Priority: r.Priority, Status: r.Status, Reason: r.Reason, ApnsID: r.ApnsID,
+		CollapseID: r.CollapseID, TeamID: r.TeamID, KeyID: r.KeyID, Payload: r.Payload,
 	}
 }
 

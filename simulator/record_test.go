@@ -5,8 +5,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"apnsconsole/sender"
 )
 
 // TestAcceptedRecording checks Accepted(), Records(), OnRequest and
@@ -65,7 +63,7 @@ func TestAcceptedRecording(t *testing.T) {
 	}
 	a := acc[0]
 	exp := time.Unix(1700000000, 0)
-	if a.Token != DemoToken || a.Topic != DemoBundleID || a.PushType != sender.PushAlert ||
+	if a.Token != DemoToken || a.Topic != DemoBundleID || a.PushType != "alert" ||
 		a.Priority != 5 || a.Expiration == nil || !a.Expiration.Equal(exp) || a.CollapseID != "group-1" ||
 		a.ApnsID != clientID || a.UniqueID != unique || string(a.Payload) != `{"aps":{"alert":"one"}}` ||
 		a.Auth != AuthToken || a.TeamID != DemoTeamID || a.KeyID != DemoKeyID {
@@ -107,7 +105,7 @@ func TestAcceptedRecording(t *testing.T) {
 // TestProductionAnswersNoUniqueID: apns-unique-id is a sandbox feature.
 func TestProductionAnswersNoUniqueID(t *testing.T) {
 	f := getFixture(t)
-	s, _ := startServer(t, f, func(s *Server) { s.Environment = sender.Production })
+	s, _ := startServer(t, f, func(s *Server) { s.Environment = Production })
 	a := send(t, s, dial(t, s, f.production), push{header: hdr("apns-topic", DemoBundleID)})
 	if a.Status != 200 || a.Header.Get("apns-unique-id") != "" || a.Header.Get("apns-id") == "" {
 		t.Errorf("production answer %d %v", a.Status, a.Header)
@@ -133,8 +131,8 @@ func TestRecordsKeepTheLastN(t *testing.T) {
 	if len(recs) != 3 || recs[0].ApnsID != ids[3] || recs[1].ApnsID != ids[4] || recs[2].Reason != "PayloadEmpty" {
 		t.Errorf("records %+v, want the last three answers", recs)
 	}
-	if acc := s.Accepted(); len(acc) != 3 || acc[0].ApnsID != ids[2] || acc[2].ApnsID != ids[4] {
-		t.Errorf("accepted %d, want the last three", len(acc))
+	if acc := s.Accepted(); len(acc) != 2 || acc[0].ApnsID != ids[3] || acc[1].ApnsID != ids[4] {
+		t.Errorf("accepted %d, want the two among the last three records", len(acc))
 	}
 	c := s.Counts()
 	if c.Requests != 6 || c.Accepted != 5 || c.Rejected != 1 || c.ByReason["PayloadEmpty"] != 1 {

@@ -50,7 +50,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"apnsconsole/sender"
 	"apnsconsole/simulator/h2server"
 
 	"golang.org/x/net/http2"
@@ -83,7 +82,7 @@ type Server struct {
 	// Environment is Sandbox (the default) or Production: certificates
 	// and keys for the other environment are refused, and only Sandbox
 	// answers apns-unique-id.
-	Environment sender.Environment
+	Environment Environment
 	// Now is the server's clock (default time.Now); tests move it to check
 	// the JWT timing rules.
 	Now func() time.Time
@@ -192,7 +191,7 @@ func NewUnstartedServer() *Server {
 	return &Server{
 		Authority:            a,
 		Demo:                 d,
-		Environment:          sender.Sandbox,
+		Environment:          Sandbox,
 		Now:                  time.Now,
 		EnvironmentKeyReason: DefaultEnvironmentKeyReason,
 		MaxConcurrentStreams: DefaultMaxConcurrentStreams,
@@ -233,8 +232,8 @@ func (s *Server) Listen(addr string) error {
 func (s *Server) prepare() error {
 	switch s.Environment {
 	case "":
-		s.Environment = sender.Sandbox
-	case sender.Sandbox, sender.Production:
+		s.Environment = Sandbox
+	case Sandbox, Production:
 	default:
 		return fmt.Errorf("simulator: environment %q: a server is either sandbox or production", s.Environment)
 	}
@@ -262,11 +261,7 @@ func (s *Server) prepare() error {
 	if s.MaxConns <= 0 {
 		s.MaxConns = DefaultMaxConns
 	}
-	s.rec.mu.Lock()
-	if s.rec.records.limit == 0 {
-		s.rec.records, s.rec.accepted = newRing[Record](s.Keep), newRing[Accepted](s.Keep)
-	}
-	s.rec.mu.Unlock()
+	s.kept() // the record store, bounded by Keep (record.go)
 	if err := fillIdentity(&s.Authority, &s.Demo); err != nil {
 		return err
 	}

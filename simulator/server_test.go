@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"apnsconsole/sender"
-
 	"golang.org/x/net/http2"
 )
 
@@ -18,7 +16,7 @@ import (
 // every connection.
 func TestNewServer(t *testing.T) {
 	s := NewServer()
-	if s.Environment != sender.Sandbox || s.Authority == nil || s.Demo == nil {
+	if s.Environment != Sandbox || s.Authority == nil || s.Demo == nil {
 		t.Fatalf("NewServer: environment %q, authority %v, demo %v", s.Environment, s.Authority, s.Demo)
 	}
 	if host, _, err := net.SplitHostPort(s.Addr); err != nil || host != "127.0.0.1" {
@@ -50,7 +48,7 @@ func TestNewServer(t *testing.T) {
 // TestListenRefuses checks the environments and addresses Listen refuses.
 func TestListenRefuses(t *testing.T) {
 	f := getFixture(t)
-	local := &Server{Authority: f.authority, Demo: f.demo, Environment: sender.Local}
+	local := &Server{Authority: f.authority, Demo: f.demo, Environment: "local"}
 	if err := local.Listen("127.0.0.1:0"); err == nil {
 		local.Close()
 		t.Error("a local-environment server started")

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"apnsconsole/sender"
 )
 
 // Request limits (APNS-REFERENCE §1.3, §1.5, §5).
@@ -22,9 +20,9 @@ const (
 // request is what the checks read from an HTTP/2 request.
 type request struct {
 	token      string
-	topic      string          // as sent, or the certificate's default
-	pushType   sender.PushType // as sent
-	effective  sender.PushType // pushType, or the one the topic's suffix names
+	topic      string   // as sent, or the certificate's default
+	pushType   PushType // as sent
+	effective  PushType // pushType, or the one the topic's suffix names
 	priority   int
 	expiration *time.Time
 	collapseID string
@@ -79,7 +77,7 @@ func (s *Server) check(c *conn, r *http.Request, body []byte, req *request, now 
 	if len(req.collapseID) > maxCollapseID {
 		return reject("BadCollapseId")
 	}
-	req.pushType = sender.PushType(first(h, "Apns-Push-Type"))
+	req.pushType = PushType(first(h, "Apns-Push-Type"))
 	if v, ok := h["Apns-Priority"]; ok {
 		p, err := strconv.Atoi(v[0])
 		if err != nil || p != 10 && p != 5 && p != 1 || p == 10 && req.pushType == "background" {
@@ -191,9 +189,9 @@ func (s *Server) checkMarks(req *request, now time.Time) *verdict {
 		return &verdict{reason: m.fail, timestamp: now}
 	case m.fail != "":
 		return reject(m.fail)
-	case m.otherEnvironment:
+	case m.otherEnvironment, m.environment != "" && m.environment != string(s.Environment):
 		return reject("BadDeviceToken")
-	case m.bundleID != "" && bundleOf(req.topic) != m.bundleID:
+	case m.bundleID != "" && bundleOf(req.topic) != m.bundleID, m.topics != nil && !m.accepts(req.topic):
 		return reject("DeviceTokenNotForTopic")
 	case m.expired:
 		return reject("ExpiredToken")
@@ -232,10 +230,10 @@ func topicSuffix(topic string) string {
 
 // pushTypeOfSuffix is the push type a topic suffix names (alert for none),
 // used when the client sent no apns-push-type.
-func pushTypeOfSuffix(suffix string) sender.PushType {
+func pushTypeOfSuffix(suffix string) PushType {
 	for _, p := range applePushTypes {
 		if p.suffix == suffix {
-			return sender.PushType(p.name)
+			return PushType(p.name)
 		}
 	}
 	return "alert"

@@ -52,7 +52,7 @@ func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
 	}
 	test.AssertRendersToMarkup(t, "binary_row.xml", drawRows(t, c, -1).Canvas())
 	got := gw.Accepted()
-	if len(got) != 1 || got[0].Token != apnstest.DemoToken || got[0].Format != legacy.FormatFrame {
+	if len(got) != 1 || got[0].Token != apnstest.DemoToken || string(got[0].Format) != string(legacy.FormatFrame) {
 		t.Fatalf("gateway took %+v, want one frame for the demo token", got)
 	}
 
@@ -69,7 +69,7 @@ func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
 	c.adv.custom.SetText("")
 	h.sendAndWait()
 	h.waitFor("the simple frame", func() bool { return len(gw.Accepted()) == 2 })
-	if f := gw.Accepted()[1].Format; f != legacy.FormatSimple {
+	if f := gw.Accepted()[1].Format; string(f) != string(legacy.FormatSimple) {
 		t.Errorf("second frame format %s, want simple", f)
 	}
 }

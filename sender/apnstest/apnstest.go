@@ -6,6 +6,9 @@
 //
 //	s := apnstest.NewServer()
 //	defer s.Close()
+//	… send …
+//	recs, err := s.Wait(ctx, "token:"+tok+" status:200", 1) // no HTTP, no sleep
+//	recs, err = s.Find(`topic:com.example.app "order 42"`)
 package apnstest
 
 import (
@@ -32,8 +35,29 @@ type (
 	ChannelOptions    = simulator.ChannelOptions
 	Counts            = simulator.Counts
 	Fault             = simulator.Fault
+	Files             = simulator.Files
+	// The record store's searches and waits are Server's methods (Find,
+	// FindPage, Count, Latest, Get, Wait, Delete, Subscribe), in the query
+	// language of package apnsconsole/simulator/query.
+	Subscription = simulator.Subscription
+	WaitError    = simulator.WaitError
+	TokenState   = simulator.TokenState
+	// The simulator's own names for environments and push types (it keeps
+	// Apple's tables itself, not sender's): convert sender's with
+	// apnstest.Environment(env).
+	Environment   = simulator.Environment
+	PushType      = simulator.PushType
+	StoragePolicy = simulator.StoragePolicy
+	GatewayFormat = simulator.GatewayFormat
+	FeedbackTuple = simulator.FeedbackTuple
 	// Settings are the HTTP/2 SETTINGS the simulator advertises.
 	Settings = h2server.Settings
+)
+
+// The environments a simulator acts as.
+const (
+	Sandbox    = simulator.Sandbox
+	Production = simulator.Production
 )
 
 // The demo credentials' names and the files serve writes (see simulator).
@@ -48,6 +72,8 @@ const (
 	FileDemoCert    = simulator.FileDemoCert
 	FileDemoKey     = simulator.FileDemoKey
 	FileDemoP12     = simulator.FileDemoP12
+	FileDemoLegacy  = simulator.FileDemoLegacyP12
+	FileManifest    = simulator.FileManifest
 	FileDemoP8      = simulator.FileDemoP8
 	AuthToken       = simulator.AuthToken
 	AuthCertificate = simulator.AuthCertificate
@@ -92,6 +118,12 @@ func NewSigningKey(keyID, teamID string) (*SigningKey, error) {
 
 // LoadFiles reads the authority and demo credentials serve wrote to dir.
 func LoadFiles(dir string) (*Authority, *Demo, error) { return simulator.LoadFiles(dir) }
+
+// ErrIncompleteSet is ReadFiles' error for a set whose write was cut short.
+var ErrIncompleteSet = simulator.ErrIncompleteSet
+
+// ReadFiles reads the set serve wrote to dir, with what it changed.
+func ReadFiles(dir string) (*Files, error) { return simulator.ReadFiles(dir) }
 
 // ParseFault reads one --fault rule.
 func ParseFault(rule string) (Fault, error) { return simulator.ParseFault(rule) }
