@@ -165,6 +165,11 @@ func TestWindowSmoke(t *testing.T) {
 	}
 
 	// Kind → PEM: the form shows the PEM fields instead.
+	// The form opens scrolled to the focused Tokens field: the wheel
+	// brings the Credential section back to the top first.
+	xdo(t, display, "mousemove", "--window", win, "200", "250", "click", "--repeat", "12", "4")
+	time.Sleep(400 * time.Millisecond)
+	shot = capture(t, display, win)
 	form := image.Rect(0, 100, 390, 240)
 	xdo(t, display, "mousemove", "--window", win, "240", "88", "click", "1")
 	time.Sleep(400 * time.Millisecond)
