@@ -72,5 +72,13 @@ Try it without Apple:
   apns-console send --env local --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --live-activity update --content-state '{"progress":0.5}'
   apns-console send --protocol binary --format simple --env local --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --alert hi --dry-run
 
-Exit codes: 0 all accepted, 1 APNs rejected at least one, 2 bad input, credential or connection.
+Exit codes (every command):
+  0  done: every notification accepted, the file inspected, serve stopped by Ctrl+C
+  1  APNs (or the simulator, simctl) rejected at least one notification or request
+  2  bad input (a flag, a file, no device token at all), a bad credential, no
+     connection, a notification not sent, or stopped by Ctrl+C, SIGTERM or --timeout
+  3  send: a notification unconfirmed (it may have been delivered)
+     (apns-console send -h says more)
+Ctrl+C or SIGTERM ends any command within a second (serve: after the requests
+in flight, up to 5 s; a second Ctrl+C at once), with the results so far printed.
 `

@@ -62,6 +62,7 @@ type Console struct {
 	win     fyne.Window
 	version string
 	prefs   fyne.Preferences
+	private *privatePrefs // the preferences that hold device tokens (privateprefs.go)
 	now     func() time.Time
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -372,6 +373,7 @@ func (c *Console) Close() {
 		case <-c.historyRead:
 		case <-time.After(3 * time.Second):
 		}
+		c.private.wait() // the device tokens' file is written (privateprefs.go)
 		c.log.closeHistory()
 		c.cancel()
 		c.mu.Lock()
