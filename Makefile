@@ -16,7 +16,7 @@ PKGS    := ./...
 # tests need to run it headless, and curl (with HTTP/2) for the Copy as cURL
 # tests.
 DEB_BUILD := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-DEB_TEST  := xvfb xauth xdotool imagemagick curl
+DEB_TEST  := xvfb xauth xdotool imagemagick xclip curl
 
 # install_deb installs the listed Debian packages that are missing (as root,
 # or through sudo); elsewhere it checks for a C compiler.

@@ -34,7 +34,8 @@ func newAdvancedSection() *advancedSection {
 	s := &advancedSection{changed: func() {}}
 	changed := func(string) { s.changed() }
 	s.expiration = widget.NewEntry()
-	s.expiration.SetPlaceHolder("empty: APNs keeps it · 0: try once · 1h, 2d · 2026-01-31T18:00:00Z · UNIX seconds")
+	// The example date is next year's, never one already past.
+	s.expiration.SetPlaceHolder(fmt.Sprintf("empty: APNs keeps it · 0: try once · 1h, 2d · %d-01-31T18:00:00Z · UNIX seconds", time.Now().Year()+1))
 	s.expiration.OnChanged = changed
 	s.expirationHint = newHint("")
 	s.collapseID = widget.NewEntry()

@@ -332,6 +332,11 @@ func (c *Console) deleteChannel(id string) {
 		return cc.DeleteChannel(ctx, bundle, id)
 	}, func(r *sender.ChannelResponse, err error) {
 		if err == nil && r.OK() {
+			// A deleted channel can no longer be broadcast to: it leaves
+			// "Broadcast to".
+			if strings.TrimSpace(c.la.channel.Text) == id {
+				c.la.channel.SetText("")
+			}
 			c.listChannels()
 		}
 	})

@@ -43,7 +43,13 @@ func TestChannelsCreateListBroadcastDelete(t *testing.T) {
 
 	c.deleteChannel(id)
 	h.waitFor("the delete and the listing", func() bool { return idle() && len(c.ch.ids) == 0 && strings.Contains(h.logText(), "204") })
+	// The deleted channel leaves "Broadcast to".
+	if c.la.channel.Text != "" {
+		t.Errorf("Broadcast to still holds the deleted channel %q", c.la.channel.Text)
+	}
 
+	// Typed again by hand, it is refused by APNs.
+	c.la.channel.SetText(id)
 	test.Tap(c.la.broadcastBtn)
 	h.waitFor("the second broadcast", idle)
 	h.waitForLog("400 ChannelNotRegistered")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -84,17 +85,30 @@ func (s shownIn) Unwrap() error { return s.err }
 
 // compose turns the form into one notification per valid token, or says
 // what is wrong with it and how to fix it.
-func (c *Console) compose() ([]*sender.Notification, error) {
+func (c *Console) compose() ([]*sender.Notification, error) { return c.composeFor(true) }
+
+// check is compose for the first token only: what validation needs, at
+// the cost of one notification however many tokens there are.
+func (c *Console) check() error {
+	_, err := c.composeFor(false)
+	return err
+}
+
+func (c *Console) composeFor(all bool) ([]*sender.Notification, error) {
 	if err := c.dev.problem(); err != nil {
-		return nil, shownIn{err, "Device", "a device token can't be used"}
+		short := "a device token can't be used"
+		if c.dev.reading {
+			short = "reading the tokens…"
+		}
+		return nil, shownIn{err, "Device", short}
 	}
 	p, err := c.payload()
 	if err != nil && c.liveActive() {
 		return nil, shownIn{err, "Live Activity", liveProblem(err)}
 	}
 	if err != nil {
-		if strings.HasPrefix(err.Error(), "badge") {
-			return nil, err
+		if errors.Is(err, errBadge) {
+			return nil, shownIn{err, "Notification", "the badge is not a number"}
 		}
 		return nil, shownIn{fmt.Errorf("payload: %w", err), "Payload", "the payload is not valid"}
 	}
@@ -111,11 +125,24 @@ func (c *Console) compose() ([]*sender.Notification, error) {
 		ApnsID:     strings.TrimSpace(c.adv.apnsID.Text),
 		Payload:    p,
 	}
+	if err := backgroundProblem(tmpl); err != nil {
+		return nil, shownIn{err, "Notification", "a background push needs priority 5 and content-available"}
+	}
 	var ns []*sender.Notification
-	for _, t := range c.dev.valid() {
+	if all {
+		valid := c.dev.valid()
+		ns = make([]*sender.Notification, len(valid))
+		block := make([]sender.Notification, len(valid)) // one allocation, not one per token
+		for i, t := range valid {
+			block[i] = tmpl
+			block[i].Token = t.Token
+			ns[i] = &block[i]
+		}
+	} else {
+		first, _ := c.dev.first()
 		n := tmpl
-		n.Token = t.Token
-		ns = append(ns, &n)
+		n.Token = first.Token
+		ns = []*sender.Notification{&n}
 	}
 	if err := ns[0].Validate(); err != nil {
 		return nil, err
@@ -152,13 +179,25 @@ func (c *Console) validate() {
 	}
 	p, perr := c.payload()
 	c.pview.show(p, perr, c.payloadLimit())
+	if errors.Is(perr, errBadge) {
+		c.note.showBadge(perr)
+	} else {
+		c.note.showBadge(nil)
+	}
 	c.adv.showExpiration(c.now())
-	_, err := c.compose()
+	err := c.check()
 	if err == nil {
 		if err = c.cred.problem(); err != nil {
-			short := ""
-			if c.cred.userCredential() == nil && !c.bar.local() {
+			// The section says the whole error: here it is only pointed to,
+			// so that it is read once.
+			short := "the credential can't be used"
+			switch {
+			case strings.Contains(err.Error(), "expired"):
+				short = "the certificate has expired"
+			case c.cred.userCredential() == nil && !c.bar.local() && c.cred.errs[c.cred.chosen()] == "":
 				short = "no credential loaded"
+			case c.cred.loading[c.cred.chosen()] != 0:
+				short = "the credential is still loading"
 			}
 			err = shownIn{err, "Credential", short}
 		}
@@ -202,7 +241,11 @@ func (c *Console) showMismatch() {
 		c.bar.showMismatch("", "")
 	case c.bar.local():
 		want := sender.PreferredEnvironment(cred)
-		c.bar.showMismatch("The simulator uses its demo credential; the "+cred.Kind.String()+" you loaded is for Apple's "+string(want)+".", want)
+		for_ := "Apple's " + string(want)
+		if sender.Sandbox.Allows(cred) && sender.Production.Allows(cred) {
+			for_ = "Apple's sandbox and production" // a .p8, a universal certificate: not "for sandbox"
+		}
+		c.bar.showMismatch("The simulator uses its demo credential; the "+cred.Kind.String()+" you loaded is for "+for_+".", want)
 	case c.bar.custom():
 		c.bar.showMismatch("", "")
 	default:
@@ -270,7 +313,7 @@ func (c *Console) updateSendButton() {
 		b.Disable()
 		return
 	}
-	n := len(c.dev.valid())
+	n := c.dev.count()
 	if n > 1 {
 		b.SetText(fmt.Sprintf("Send to %d", n))
 	} else {
@@ -289,4 +332,25 @@ func sentence(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// backgroundProblem checks a background push as APNs and iOS want it
+// (APNS-REFERENCE §1.4): priority 5 (the default, 10, is refused), and
+// content-available: 1 in aps, without which the app is not woken.
+func backgroundProblem(n sender.Notification) error {
+	if n.PushType != sender.PushBackground {
+		return nil
+	}
+	if n.Priority != 5 {
+		return errors.New("a background push must go at priority 5: choose 5 (power-considerate) in Priority")
+	}
+	var p struct {
+		Aps struct {
+			ContentAvailable json.RawMessage `json:"content-available"`
+		} `json:"aps"`
+	}
+	if json.Unmarshal(n.Payload, &p) != nil || strings.TrimSpace(string(p.Aps.ContentAvailable)) != "1" {
+		return errors.New(`a background push needs "content-available": 1 in aps: press "Start a background payload", or add it to the custom JSON`)
+	}
+	return nil
 }

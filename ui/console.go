@@ -12,6 +12,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,8 +41,8 @@ const WindowTitle = "APNs Console"
 // Window sizes: what the layout is designed for, and the smallest it
 // still works at.
 var (
-	DefaultSize = fyne.NewSize(1100, 720)
-	MinimumSize = fyne.NewSize(800, 600)
+	DefaultSize = fyne.NewSize(800, 560)
+	MinimumSize = fyne.NewSize(800, 560)
 )
 
 // Section indexes in the accordion.
@@ -109,6 +110,10 @@ type Console struct {
 	keychainOn bool               // show the Keychain kind off macOS too (tests)
 	keychain   *keychainPanel     // the Keychain kind's identities; nil when not shown
 
+	historyRead chan struct{} // closed once the history is read
+	formScroll  *container.Scroll
+	focused     fyne.Focusable // the field last scrolled into view
+
 	events *eventRouter // the client's events, to the row of the send under way
 	bulk   bulkRunner   // sends a batch over one client
 }
@@ -138,18 +143,29 @@ func New(a fyne.App, version string, opts ...Option) *Console {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.win = a.NewWindow(WindowTitle)
 	c.log = newLogPane(a, c.do, refreshDelay)
+	c.log.win = c.win
 	c.events = &eventRouter{log: c.log}
 	c.win.SetContent(c.buildUI())
 	c.win.SetMainMenu(c.buildMenu())
 	c.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.Drop(uris) })
 	c.win.SetOnClosed(c.Close)
+	// Closing the window with unsaved changes asks first: Save, Don't
+	// Save, Cancel.
+	c.win.SetCloseIntercept(c.requestClose)
 	c.win.Resize(DefaultSize)
-	c.log.loadHistory()
+	// The history (up to a thousand sends) is read on a goroutine: its
+	// rows come to the list through the pane's refresh, with fyne.Do.
+	c.historyRead = make(chan struct{})
+	go func() {
+		defer close(c.historyRead)
+		c.log.loadHistory()
+	}()
 	c.restore()
 	c.initWorkflows()
 	// The tokens are what people paste first; it also makes Ctrl/Cmd+Enter
 	// start from a text field, which the menu shortcut handles.
 	c.win.Canvas().Focus(c.dev.tokens)
+	go c.followFocus()
 	return c
 }
 
@@ -179,10 +195,12 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	}
 
 	c.dev = newDeviceSection()
+	c.dev.do = c.do
 	c.dev.changed = c.changed
 	c.note = newNotificationSection()
 	c.note.changed = c.changed
-	c.note.useTemplate = c.useTemplate
+	c.note.useTemplate = c.askTemplate
+	c.note.typeChanged = c.refreshTopics
 	c.adv = newAdvancedSection()
 	c.adv.changed = c.changed
 	c.pview = newPayloadView()
@@ -218,6 +236,7 @@ func (c *Console) buildUI() fyne.CanvasObject {
 	for _, fields := range []wheelFields{c.cred.wheel, c.note.wheel, c.adv.wheel, c.la.wheel} {
 		scrollFormWith(formScroll, fields...)
 	}
+	c.formScroll = formScroll
 	form := container.NewBorder(nil, c.bar.content, nil, nil, formScroll)
 	c.split = container.NewHSplit(form, c.rightPane())
 	c.split.Offset = 0.5
@@ -232,14 +251,16 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 	send := fyne.NewMenuItem("Send", c.Send)
 	send.Shortcut = sendShortcut
 	send.Icon = theme.MailSendIcon()
-	open := fyne.NewMenuItem("Open Credential File…", c.cred.browseMain)
+	open := fyne.NewMenuItem("Open Credential File…", c.browseCredential)
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
 	open.Icon = theme.FolderOpenIcon()
 	copyAll := fyne.NewMenuItem("Copy All", c.log.CopyAll)
 	copyAll.Icon = theme.ContentCopyIcon()
-	clear := fyne.NewMenuItem("Clear History", c.log.Clear)
+	clear := fyne.NewMenuItem("Clear History…", c.log.AskClear)
 	clear.Icon = theme.DeleteIcon()
-	about := fyne.NewMenuItem("About APNs Console", c.showAbout)
+	// Labelled "About": Fyne moves an item of that label into the macOS
+	// application menu, as "About APNs Console" (the app's name).
+	about := fyne.NewMenuItem("About", c.showAbout)
 	about.Icon = theme.InfoIcon()
 	return fyne.NewMainMenu(
 		c.fileMenu(open, send),
@@ -247,6 +268,10 @@ func (c *Console) buildMenu() *fyne.MainMenu {
 		fyne.NewMenu("Help", about),
 	)
 }
+
+// requestClose is the window's close button: with unsaved changes it
+// asks first (Save, Don't Save, Cancel), then closes.
+func (c *Console) requestClose() { c.unlessUnsaved(c.win.Close) }
 
 // showAbout shows the About box; Esc and Return close it.
 func (c *Console) showAbout() {
@@ -289,6 +314,13 @@ func (c *Console) browseCA(e *widget.Entry) {
 func (c *Console) Close() {
 	c.closeOnce.Do(func() {
 		c.save()
+		// The history is written back with the rows read at launch: a
+		// window closed at once waits for them (briefly) rather than
+		// write a history without them.
+		select {
+		case <-c.historyRead:
+		case <-time.After(3 * time.Second):
+		}
 		c.private.wait() // the device tokens' file is written (privateprefs.go)
 		c.log.closeHistory()
 		c.cancel()
@@ -341,6 +373,33 @@ func (c *Console) environmentChanged() {
 	c.cred.show()
 	c.refreshTopics()
 	c.changed()
+}
+
+// askTemplate starts the payload of a push type; when that would empty
+// fields the user typed, or replace custom JSON, it asks first.
+func (c *Console) askTemplate(t payloadTemplate) {
+	var lost []string
+	if !t.alert {
+		lost = c.note.typed()
+	}
+	if custom := strings.TrimSpace(c.adv.custom.Text); custom != "" && custom != "{}" && custom != t.custom {
+		lost = append(lost, "the custom JSON")
+	}
+	if len(lost) == 0 {
+		c.useTemplate(t)
+		return
+	}
+	pt := c.note.selectedPushType()
+	d := dialog.NewConfirm("Start a "+string(pt)+" payload?",
+		"A "+string(pt)+" payload replaces what you typed in "+strings.Join(lost, ", ")+".",
+		func(ok bool) {
+			if ok {
+				c.useTemplate(t)
+			}
+		}, c.win)
+	d.SetConfirmText("Replace")
+	d.SetDismissText("Keep mine")
+	d.Show()
 }
 
 // useTemplate starts the payload of a push type: custom JSON in Advanced

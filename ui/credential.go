@@ -2,15 +2,11 @@ package ui
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -78,6 +74,10 @@ type credentialSection struct {
 	errs    map[credential.Kind]string                 // why the last load of a kind failed
 	loading map[credential.Kind]int                    // generation of the load in flight
 	gen     int
+	// passwords are the .p12 and key passwords that opened a file, by its
+	// path, for this session only (in memory, never saved): a document
+	// that names the file opens it without asking again.
+	passwords map[string]string
 }
 
 func newCredentialSection(win fyne.Window, prefs fyne.Preferences, now func() time.Time, do func(func())) *credentialSection {
@@ -91,6 +91,7 @@ func newCredentialSection(win fyne.Window, prefs fyne.Preferences, now func() ti
 		creds:        map[credential.Kind]*credential.Credential{},
 		errs:         map[credential.Kind]string{},
 		loading:      map[credential.Kind]int{},
+		passwords:    map[string]string{},
 	}
 	s.kind = widget.NewSelect(kindChoices, func(string) { s.kindChanged() })
 
@@ -147,7 +148,8 @@ func (s *credentialSection) idEntry(placeholder string) *widget.Entry {
 	e.OnChanged = func(string) {
 		if s.chosen() == credential.KindP8 && strings.TrimSpace(s.p8Path.Text) != "" {
 			r := s.request()
-			r.quiet = true // typing is not a user's load: no log line per key
+			r.quiet = true // typing is not a user's load: no log line per key…
+			r.typed = true // …but one when it loads a credential that was not
 			s.load(r)
 			return
 		}
@@ -245,159 +247,6 @@ func parseKindName(s string) credential.Kind {
 
 func (s *credentialSection) kindChanged() {
 	s.buildForm()
-	s.show()
-	s.changed()
-}
-
-// browseMain opens the picker of the chosen kind's main file.
-func (s *credentialSection) browseMain() {
-	switch s.chosen() {
-	case credential.KindPEM:
-		s.browse(s.certPath, extPEM)
-	case credential.KindP8:
-		s.browse(s.p8Path, extP8)
-	default:
-		s.browse(s.p12Path, extP12)
-	}
-}
-
-// browse opens a file picker filtered to exts, sized to the window and
-// starting in the folder of the path already typed; the chosen file goes
-// into e and is loaded.
-func (s *credentialSection) browse(e *widget.Entry, exts []string) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		e.SetText(path)
-		s.loadChosen()
-	}, s.win)
-	d.SetFilter(storage.NewExtensionFileFilter(exts))
-	// The list view shows whole file names; the grid cuts them.
-	d.SetView(dialog.ListView)
-	if dir := startFolder(e.Text, s.prefs.String(prefLastFolder)); dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	size := s.win.Canvas().Size()
-	d.Resize(fyne.NewSize(size.Width*0.92, size.Height*0.92))
-	d.Show()
-}
-
-// startFolder is the folder of path if it exists, else fallback if it
-// exists, else "".
-func startFolder(path, fallback string) string {
-	for _, p := range []string{path, fallback} {
-		if p == "" {
-			continue
-		}
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			p = filepath.Dir(p)
-		} else if err != nil {
-			p = filepath.Dir(p)
-		}
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-	}
-	return ""
-}
-
-// loadRequest is what a credential load needs, read on the UI goroutine.
-type loadRequest struct {
-	kind                credential.Kind
-	path, path2, secret string
-	keyID, teamID       string
-	quiet               bool // a load at launch or while typing: not announced, a missing password is not an error yet
-}
-
-func (s *credentialSection) request() loadRequest {
-	k := s.chosen()
-	r := loadRequest{kind: k}
-	switch k {
-	case credential.KindP12:
-		r.path, r.secret = strings.TrimSpace(s.p12Path.Text), s.p12Password.Text
-	case credential.KindPEM:
-		r.path, r.path2, r.secret = strings.TrimSpace(s.certPath.Text), strings.TrimSpace(s.keyPath.Text), s.keyPassword.Text
-	case credential.KindP8:
-		r.path = strings.TrimSpace(s.p8Path.Text)
-		r.keyID, r.teamID = strings.ToUpper(strings.TrimSpace(s.keyID.Text)), strings.ToUpper(strings.TrimSpace(s.teamID.Text))
-		if r.keyID == "" {
-			r.keyID = keyIDFromFileName(r.path)
-		}
-	case credential.KindKeychain:
-		r.path = s.keychain.chosen() // the identity's SHA-1
-	}
-	return r
-}
-
-// loadChosen loads the chosen kind's files in the background.
-func (s *credentialSection) loadChosen() { s.load(s.request()) }
-
-func (s *credentialSection) load(r loadRequest) {
-	if r.path == "" {
-		s.errs[r.kind] = ""
-		delete(s.creds, r.kind)
-		s.show()
-		s.changed()
-		return
-	}
-	s.gen++
-	gen := s.gen
-	s.loading[r.kind] = gen
-	s.show()
-	go func() {
-		cred, err := loadCredential(r)
-		s.do(func() { s.loaded(r, gen, cred, err) })
-	}()
-}
-
-func loadCredential(r loadRequest) (*credential.Credential, error) {
-	switch r.kind {
-	case credential.KindPEM:
-		return credential.LoadPEM(r.path, r.path2, r.secret)
-	case credential.KindP8:
-		return credential.LoadP8(r.path, r.keyID, r.teamID)
-	case credential.KindKeychain:
-		return exportKeychainIdentity(r.path)
-	}
-	return credential.LoadP12(r.path, r.secret)
-}
-
-// loaded takes a load's outcome. It never changes the environment: the
-// send bar says when the credential does not fit the chosen one.
-func (s *credentialSection) loaded(r loadRequest, gen int, cred *credential.Credential, err error) {
-	if s.loading[r.kind] != gen {
-		return // a newer load of this kind is under way
-	}
-	delete(s.loading, r.kind)
-	if err != nil {
-		delete(s.creds, r.kind)
-		msg := err.Error()
-		if r.quiet && r.secret == "" && (errors.Is(err, credential.ErrWrongPassword) || errors.Is(err, credential.ErrKeyPasswordNeeded)) {
-			msg = filepath.Base(r.path) + " is protected: type its password and press Enter or Load"
-		}
-		s.errs[r.kind] = msg
-	} else {
-		s.errs[r.kind] = ""
-		s.creds[r.kind] = cred
-		if r.kind == credential.KindP8 && s.keyID.Text == "" && cred.KeyID != "" {
-			s.keyID.SetText(cred.KeyID)
-		}
-		if r.kind != credential.KindKeychain {
-			s.prefs.SetString(prefLastFolder, filepath.Dir(r.path))
-		}
-		if !r.quiet {
-			s.loadedByUser(cred)
-		}
-	}
 	s.show()
 	s.changed()
 }
@@ -518,27 +367,4 @@ func noCredentialHint(k credential.Kind) string {
 		return "Choose a push identity from the login keychain (Use), or press refresh to list them again."
 	}
 	return "Choose the .p12 exported from Keychain Access (certificate with its private key), or drop it onto the window."
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
-}
-
-// keyIDFromFileName reads the Key ID out of Apple's AuthKey_<Key ID>.p8.
-func keyIDFromFileName(path string) string {
-	base := filepath.Base(path)
-	if !strings.HasPrefix(base, "AuthKey_") || !strings.EqualFold(filepath.Ext(base), ".p8") {
-		return ""
-	}
-	id := strings.TrimSuffix(strings.TrimPrefix(base, "AuthKey_"), filepath.Ext(base))
-	if len(id) != 10 {
-		return ""
-	}
-	return strings.ToUpper(id)
 }

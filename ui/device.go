@@ -2,193 +2,223 @@ package ui
 
 import (
 	"fmt"
+	"hash/maphash"
+	"runtime/debug"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"apnsconsole/sender"
 )
 
 // deviceSection is the Device section: the device tokens, one per line
 // (or full tokens separated by commas or semicolons), each cleaned and
 // diagnosed on its own. It tells the console through changed.
+//
+// A long list (a QA paste of 10,000 or 100,000 tokens, or a document's)
+// does not go into the field: Fyne's entry lays out its whole text on
+// every change, a second for 3,000 lines. It is kept as text, read on a
+// goroutine, and listed under the field in a virtualised list (only the
+// rows in view are built); the field then replaces it on the next paste
+// or keystroke.
 type deviceSection struct {
 	tokens  *formEntry
 	status  *widget.Label
+	list    *tokenList
+	clear   *widget.Button
+	bulkBox *fyne.Container // the list and its Clear button, shown for a long list
 	content fyne.CanvasObject
 	changed func()
+	// do hands a background read's result to the UI goroutine (fyne.Do);
+	// nil reads every list on the calling goroutine (tests of the section).
+	do func(func())
 
-	parsed []tokenLine // the field as last read
-	rows   int         // lines the field shows
+	read    tokenRead // the tokens as last read
+	reading bool      // a read is under way in the background
+	gen     int       // the latest read: older results are dropped
+	bulk    string    // the long list shown in the list, "" when the field holds the tokens
+	quiet   bool      // the field is being emptied for a long list: not a change
+	rows    int       // lines the field shows
+	print   uint64    // the text's hash: see fingerprint
 }
 
-// tokenLine is one token the user gave: where it was, what it was, and
-// either the cleaned token or why it is refused.
-type tokenLine struct {
-	Line  int    // 1-based line of the field
-	Raw   string // as typed, trimmed
-	Token string // cleaned hex; "" when refused
-	Err   error  // why it is refused
-	Warn  string // a likely mistake that does not stop the send
-	Dup   int    // the line that already has the same token (sent once), 0 if none
-}
+// printSeed seeds the tokens' fingerprints (within one run).
+var printSeed = maphash.MakeSeed()
+
+// fingerprint stands for the tokens in a snapshot of the form: equal
+// texts, equal fingerprints, at no cost per keystroke.
+func (s *deviceSection) fingerprint() string { return strconv.FormatUint(s.print, 16) }
+
+// bulkLines: a paste or a document with more lines than this is listed
+// under the field rather than typed into it.
+const bulkLines = 200
+
+// backgroundBytes: text longer than this is read on a goroutine.
+const backgroundBytes = 32 << 10
+
+const tokensPlaceholder = "paste tokens, one per line: hex, <…> from Xcode's console, with spaces or colons"
 
 func newDeviceSection() *deviceSection {
 	s := &deviceSection{changed: func() {}}
-	s.tokens = newFormEntry("paste tokens, one per line: hex, <…> from Xcode's console, with spaces or colons", 2)
+	s.tokens = newFormEntry(tokensPlaceholder, 2)
 	s.tokens.TextStyle.Monospace = true
 	s.tokens.Wrapping = fyne.TextWrapOff // a token is one line; the field scrolls sideways
 	s.tokens.homeAfterPaste = true       // …and back after a paste, to show the lines' start
+	s.tokens.pasted = s.paste
 	s.tokens.SetMinRowsVisible(3)
 	s.tokens.OnChanged = func(text string) {
-		// The field grows with the list, up to 8 lines, with a line to
-		// spare for the sideways scroll bar; past that it scrolls.
-		if rows := min(max(strings.Count(text, "\n")+2, 3), 8); rows != s.rows {
-			s.rows = rows
-			s.tokens.SetMinRowsVisible(rows)
+		if s.quiet {
+			return
 		}
-		s.read()
-		s.changed()
+		if s.bulk != "" {
+			s.leaveBulk() // typing or a short paste replaces the long list
+		}
+		s.fit(text)
+		s.start(text)
 	}
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
+	s.list = newTokenList(func() []tokenLine { return s.read.lines })
+	s.clear = widget.NewButtonWithIcon("Clear tokens", theme.ContentClearIcon(), func() { s.setText("") })
+	s.bulkBox = container.NewBorder(nil, nil, nil, container.NewVBox(s.clear), s.list.content)
+	s.bulkBox.Hide()
 	s.content = widget.NewForm(
-		widget.NewFormItem("Tokens", s.tokens),
+		widget.NewFormItem("Tokens", container.NewVBox(s.tokens, s.bulkBox)),
 		widget.NewFormItem("", s.status),
 	)
-	s.read()
+	s.start("")
 	return s
 }
 
-// parseTokens reads the field: one token per line; a line of full tokens
-// separated by commas or semicolons gives each of them (a line whose parts
-// are not all tokens is read whole, so Xcode's "{length = 32, bytes = …}"
-// keeps its comma).
-func parseTokens(text string) []tokenLine {
-	var out []tokenLine
-	seen := map[string]int{}
-	for i, line := range strings.Split(text, "\n") {
-		raw := strings.TrimSpace(line)
-		if raw == "" {
-			continue
+// fit grows the field with the list, up to 8 lines, with a line to spare
+// for the sideways scroll bar; past that it scrolls.
+func (s *deviceSection) fit(text string) {
+	if rows := min(max(strings.Count(text, "\n")+2, 3), 8); rows != s.rows {
+		s.rows = rows
+		s.tokens.SetMinRowsVisible(rows)
+	}
+}
+
+// text is the tokens as the user gave them: the field's, or the long list.
+func (s *deviceSection) text() string {
+	if s.bulk != "" {
+		return s.bulk
+	}
+	return s.tokens.Text
+}
+
+// setText shows text: in the field, or as a long list under it.
+func (s *deviceSection) setText(text string) {
+	if lineCount(text) > bulkLines {
+		s.enterBulk(text)
+		return
+	}
+	if s.bulk != "" {
+		s.leaveBulk()
+		if text == "" {
+			s.fit("")
+			s.start("") // the field is empty already: no change to tell
+			return
 		}
-		parts := []string{raw}
-		if split := splitTokenList(raw); split != nil {
-			parts = split
-		}
-		for _, p := range parts {
-			tl := tokenLine{Line: i + 1, Raw: p}
-			tok, err := sender.ParseToken(p)
-			if err != nil {
-				tl.Err = err
-			} else {
-				tl.Token = tok.String()
-				tl.Warn = tok.Warning()
-				if first, ok := seen[tl.Token]; ok {
-					tl.Dup = first
-				} else {
-					seen[tl.Token] = tl.Line
-				}
+	}
+	s.tokens.SetText(text)
+}
+
+// paste takes a paste into the field; a long one becomes the list (what
+// the field held and is not selected comes first). It reports whether it
+// took the paste.
+func (s *deviceSection) paste(clip string) bool {
+	if lineCount(clip) <= bulkLines && s.bulk == "" {
+		return false
+	}
+	text := clip
+	if old := s.tokens.Text; old != "" && s.tokens.SelectedText() != old {
+		text = strings.TrimRight(old, "\n") + "\n" + clip
+	}
+	if lineCount(text) <= bulkLines {
+		return false // a short paste replaces the long list in the field
+	}
+	s.enterBulk(text)
+	return true
+}
+
+func (s *deviceSection) enterBulk(text string) {
+	s.bulk = text
+	s.quiet = true
+	s.tokens.SetText("")
+	s.quiet = false
+	s.tokens.SetPlaceHolder(fmt.Sprintf("%d lines, listed below · paste here to replace", lineCount(text)))
+	s.fit("")
+	s.bulkBox.Show()
+	s.content.Refresh() // the form lays out the list it now shows
+	s.start(text)
+}
+
+func (s *deviceSection) leaveBulk() {
+	s.bulk = ""
+	s.tokens.SetPlaceHolder(tokensPlaceholder)
+	s.bulkBox.Hide()
+	s.content.Refresh()
+}
+
+// lineCount is the number of lines of text, a last line without a
+// newline counted.
+func lineCount(text string) int {
+	n := strings.Count(text, "\n")
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		n++
+	}
+	return n
+}
+
+// start reads text: at once when short, else on a goroutine, the result
+// coming back through do; meanwhile the section says it is reading and
+// Send waits.
+func (s *deviceSection) start(text string) {
+	s.gen++
+	gen := s.gen
+	s.print = maphash.String(printSeed, text)
+	if s.do == nil || len(text) < backgroundBytes {
+		s.apply(readTokens(text))
+		return
+	}
+	s.reading = true
+	s.status.Importance = widget.MediumImportance
+	s.status.SetText(fmt.Sprintf("Reading %d lines…", lineCount(text)))
+	s.changed()
+	go func() {
+		r := readTokens(text)
+		s.do(func() {
+			if gen == s.gen {
+				s.apply(r)
 			}
-			out = append(out, tl)
-		}
-	}
-	return out
+		})
+		// Reading 100,000 lines makes tens of megabytes of garbage (the
+		// lines, the map of tokens seen): give it back to the system
+		// rather than keep it as resident memory.
+		time.AfterFunc(time.Second, debug.FreeOSMemory)
+	}()
 }
 
-// splitTokenList splits a line at commas and semicolons when every part is
-// a token on its own; else nil.
-func splitTokenList(line string) []string {
-	if !strings.ContainsAny(line, ",;") {
-		return nil
-	}
-	parts := strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ';' })
-	var out []string
-	for _, p := range parts {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
-		}
-		if _, err := sender.ParseToken(p); err != nil {
-			return nil
-		}
-		out = append(out, p)
-	}
-	if len(out) < 2 {
-		return nil
-	}
-	return out
-}
-
-// read parses the field and shows the diagnosis.
-func (s *deviceSection) read() {
-	s.parsed = parseTokens(s.tokens.Text)
-	imp, text := diagnose(s.parsed)
-	s.status.Importance = imp
-	s.status.SetText(text)
-}
-
-// diagnose is the line under the field: one token in full, or the count of
-// good tokens and each refused or doubtful line.
-func diagnose(ts []tokenLine) (widget.Importance, string) {
-	if len(ts) == 0 {
-		return widget.MediumImportance, "The token your app got in didRegisterForRemoteNotificationsWithDeviceToken, as hex; several: one per line."
-	}
-	if len(ts) == 1 {
-		t := ts[0]
-		switch {
-		case t.Err != nil:
-			return widget.DangerImportance, t.Err.Error()
-		case t.Warn != "":
-			return widget.WarningImportance, fmt.Sprintf("%d-byte token ⚠ %s", len(t.Token)/2, t.Warn)
-		}
-		msg := fmt.Sprintf("%d-byte token ✓", len(t.Token)/2)
-		if t.Raw != t.Token {
-			msg += " · cleaned to " + t.Token
-		}
-		return widget.SuccessImportance, msg
-	}
-	good := 0
-	var notes []string
-	imp := widget.SuccessImportance
-	for _, t := range ts {
-		switch {
-		case t.Err != nil:
-			notes = append(notes, fmt.Sprintf("line %d: %s", t.Line, t.Err))
-			imp = widget.WarningImportance
-		case t.Dup != 0:
-			notes = append(notes, fmt.Sprintf("line %d: same token as line %d, sent once", t.Line, t.Dup))
-		default:
-			good++
-			if t.Warn != "" {
-				notes = append(notes, fmt.Sprintf("line %d ⚠ %s", t.Line, t.Warn))
-				if imp == widget.SuccessImportance {
-					imp = widget.WarningImportance
-				}
-			}
-		}
-	}
-	// A long paste gets the first few problems and a count of the rest,
-	// not a label taller than the window.
-	if len(notes) > maxNotes {
-		notes = append(notes[:maxNotes], fmt.Sprintf("and %d more lines (each gets its row in the log when you send)", len(notes)-maxNotes))
-	}
-	head := fmt.Sprintf("%d tokens ✓", good)
-	switch good {
-	case 0:
-		head, imp = "no token can be used", widget.DangerImportance
-	case 1:
-		head = "1 token ✓"
-	}
-	return imp, strings.Join(append([]string{head}, notes...), " · ")
+// apply shows a read: the diagnosis, the list, and tells the console.
+func (s *deviceSection) apply(r tokenRead) {
+	s.read, s.reading = r, false
+	s.status.Importance = r.imp
+	s.status.SetText(r.diagnose)
+	s.list.refresh()
+	s.changed()
 }
 
 // headline counts the tokens for the section's header, so it still says
 // it when collapsed.
 func (s *deviceSection) headline() string {
-	good, bad := len(s.valid()), len(s.refused())
+	good, bad := s.read.good, s.read.refused
 	switch {
+	case s.reading:
+		return "Device · reading…"
 	case good == 0 && bad == 0:
 		return "Device"
 	case bad == 0:
@@ -197,13 +227,13 @@ func (s *deviceSection) headline() string {
 	return fmt.Sprintf("Device · %s ✓ · %d refused", plural(good, "token"), bad)
 }
 
-// maxNotes is how many problem lines the diagnosis lists.
-const maxNotes = 5
+// count is how many tokens a send goes to.
+func (s *deviceSection) count() int { return s.read.good }
 
 // valid is every token to send to, once each, in the order given.
 func (s *deviceSection) valid() []tokenLine {
-	var out []tokenLine
-	for _, t := range s.parsed {
+	out := make([]tokenLine, 0, s.read.good)
+	for _, t := range s.read.lines {
 		if t.Err == nil && t.Dup == 0 {
 			out = append(out, t)
 		}
@@ -211,10 +241,20 @@ func (s *deviceSection) valid() []tokenLine {
 	return out
 }
 
+// first is the first token to send to.
+func (s *deviceSection) first() (tokenLine, bool) {
+	for _, t := range s.read.lines {
+		if t.Err == nil && t.Dup == 0 {
+			return t, true
+		}
+	}
+	return tokenLine{}, false
+}
+
 // refused is every line that will not be sent, with its reason.
 func (s *deviceSection) refused() []tokenLine {
 	var out []tokenLine
-	for _, t := range s.parsed {
+	for _, t := range s.read.lines {
 		if t.Err != nil {
 			out = append(out, t)
 		}
@@ -224,14 +264,16 @@ func (s *deviceSection) refused() []tokenLine {
 
 // problem says why no send can go, if so.
 func (s *deviceSection) problem() error {
-	if len(s.parsed) == 0 {
+	lines := s.read.lines
+	switch {
+	case s.reading:
+		return fmt.Errorf("the tokens are still being read: a moment")
+	case len(lines) == 0:
 		return fmt.Errorf("no device token: paste the token your app received in didRegisterForRemoteNotificationsWithDeviceToken")
+	case s.read.good > 0:
+		return nil
+	case len(lines) == 1:
+		return fmt.Errorf("device token: %w", lines[0].Err)
 	}
-	if len(s.valid()) == 0 {
-		if len(s.parsed) == 1 {
-			return fmt.Errorf("device token: %w", s.parsed[0].Err)
-		}
-		return fmt.Errorf("none of the %d device tokens can be used: see the Device section", len(s.parsed))
-	}
-	return nil
+	return fmt.Errorf("none of the %d device tokens can be used: see the Device section", len(lines))
 }

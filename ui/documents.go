@@ -1,19 +1,15 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
-
 	"apnsconsole/sender"
 	"apnsconsole/sender/credential"
 	"apnsconsole/sender/document"
+	"apnsconsole/sender/legacy"
 )
 
 // prefRecent lists the documents opened or saved last, newest first.
@@ -42,7 +38,7 @@ func isDocumentFile(path string) bool {
 
 // initDocuments starts an untitled document from the restored form.
 func (c *Console) initDocuments() {
-	c.doc.confirm = c.confirmDiscard
+	c.doc.confirm = c.askToSave
 	c.doc.showError = c.showFileError
 	c.doc.saved = c.formSnapshot()
 	c.updateTitle()
@@ -51,16 +47,16 @@ func (c *Console) initDocuments() {
 // formSnapshot is everything a document keeps, as text: two snapshots
 // differ when the form has unsaved changes.
 func (c *Console) formSnapshot() string {
-	d, err := c.formDocument()
+	d, err := c.formDocumentTokens(false)
 	var payload string
 	if err == nil {
 		payload = string(d.Payload)
 	}
 	return fmt.Sprintf("%q", []string{c.bar.envName(), c.bar.customHost.Text, c.bar.customCA.Text,
 		kindName(c.cred.chosen()), c.cred.p12Path.Text, c.cred.certPath.Text, c.cred.keyPath.Text, c.cred.p8Path.Text,
-		c.cred.keyID.Text, c.cred.teamID.Text, c.dev.tokens.Text, c.note.body.Text, c.note.title.Text, c.note.subtitle.Text,
+		c.cred.keyID.Text, c.cred.teamID.Text, c.dev.fingerprint(), c.note.body.Text, c.note.title.Text, c.note.subtitle.Text,
 		c.note.badge.Text, c.note.sound.Text, c.note.topic.Text, c.note.pushType.Selected, c.note.priority.Selected,
-		c.adv.expiration.Text, c.adv.collapseID.Text, c.adv.custom.Text, payload, c.simDeviceChoice()})
+		c.adv.expiration.Text, c.adv.collapseID.Text, c.adv.custom.Text, payload, c.simDeviceChoice(), d.Target.Binary})
 }
 
 // dirty reports unsaved changes.
@@ -88,7 +84,12 @@ func (c *Console) updateTitle() {
 }
 
 // formDocument is the form as a console document.
-func (c *Console) formDocument() (*document.Document, error) {
+func (c *Console) formDocument() (*document.Document, error) { return c.formDocumentTokens(true) }
+
+// formDocumentTokens is formDocument, with the tokens or without them
+// (a snapshot has their fingerprint instead: 100,000 of them are not
+// copied on every keystroke).
+func (c *Console) formDocumentTokens(tokens bool) (*document.Document, error) {
 	d := &document.Document{
 		Target:     document.Target{Environment: c.bar.envName()},
 		Topic:      strings.TrimSpace(c.note.topic.Text),
@@ -103,10 +104,15 @@ func (c *Console) formDocument() (*document.Document, error) {
 	if c.simTarget() {
 		d.Target.Environment, d.Target.Device = document.TargetSimulator, c.simDeviceID()
 	}
+	if c.binary() {
+		d.Target.Binary = string(c.binaryFormat())
+	}
 	if ref := c.credentialRef(); ref.Path != "" {
 		d.Credential = ref
 	}
-	for _, l := range strings.Split(c.dev.tokens.Text, "\n") {
+	for rest := c.dev.text(); tokens && rest != ""; {
+		var l string
+		l, rest, _ = strings.Cut(rest, "\n")
 		if l = strings.TrimSpace(l); l != "" {
 			d.Tokens = append(d.Tokens, l)
 		}
@@ -153,6 +159,14 @@ func (c *Console) applyDocument(d *document.Document) {
 			c.bar.setEnvironment(env)
 		}
 	}
+	// The protocol the document was sent with: the binary one and its
+	// format, or HTTP/2.
+	if f, err := legacy.ParseFormat(d.Target.Binary); d.Target.Binary != "" && err == nil {
+		c.format.SetSelected(string(f))
+		c.protocol.SetSelected(protoBinary)
+	} else {
+		c.protocol.SetSelected(protoHTTP2)
+	}
 	if ref := d.Credential; !ref.IsZero() {
 		c.applyCredentialRef(ref)
 	}
@@ -161,7 +175,7 @@ func (c *Console) applyDocument(d *document.Document) {
 	c.note.priority.SetSelected(priorityChoice(d.Priority))
 	c.adv.expiration.SetText(d.Expiration)
 	c.adv.collapseID.SetText(d.CollapseID)
-	c.dev.tokens.SetText(strings.Join(d.Tokens, "\n"))
+	c.dev.setText(strings.Join(d.Tokens, "\n"))
 	c.doc.liveActivity = d.LiveActivity
 	c.applyPayload(d.Payload)
 }
@@ -184,10 +198,11 @@ func (c *Console) applyCredentialRef(ref credential.Ref) {
 	switch ref.Kind {
 	case credential.KindP12:
 		c.cred.p12Path.SetText(ref.Path)
-		c.cred.p12Password.SetText("")
+		c.cred.p12Password.SetText(c.cred.password(ref.Path)) // typed earlier in this session, or ""
 	case credential.KindPEM:
 		c.cred.certPath.SetText(ref.Path)
 		c.cred.keyPath.SetText(ref.KeyPath)
+		c.cred.keyPassword.SetText(c.cred.password(ref.Path))
 	case credential.KindP8:
 		c.cred.p8Path.SetText(ref.Path)
 		c.cred.keyID.SetText(ref.KeyID)
@@ -274,7 +289,7 @@ func (c *Console) NewDocument() {
 		c.adv.expiration.SetText("")
 		c.adv.collapseID.SetText("")
 		c.adv.apnsID.SetText("")
-		c.dev.tokens.SetText("")
+		c.dev.setText("")
 		c.changed()
 		c.doc.saved = c.formSnapshot()
 		c.updateTitle()
@@ -291,8 +306,12 @@ func (c *Console) SaveDocument() {
 }
 
 // saveTo writes the form to path: a .apns file (payload and bundle) or a
-// console document, by its extension.
-func (c *Console) saveTo(path string) bool {
+// console document, by its extension; path becomes the window's document.
+func (c *Console) saveTo(path string) bool { return c.write(path, false) }
+
+// write is saveTo; an export (Save Payload as .apns) writes the file and
+// leaves the window's document as it was.
+func (c *Console) write(path string, export bool) bool {
 	var err error
 	if document.IsConsole(path) {
 		var d *document.Document
@@ -313,140 +332,14 @@ func (c *Console) saveTo(path string) bool {
 		c.doc.showError(err)
 		return false
 	}
+	if export {
+		c.log.Add(sender.EventInfo, toneNormal, "Saved the payload to "+path)
+		return true
+	}
 	c.doc.path = path
 	c.doc.saved = c.formSnapshot()
 	c.addRecent(path)
 	c.updateTitle()
 	c.log.Add(sender.EventInfo, toneNormal, "Saved "+path)
 	return true
-}
-
-// SaveDocumentAs asks where to save; ext (.apnsconsole or .apns) is the
-// kind offered; the name typed decides.
-func (c *Console) SaveDocumentAs(ext string) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close() // written again atomically by saveTo
-		if !isDocumentFile(path) {
-			path += ext
-		}
-		c.saveTo(path)
-	}, c.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-	name := "Untitled" + ext
-	if c.doc.path != "" {
-		name = strings.TrimSuffix(filepath.Base(c.doc.path), filepath.Ext(c.doc.path)) + ext
-		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(c.doc.path))); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.SetFileName(name)
-	d.Resize(fyne.NewSize(760, 520))
-	d.Show()
-}
-
-// browseDocument asks which document to open.
-func (c *Console) browseDocument() {
-	c.unlessUnsaved(func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			path := r.URI().Path()
-			r.Close()
-			c.openNow(path)
-		}, c.win)
-		d.SetFilter(storage.NewExtensionFileFilter([]string{document.ConsoleExt, document.APNsExt}))
-		d.Resize(fyne.NewSize(760, 520))
-		d.Show()
-	})
-}
-
-// unlessUnsaved runs then at once, or after the user agreed to lose the
-// unsaved changes.
-func (c *Console) unlessUnsaved(then func()) {
-	if !c.dirty() {
-		then()
-		return
-	}
-	c.doc.confirm(then)
-}
-
-func (c *Console) confirmDiscard(then func()) {
-	name := "the untitled document"
-	if c.doc.path != "" {
-		name = filepath.Base(c.doc.path)
-	}
-	d := dialog.NewConfirm("Unsaved changes", "Discard the changes to "+name+"?\nChoose Cancel, then File → Save, to keep them.", func(ok bool) {
-		if ok {
-			then()
-		}
-	}, c.win)
-	d.SetConfirmText("Discard")
-	d.Show()
-}
-
-// showFileError shows a file's problem: the cause, then the fix.
-func (c *Console) showFileError(err error) { fileErrorDialog(err, c.win).Show() }
-
-// fileErrorDialog is the dialog of a file's problem.
-func fileErrorDialog(err error, win fyne.Window) dialog.Dialog {
-	title, text := "Cannot use this file", err.Error()
-	var de *document.Error
-	if errors.As(err, &de) {
-		text = period(sentence(de.Problem)) + "\n\n" + period(sentence(de.Fix))
-		if de.Path != "" {
-			title = filepath.Base(de.Path)
-		}
-		if errors.Is(err, document.ErrCredentialMissing) {
-			title = "Opened, but a file is missing"
-		}
-	}
-	return dialog.NewInformation(title, text, win)
-}
-
-// addRecent puts path first in File → Open Recent.
-func (c *Console) addRecent(path string) {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
-	list := []string{path}
-	for _, p := range c.prefs.StringList(prefRecent) {
-		if p != path && len(list) < maxRecent {
-			list = append(list, p)
-		}
-	}
-	c.prefs.SetStringList(prefRecent, list)
-	if c.win.MainMenu() != nil {
-		c.win.SetMainMenu(c.buildMenu())
-	}
-}
-
-// recentMenu is File → Open Recent.
-func (c *Console) recentMenu() *fyne.MenuItem {
-	item := fyne.NewMenuItem("Open Recent", nil)
-	var items []*fyne.MenuItem
-	for _, p := range c.prefs.StringList(prefRecent) {
-		p := p
-		items = append(items, fyne.NewMenuItem(p, func() { c.OpenDocument(p) }))
-	}
-	if len(items) == 0 {
-		none := fyne.NewMenuItem("No recent documents", nil)
-		none.Disabled = true
-		items = append(items, none)
-	}
-	item.ChildMenu = fyne.NewMenu("", items...)
-	return item
-}
-
-// period ends a sentence with a full stop, unless it ends with code (a
-// JSON example) or punctuation already.
-func period(s string) string {
-	if s == "" || strings.ContainsAny(s[len(s)-1:], ".!?}]\"'`") {
-		return s
-	}
-	return s + "."
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"apnsconsole/sender"
@@ -41,7 +43,7 @@ func (c *Console) Drop(uris []fyne.URI) {
 	c.cred.choose(kind)
 	if kind == credential.KindP8 {
 		if id := keyIDFromFileName(c.cred.p8Path.Text); id != "" {
-			c.cred.keyID.SetText(id)
+			c.cred.keyID.SetText(id) // the new file's own
 		}
 	}
 	c.cred.loadChosen()
@@ -71,4 +73,33 @@ func (c *Console) fieldForFile(path string) (credential.Kind, *widget.Entry) {
 		}
 	}
 	return 0, nil
+}
+
+// browseCredential is File → Open Credential File…: every kind's files
+// are listed; the chosen one is taken as if dropped (its extension says
+// its kind).
+func (c *Console) browseCredential() {
+	exts := append(append(append([]string{}, extP12...), extPEM...), extP8...)
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, c.win)
+			return
+		}
+		if r == nil {
+			return
+		}
+		u := r.URI()
+		r.Close()
+		c.Drop([]fyne.URI{u})
+	}, c.win)
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
+	d.SetView(dialog.ListView)
+	if dir := startFolder(c.cred.p12Path.Text, c.prefs.String(prefLastFolder)); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	size := c.win.Canvas().Size()
+	d.Resize(fyne.NewSize(size.Width*0.92, size.Height*0.92))
+	d.Show()
 }

@@ -74,3 +74,20 @@ func roundDuration(d time.Duration) string {
 
 // newUUID makes a random (version 4) UUID for apns-id, lower case.
 func newUUID() string { return uuid.NewString() }
+
+// formatDate shows a date in local time with its UNIX seconds and how far
+// it is from now: "in 2h0m0s" or "15m0s ago" within two days, else the
+// day: "on 2020-01-13" (not "60656h1m45s ago").
+func formatDate(t, now time.Time) string {
+	d := t.Sub(now.Truncate(time.Second)).Round(time.Second)
+	rel := "now"
+	switch {
+	case d >= 48*time.Hour || d <= -48*time.Hour:
+		rel = "on " + t.Local().Format("2006-01-02")
+	case d > 0:
+		rel = "in " + d.String()
+	case d < 0:
+		rel = (-d).String() + " ago"
+	}
+	return fmt.Sprintf("%s (%d, %s)", t.Local().Format("Mon 2 Jan 2006 15:04:05 MST"), t.Unix(), rel)
+}

@@ -27,13 +27,21 @@ type formEntry struct {
 	// paste, so that a field that does not wrap scrolls back to column 0
 	// and shows the start of the lines (the Tokens field).
 	homeAfterPaste bool
+
+	// pasted, if set, is offered a paste first; it reports whether it
+	// took it (the Tokens field's long lists).
+	pasted func(text string) bool
 }
 
 // TypedShortcut is the entry's; after a paste, with homeAfterPaste, the
 // cursor goes to the start of its line and the text scrolls with it.
 func (e *formEntry) TypedShortcut(s fyne.Shortcut) {
+	paste, isPaste := s.(*fyne.ShortcutPaste)
+	if isPaste && e.pasted != nil && paste.Clipboard != nil && e.pasted(paste.Clipboard.Content()) {
+		return
+	}
 	e.Entry.TypedShortcut(s)
-	if _, paste := s.(*fyne.ShortcutPaste); paste && e.homeAfterPaste {
+	if isPaste && e.homeAfterPaste {
 		e.CursorColumn = 0
 		e.Refresh()
 	}

@@ -201,7 +201,7 @@ func (s *liveActivitySection) showDates(now time.Time) {
 			if t, err := sender.ParseDate(e.Text, now); err != nil {
 				text = "✗ not a date: in 2h, RFC 3339 or UNIX seconds"
 			} else {
-				text = "→ " + sender.FormatDate(t, now)
+				text = "→ " + formatDate(t, now)
 			}
 		}
 		if it.HintText != text {

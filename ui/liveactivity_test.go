@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -138,4 +139,30 @@ func TestLiveActivityStartUpdateEndAgainstTheSimulator(t *testing.T) {
 		}
 	}
 	h.waitForLog("200 OK")
+}
+
+// A date long past reads as its day, not as thousands of hours.
+func TestLiveActivityDateLongPastReadsAsItsDay(t *testing.T) {
+	s := liveComposer(t)
+	s.staleDate.SetText("1578873600") // 2020-01-13
+	s.showDates(laClock)
+	if got := s.dateItems[s.staleDate].HintText; !strings.HasSuffix(got, "(1578873600, on 2020-01-13)") {
+		t.Errorf("stale date hint %q, want it to end (1578873600, on 2020-01-13)", got)
+	}
+	assertObjectMarkup(t, "liveactivity_date_hint.xml", s.content, 760)
+	s.staleDate.SetText("in 2h")
+	s.showDates(laClock)
+	if got := s.dateItems[s.staleDate].HintText; !strings.HasSuffix(got, ", in 2h0m0s)") {
+		t.Errorf("stale date hint %q, want it to end in 2h0m0s", got)
+	}
+}
+
+// The expiration's example date is in the future.
+func TestExpirationExampleIsInTheFuture(t *testing.T) {
+	newTestApp(t)
+	s := newAdvancedSection()
+	y := time.Now().Year() + 1
+	if !strings.Contains(s.expiration.PlaceHolder, fmt.Sprintf("%d-01-31T18:00:00Z", y)) {
+		t.Errorf("placeholder %q, want next year's date", s.expiration.PlaceHolder)
+	}
 }

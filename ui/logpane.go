@@ -2,15 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"image/color"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -18,7 +16,7 @@ import (
 )
 
 // logCapacity bounds the log pane: past it, the oldest rows go.
-const logCapacity = 5000
+const logCapacity = 10000
 
 // refreshDelay batches the rows of a burst into one redraw of the list:
 // at most one every 40 ms however fast events come.
@@ -51,7 +49,8 @@ type logEntry struct {
 	Text    string           `json:"text"`             // the row's text: a send's heading, or the line
 	Tone    tone             `json:"tone"`
 	Latency time.Duration    `json:"latency,omitempty"`
-	Story   []string         `json:"story,omitempty"` // every step, in order
+	Story   []string         `json:"story,omitempty"`  // every step, in order
+	Binary  bool             `json:"binary,omitempty"` // sent with the binary protocol, which has no HTTP status
 	dropped int              // a bulk send's connection row: events past busStoryLimit
 }
 
@@ -106,16 +105,21 @@ type LogPane struct {
 	delay   time.Duration // refreshDelay; 0 in tests: refresh at once
 
 	// UI goroutine only.
-	view     []*logEntry // the rows shown: all, or those the search matches
-	query    string
-	selected *logEntry
-	shown    string // the detail pane's text, to redraw only on change
+	view  []*logEntry // the rows shown: all, or those the search matches
+	query string
+	// The search's filter: one runs at a time (logfilter.go).
+	filtering   bool
+	filterAgain bool
+	selected    *logEntry
+	shown       string // the detail pane's text, to redraw only on change
 
 	list    *widget.List
 	count   *widget.Label
 	search  *widget.Entry
-	detail  *widget.Label // the selected row's story: wrapped, selectable
+	detail  *storyLabel // the selected row's story: wrapped with its indents, selectable
 	copyRow *widget.Button
+	copyAll *widget.Button
+	win     fyne.Window // where the pane asks (Clear history); nil: it does not ask
 	split   *container.Split
 	content fyne.CanvasObject
 
@@ -146,8 +150,9 @@ func (p *LogPane) buildUI() {
 
 	p.count = widget.NewLabel("")
 	p.count.Truncation = fyne.TextTruncateEllipsis
-	copyAll := widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), p.CopyAll)
-	clear := widget.NewButtonWithIcon("Clear history", theme.DeleteIcon(), p.Clear)
+	p.copyAll = widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), p.CopyAll)
+	clear := widget.NewButtonWithIcon("Clear history", theme.DeleteIcon(), p.AskClear)
+	copyAll := p.copyAll
 	title := widget.NewLabelWithStyle("Log", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	header := container.NewBorder(nil, nil, title, container.NewHBox(copyAll, clear), p.count)
 	p.search = widget.NewEntry()
@@ -155,18 +160,13 @@ func (p *LogPane) buildUI() {
 	p.search.OnChanged = func(q string) {
 		p.query = strings.ToLower(strings.TrimSpace(q))
 		p.rebuildView()
-		p.list.Refresh()
-		p.reselect()
-		p.updateCount()
 	}
 
-	p.detail = widget.NewLabel("")
-	p.detail.Wrapping = fyne.TextWrapWord
-	p.detail.Selectable = true
-	p.detail.TextStyle.Monospace = true
+	p.detail = newStoryLabel()
 	p.copyRow = widget.NewButtonWithIcon("Copy row", theme.ContentCopyIcon(), func() {
 		if p.selected != nil {
 			p.app.Clipboard().SetContent(p.entryStory(p.selected))
+			p.flash(p.copyRow, "Copy row", "Copied")
 		}
 	})
 	detailBar := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Story", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.copyRow)
@@ -181,180 +181,6 @@ func (p *LogPane) buildUI() {
 
 // Content is the pane's widget tree.
 func (p *LogPane) Content() fyne.CanvasObject { return p.content }
-
-// AddEvent appends an event that belongs to no send (the connection's, or
-// the binary protocol's notices) as its own row. Safe from any goroutine.
-func (p *LogPane) AddEvent(e sender.Event) {
-	if e.Time.IsZero() {
-		e.Time = time.Now()
-	}
-	p.push(&logEntry{Time: e.Time, Kind: e.Kind, Text: e.Text, Tone: eventTone(e), Story: append([]string(nil), e.Detail...)})
-}
-
-// Add appends a line the console writes itself.
-func (p *LogPane) Add(kind sender.EventKind, t tone, text string) {
-	p.push(&logEntry{Time: time.Now(), Kind: kind, Text: text, Tone: t})
-}
-
-func (p *LogPane) push(e *logEntry) {
-	p.mu.Lock()
-	if p.rows.push(e) {
-		p.dropped++
-	}
-	p.scheduleLocked()
-	p.mu.Unlock()
-}
-
-// beginSend adds the row of a send to token; its story grows with
-// addToRow and it ends with finishRow.
-func (p *LogPane) beginSend(env, token, heading string) *logEntry {
-	e := &logEntry{Time: time.Now(), Kind: kindSend, Env: env, Token: token, Text: heading, Tone: toneHeading}
-	p.push(e)
-	return e
-}
-
-// addToRow adds an event of the send to its row's story.
-func (p *LogPane) addToRow(e *logEntry, ev sender.Event) {
-	p.mu.Lock()
-	line := string(ev.Kind) + ": " + ev.Text
-	e.Story = append(e.Story, line)
-	for _, d := range ev.Detail {
-		e.Story = append(e.Story, "    "+d)
-	}
-	if ev.Kind == sender.EventWarning && e.Tone == toneHeading {
-		e.Tone = toneWarning
-	}
-	p.scheduleLocked()
-	p.mu.Unlock()
-}
-
-// addStory adds the console's own lines to a row's story (the payload,
-// pretty-printed): a title and lines already indented, which rows may
-// share.
-func (p *LogPane) addStory(e *logEntry, title string, lines []string) {
-	p.mu.Lock()
-	e.Story = append(append(e.Story, title), lines...)
-	p.scheduleLocked()
-	p.mu.Unlock()
-}
-
-// busStoryLimit bounds the story of a send to many tokens' connection
-// row: a long bulk send with retries would otherwise grow it without end.
-const busStoryLimit = 200
-
-// beginBulk adds the row a send to many tokens writes its connection's
-// events to (connecting, TLS, GOAWAY, retries); each token has its own
-// row besides.
-func (p *LogPane) beginBulk(env, heading string, story ...string) *logEntry {
-	e := &logEntry{Time: time.Now(), Kind: sender.EventInfo, Env: env, Text: heading, Tone: toneNormal, Story: story}
-	p.push(e)
-	return e
-}
-
-// setText changes a row's text and tone (a bulk send's summary as its
-// results come); a worse tone set by an event stays.
-func (p *LogPane) setText(e *logEntry, text string, t tone) {
-	p.mu.Lock()
-	e.Text = text
-	if e.Tone != toneFailure {
-		e.Tone = t
-	}
-	p.scheduleLocked()
-	p.mu.Unlock()
-}
-
-// addToBusRow adds a connection event to a bulk send's row, up to
-// busStoryLimit lines; past it the events are counted.
-func (p *LogPane) addToBusRow(e *logEntry, ev sender.Event) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if ev.Failed() {
-		e.Tone = toneFailure
-	} else if ev.Kind == sender.EventWarning && e.Tone == toneNormal {
-		e.Tone = toneWarning
-	}
-	switch n := len(e.Story); {
-	case n < busStoryLimit:
-		e.Story = append(e.Story, string(ev.Kind)+": "+ev.Text)
-		for _, d := range ev.Detail {
-			if len(e.Story) >= busStoryLimit {
-				break
-			}
-			e.Story = append(e.Story, "    "+d)
-		}
-	default:
-		e.dropped++
-		line := fmt.Sprintf("… %s not kept", plural(e.dropped, "more event"))
-		if n == busStoryLimit {
-			e.Story = append(e.Story, line)
-		} else {
-			e.Story[n-1] = line
-		}
-	}
-	p.scheduleLocked()
-}
-
-// finishRow sets the row's outcome.
-func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration) {
-	p.mu.Lock()
-	switch {
-	case r.Response != nil:
-		resp := r.Response
-		e.Latency = resp.Duration
-		if resp.Accepted() {
-			e.Status, e.Tone = "200 OK", toneSuccess
-		} else {
-			e.Status, e.Tone = fmt.Sprintf("%d %s", resp.Status, orDefault(resp.Reason, "?")), toneFailure
-		}
-		desc, hint := resp.Explanation()
-		e.Story = append(e.Story, "outcome: "+e.Status)
-		if !resp.Accepted() {
-			e.Story = append(e.Story, "    "+desc)
-			if hint != "" {
-				e.Story = append(e.Story, "    hint: "+hint)
-			}
-		}
-		if resp.ApnsID != "" {
-			e.Story = append(e.Story, "    apns-id: "+resp.ApnsID)
-		}
-		if resp.UniqueID != "" {
-			e.Story = append(e.Story, "    apns-unique-id: "+resp.UniqueID)
-		}
-	case r.Unconfirmed():
-		// Written, never answered: saying "failed" would invite a
-		// duplicate.
-		e.Status, e.Tone = "unconfirmed · "+unconfirmedHint, toneWarning
-		e.Story = append(e.Story, "outcome: "+r.Err.Error()) // "unconfirmed: …"
-	case r.Err != nil: // not sent: wording in outcome.go
-		e.Status, e.Tone = notSentStatus(r.Err), toneFailure
-		e.Story = append(e.Story, "outcome: not sent: "+strings.TrimPrefix(r.Err.Error(), "not sent: "))
-	}
-	if r.Response != nil && !r.Response.Timestamp.IsZero() {
-		// Told by the response's event in a send to one token; a row of a
-		// send to many has no response event.
-		since := "token invalid since: " + r.Response.Timestamp.UTC().Format(time.RFC3339Nano)
-		if !slices.ContainsFunc(e.Story, func(l string) bool { return strings.HasSuffix(l, since) }) {
-			e.Story = append(e.Story, "    "+since)
-		}
-	}
-	if r.Attempts > 1 {
-		e.Status += fmt.Sprintf(" · %d attempts", r.Attempts)
-		e.Story = append(e.Story, fmt.Sprintf("    attempts: %d (retried as Apple advises)", r.Attempts))
-	}
-	if e.Latency == 0 {
-		e.Latency = latency
-	}
-	p.scheduleLocked()
-	p.mu.Unlock()
-}
-
-// refuseRow adds the row of a token line that was not sent: a refused
-// line is never dropped silently.
-func (p *LogPane) refuseRow(env string, t tokenLine) {
-	p.push(&logEntry{Time: time.Now(), Kind: kindSend, Env: env, Token: t.Raw, Status: "not sent", Tone: toneFailure,
-		Text:  fmt.Sprintf("Line %d of Tokens was not sent", t.Line),
-		Story: []string{"refused: " + t.Err.Error()}})
-}
 
 // scheduleLocked queues one refresh for however many rows arrive within
 // the delay.
@@ -374,9 +200,38 @@ func (p *LogPane) refresh() {
 	p.mu.Lock()
 	p.pending = false
 	p.mu.Unlock()
-	grew := p.rebuildView()
+	p.rebuildView()
+}
+
+// rebuildView shows the rows: every row at once; those the search
+// matches once the filter, run on a goroutine, is back.
+func (p *LogPane) rebuildView() {
+	if p.query != "" {
+		p.filter()
+		p.showDetail()
+		p.updateCount()
+		return
+	}
+	p.setView(p.snapshot())
+}
+
+// snapshot is every row held, oldest first.
+func (p *LogPane) snapshot() []*logEntry {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]*logEntry, p.rows.len())
+	for i := range out {
+		out[i] = p.rows.at(i)
+	}
+	return out
+}
+
+// setView shows view; when it ends with a new row the list scrolls to it.
+func (p *LogPane) setView(view []*logEntry) {
+	grew := len(view) > 0 && (len(p.view) == 0 || view[len(view)-1] != p.view[len(p.view)-1])
+	p.view = view
 	if grew {
-		p.list.ScrollToBottom()
+		p.scrollToEnd(10)
 	}
 	p.list.Refresh()
 	p.reselect()
@@ -384,23 +239,34 @@ func (p *LogPane) refresh() {
 	p.updateCount()
 }
 
-// rebuildView picks the rows to show; it reports whether new ones came.
-func (p *LogPane) rebuildView() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	before := len(p.view)
-	var last *logEntry
-	if before > 0 {
-		last = p.view[before-1]
+// scrollToEnd shows the newest row. A list not laid out yet (the
+// history read before the window is drawn) has nothing to scroll: it is
+// tried again a little later, tries times at most.
+func (p *LogPane) scrollToEnd(tries int) {
+	if !p.list.Size().IsZero() {
+		p.list.ScrollToBottom()
+		return
 	}
-	p.view = p.view[:0]
-	for i := 0; i < p.rows.len(); i++ {
-		e := p.rows.at(i)
-		if p.query == "" || strings.Contains(strings.ToLower(e.story()), p.query) {
-			p.view = append(p.view, e)
-		}
+	if tries > 0 {
+		time.AfterFunc(100*time.Millisecond, func() { p.do(func() { p.scrollToEnd(tries - 1) }) })
 	}
-	return len(p.view) > 0 && p.view[len(p.view)-1] != last
+}
+
+// show selects e and shows its story (the result of the send just made),
+// once it is in the rows shown; the list scrolls to it.
+func (p *LogPane) show(e *logEntry) {
+	p.selected = e
+	p.rebuildView()
+}
+
+// unselect clears the selection (a send starts: its result is selected
+// when it is over, and meanwhile the newest rows stay in view).
+func (p *LogPane) unselect() {
+	if p.selected != nil {
+		p.selected = nil
+		p.list.UnselectAll()
+		p.showDetail()
+	}
 }
 
 // reselect keeps the chosen row selected when the rows shown change; when
@@ -427,7 +293,7 @@ func (p *LogPane) showDetail() {
 	}
 	if text != p.shown {
 		p.shown = text
-		p.detail.SetText(text)
+		p.detail.setStory(text)
 	}
 	if p.selected == nil {
 		p.copyRow.Disable()
@@ -486,9 +352,44 @@ func (p *LogPane) Len() int {
 	return p.rows.len()
 }
 
-// CopyAll puts the whole log on the clipboard.
+// CopyAll puts the whole log on the clipboard; its button says so.
 func (p *LogPane) CopyAll() {
 	p.app.Clipboard().SetContent(strings.Join(p.Lines(), "\n"))
+	p.flash(p.copyAll, "Copy all", "Copied "+plural(p.Len(), "row"))
+}
+
+// flashTime is how long a button says what it did.
+const flashTime = 1500 * time.Millisecond
+
+// flash makes b say done, with a tick, for a moment, then label again.
+func (p *LogPane) flash(b *widget.Button, label, done string) {
+	b.SetText(done)
+	b.SetIcon(theme.ConfirmIcon())
+	time.AfterFunc(flashTime, func() {
+		p.do(func() {
+			b.SetText(label)
+			b.SetIcon(theme.ContentCopyIcon())
+		})
+	})
+}
+
+// AskClear asks before it empties the log and the saved history (the
+// button and Log → Clear History).
+func (p *LogPane) AskClear() {
+	if p.win == nil {
+		p.Clear()
+		return
+	}
+	d := dialog.NewConfirm("Clear the history?",
+		"This removes "+plural(p.Len(), "row")+" from the log and from the history kept for the next launch. It cannot be undone.",
+		func(ok bool) {
+			if ok {
+				p.Clear()
+			}
+		}, p.win)
+	d.SetConfirmText("Clear")
+	d.SetDismissText("Cancel")
+	d.Show()
 }
 
 // Clear empties the log and the saved history.
@@ -504,194 +405,4 @@ func (p *LogPane) Clear() {
 	p.showDetail()
 	p.updateCount()
 	p.history.clear()
-}
-
-// logRow is a list row: icon, time, environment, token, status, latency;
-// or icon, time and text for the console's own lines. It draws its text
-// itself, small and tight (rowTextSize, rowPadding), rather than with
-// labels under a compact theme override: every override is a new theme
-// scope, and Fyne loads and keeps a separate copy of every font (the
-// emoji font included) for each scope and text style, some 15 MB for the
-// log's three styles.
-type logRow struct {
-	widget.BaseWidget
-	icon    *widget.Icon
-	time    *canvas.Text
-	env     *canvas.Text
-	token   *canvas.Text
-	status  *canvas.Text
-	latency *canvas.Text
-	send    bool // a send's row: env and token shown
-	tone    tone
-}
-
-// The log's rows: text size, padding around the text, and gap between
-// the columns.
-const (
-	rowTextSize = 13
-	rowPadding  = 3
-	rowGap      = 8
-)
-
-func newLogRow() fyne.CanvasObject {
-	text := func(s fyne.TextStyle) *canvas.Text {
-		t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-		t.TextSize, t.TextStyle = rowTextSize, s
-		return t
-	}
-	r := &logRow{icon: widget.NewIcon(nil), time: text(fyne.TextStyle{Monospace: true}), env: text(fyne.TextStyle{}),
-		token: text(fyne.TextStyle{Monospace: true}), status: text(fyne.TextStyle{Bold: true}), latency: text(fyne.TextStyle{})}
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-// set shows a row.
-func (r *logRow) set(e *logEntry) {
-	r.icon.SetResource(iconFor(e))
-	// Whole seconds on screen; copied rows keep the milliseconds.
-	r.time.Text = e.Time.Format("15:04:05")
-	r.send, r.tone = e.isSend(), e.Tone
-	if r.send {
-		r.env.Text = e.Env
-		r.token.Text = shortToken(e.Token)
-		r.status.Text = orDefault(e.Status, "sending…")
-		r.latency.Text = screenLatency(e.Latency)
-	} else {
-		r.env.Text, r.token.Text, r.latency.Text = "", "", ""
-		r.status.Text = e.Text
-	}
-	r.status.TextStyle.Bold = r.send
-	r.Refresh()
-}
-
-func (r *logRow) CreateRenderer() fyne.WidgetRenderer {
-	return &logRowRenderer{row: r, objects: []fyne.CanvasObject{r.icon, r.time, r.env, r.token, r.status, r.latency}}
-}
-
-type logRowRenderer struct {
-	row     *logRow
-	objects []fyne.CanvasObject
-}
-
-func (l *logRowRenderer) Destroy()                     {}
-func (l *logRowRenderer) Objects() []fyne.CanvasObject { return l.objects }
-
-// columns are the widths of the time, environment and token columns.
-func (l *logRowRenderer) columns() (time, env, token float32) {
-	return fyne.MeasureText("00:00:00", rowTextSize, l.row.time.TextStyle).Width,
-		fyne.MeasureText("production", rowTextSize, l.row.env.TextStyle).Width,
-		fyne.MeasureText("00000000…00000000", rowTextSize, l.row.token.TextStyle).Width
-}
-
-func (l *logRowRenderer) MinSize() fyne.Size {
-	h := fyne.MeasureText("0", rowTextSize, fyne.TextStyle{Bold: true}).Height
-	return fyne.NewSize(rowPadding+16, h+2*rowPadding)
-}
-
-func (l *logRowRenderer) Layout(size fyne.Size) {
-	r := l.row
-	h := size.Height - 2*rowPadding
-	r.icon.Move(fyne.NewPos(rowPadding, rowPadding))
-	r.icon.Resize(fyne.NewSize(16, h))
-	x := float32(rowPadding + 16 + rowGap)
-	place := func(t *canvas.Text, w float32) {
-		t.Move(fyne.NewPos(x, rowPadding))
-		t.Resize(fyne.NewSize(w, h))
-		x += w + rowGap
-	}
-	wt, we, wk := l.columns()
-	place(r.time, wt)
-	if r.send {
-		place(r.env, we)
-		place(r.token, wk)
-	}
-	place(r.status, r.status.MinSize().Width)
-	place(r.latency, r.latency.MinSize().Width)
-}
-
-// Refresh colours the text from the current theme (the row follows a
-// theme change) and lays it out again.
-func (l *logRowRenderer) Refresh() {
-	r := l.row
-	fg := theme.Color(theme.ColorNameForeground)
-	r.time.Color, r.env.Color, r.token.Color, r.latency.Color = fg, fg, fg, fg
-	r.status.Color = toneColor(r.tone)
-	if !r.send && r.tone == toneSuccess { // a summary line: its icon tells, the text stays easy to read
-		r.status.Color = fg
-	}
-	r.env.Hidden, r.token.Hidden = !r.send, !r.send
-	l.Layout(r.Size())
-	for _, o := range l.objects {
-		o.Refresh()
-	}
-}
-
-func (p *LogPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
-	if id < 0 || id >= len(p.view) {
-		return
-	}
-	p.mu.Lock()
-	e := *p.view[id]
-	p.mu.Unlock()
-	o.(*logRow).set(&e)
-}
-
-// screenLatency is a row's latency on screen in whole milliseconds: few
-// distinct strings, so few text textures for Fyne to draw and cache; the
-// story and copies keep the precise value.
-func screenLatency(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return ""
-	case d < time.Millisecond:
-		return "<1ms"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Round(time.Millisecond).Milliseconds())
-	}
-	return fmt.Sprintf("%.1fs", d.Seconds())
-}
-
-func eventTone(e sender.Event) tone {
-	switch e.Kind {
-	case sender.EventResponse:
-		if e.Failed() {
-			return toneFailure
-		}
-		return toneSuccess
-	case sender.EventError, sender.EventGoAway:
-		return toneFailure
-	case sender.EventWarning:
-		return toneWarning
-	}
-	return toneNormal
-}
-
-// toneColor is the colour of a row's status.
-func toneColor(t tone) color.Color {
-	switch t {
-	case toneSuccess:
-		return theme.Color(theme.ColorNameSuccess)
-	case toneFailure:
-		return theme.Color(theme.ColorNameError)
-	case toneWarning:
-		return theme.Color(theme.ColorNameWarning)
-	}
-	return theme.Color(theme.ColorNameForeground)
-}
-
-// iconFor is a row's icon: by kind, coloured by outcome.
-func iconFor(e *logEntry) fyne.Resource {
-	switch {
-	case e.Kind == sender.EventGoAway:
-		return theme.NewErrorThemedResource(theme.LogoutIcon())
-	case e.Tone == toneSuccess:
-		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
-	case e.Tone == toneFailure:
-		return theme.NewErrorThemedResource(theme.ErrorIcon())
-	case e.Tone == toneWarning:
-		return theme.NewWarningThemedResource(theme.WarningIcon())
-	case e.Kind == kindSend:
-		return theme.NewPrimaryThemedResource(theme.MailSendIcon())
-	}
-	return theme.InfoIcon()
 }

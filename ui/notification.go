@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -66,12 +67,15 @@ type notificationSection struct {
 	template     *widget.Button // "Start a <type> payload", shown when the push type has one
 	content      fyne.CanvasObject
 
+	badgeErr *widget.Label // what is wrong with the badge, under it
+
 	changed     func()
+	typeChanged func() // the push type changed: the topic's placeholder follows
 	useTemplate func(payloadTemplate)
 }
 
 func newNotificationSection() *notificationSection {
-	s := &notificationSection{changed: func() {}, useTemplate: func(payloadTemplate) {}, shownType: sender.PushAlert}
+	s := &notificationSection{changed: func() {}, typeChanged: func() {}, useTemplate: func(payloadTemplate) {}, shownType: sender.PushAlert}
 	changed := func(string) { s.changed() }
 	entry := func(placeholder string) *widget.Entry {
 		e := widget.NewEntry()
@@ -95,12 +99,16 @@ func newNotificationSection() *notificationSection {
 		}
 	})
 	s.template.Hide()
+	s.badgeErr = widget.NewLabel("")
+	s.badgeErr.Importance = widget.DangerImportance
+	s.badgeErr.Wrapping = fyne.TextWrapWord
+	s.badgeErr.Hide()
 
 	s.content = widget.NewForm(
 		widget.NewFormItem("Alert", s.body),
 		widget.NewFormItem("Title", s.wheel.line(s.title)),
 		widget.NewFormItem("Subtitle", s.wheel.line(s.subtitle)),
-		widget.NewFormItem("Badge", s.wheel.line(s.badge)),
+		widget.NewFormItem("Badge", container.NewVBox(s.wheel.line(s.badge), s.badgeErr)),
 		widget.NewFormItem("Sound", s.wheel.line(s.sound)),
 		widget.NewFormItem("Push type", container.NewBorder(nil, nil, nil, s.template, s.pushType)),
 		widget.NewFormItem("Topic", s.wheel.line(s.topic)),
@@ -143,6 +151,7 @@ func (s *notificationSection) pushTypeChanged() {
 	} else {
 		s.template.Hide()
 	}
+	s.typeChanged()
 	s.changed()
 }
 
@@ -170,11 +179,39 @@ func (s *notificationSection) message(custom string) (sender.Message, error) {
 	if b := strings.TrimSpace(s.badge.Text); b != "" {
 		n, err := strconv.Atoi(b)
 		if err != nil || n < 0 {
-			return m, fmt.Errorf("badge %q is not a whole number: type the number to show on the app icon, 0 to clear it, or nothing to leave it", b)
+			return m, fmt.Errorf("%w: %q is not a whole number: type the number to show on the app icon, 0 to clear it, or nothing to leave it", errBadge, b)
 		}
 		m.Badge = &n
 	}
 	return m, nil
+}
+
+// errBadge marks the badge's error, shown under its field.
+var errBadge = errors.New("badge")
+
+// showBadge says under the badge field what is wrong with it ("" when
+// nothing).
+func (s *notificationSection) showBadge(err error) {
+	if err == nil {
+		s.badgeErr.Hide()
+		return
+	}
+	s.badgeErr.SetText(sentence(strings.TrimPrefix(err.Error(), "badge: ")))
+	s.badgeErr.Show()
+}
+
+// typed lists the alert fields that hold text, by their labels.
+func (s *notificationSection) typed() []string {
+	var out []string
+	for _, f := range []struct {
+		label string
+		text  string
+	}{{"Alert", s.body.Text}, {"Title", s.title.Text}, {"Subtitle", s.subtitle.Text}, {"Badge", s.badge.Text}, {"Sound", s.sound.Text}} {
+		if strings.TrimSpace(f.text) != "" {
+			out = append(out, f.label)
+		}
+	}
+	return out
 }
 
 // apply fills the fields from a push type's starting payload: the alert

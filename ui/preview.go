@@ -227,8 +227,9 @@ func (v *previewView) draw() {
 	}
 }
 
-// drawCard draws a shown notification: icon (with its badge), title or
-// app name, time, subtitle, body lines and the sound.
+// drawCard draws a shown notification: icon, title or app name, time,
+// subtitle, body lines and the sound; and under it the badge, on the
+// app's icon as the Home Screen shows it.
 func (v *previewView) drawCard(n *preview.Notification, pal palette, lock bool, top float32,
 	add func(fyne.CanvasObject, float32, float32, float32, float32), text func(string, color.Color, float32, bool) *canvas.Text) {
 	x := float32(pvCardX + pvPad + pvIcon + 10)
@@ -278,12 +279,19 @@ func (v *previewView) drawCard(n *preview.Notification, pal palette, lock bool, 
 		initial.Alignment = fyne.TextAlignCenter
 		add(initial, ix, iy, pvIcon, pvIcon)
 	}
+	// The badge is not in the banner: iOS shows it on the app's icon on
+	// the Home Screen. Drawn there, under the card.
 	if n.Badge != nil && *n.Badge > 0 {
+		by := top + h + 14
+		home := canvas.NewRectangle(pal.icon)
+		home.CornerRadius = 9
+		add(home, pvCardX+pvPad, by, pvIcon, pvIcon)
 		badge := canvas.NewCircle(color.NRGBA{0xff, 0x3b, 0x30, 0xff})
-		add(badge, ix+pvIcon-12, iy-6, 20, 20)
+		add(badge, pvCardX+pvPad+pvIcon-12, by-6, 20, 20)
 		num := text(strconv.Itoa(*n.Badge), color.White, 11, true)
 		num.Alignment = fyne.TextAlignCenter
-		add(num, ix+pvIcon-12, iy-6, 20, 20)
+		add(num, pvCardX+pvPad+pvIcon-12, by-6, 20, 20)
+		add(text("badge: on the app icon (Home Screen)", pal.secondary, pvSmall, false), x, by+(pvIcon-pvLine)/2, textWidth, pvLine)
 	}
 
 	// The time on the first line, at the right.

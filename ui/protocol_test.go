@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
 	"apnsconsole/sender/legacy"
@@ -43,6 +45,12 @@ func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
 
 	h.sendAndWait()
 	h.waitForLog("Send 1 → "+gw.Addr, "binary protocol", "Frame: identifier", "No error response within")
+	// The binary protocol has no HTTP status: the row does not say 200 OK.
+	h.waitFor("the row's outcome", func() bool { return strings.Contains(h.logText(), "accepted (no error response)") })
+	if strings.Contains(h.logText(), "200 OK") {
+		t.Errorf("a binary row says 200 OK:\n%s", h.logText())
+	}
+	test.AssertRendersToMarkup(t, "binary_row.xml", drawRows(t, c, -1).Canvas())
 	got := gw.Accepted()
 	if len(got) != 1 || got[0].Token != apnstest.DemoToken || string(got[0].Format) != string(legacy.FormatFrame) {
 		t.Fatalf("gateway took %+v, want one frame for the demo token", got)

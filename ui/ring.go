@@ -43,3 +43,22 @@ func (r *ring[T]) clear() {
 	}
 	r.start, r.n = 0, 0
 }
+
+// remove drops the items for which drop is true, keeping the others in
+// order; it reports how many went.
+func (r *ring[T]) remove(drop func(T) bool) int {
+	kept := make([]T, 0, r.n)
+	for i := 0; i < r.n; i++ {
+		if v := r.at(i); !drop(v) {
+			kept = append(kept, v)
+		}
+	}
+	gone := r.n - len(kept)
+	if gone > 0 {
+		r.clear()
+		for _, v := range kept {
+			r.push(v)
+		}
+	}
+	return gone
+}

@@ -2,13 +2,10 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"apnsconsole/sender"
@@ -41,159 +38,6 @@ type sendJob struct {
 	outcome string                 // the simulator's answer to this send, "" for normal
 	seq     int
 	curl    *sender.CurlTarget // for each row's curl line; nil: none (binary protocol)
-}
-
-// bulkRunner sends a batch over one client. It calls begin(i) just before
-// notification i is handed to the client, in input order, and done once
-// per notification, as its result is known (so in completion order;
-// Result.Index is i), always from the same goroutine. It is the seam
-// between the window and the sender's streaming bulk core.
-type bulkRunner interface {
-	run(ctx context.Context, s sender.Sender, ns []*sender.Notification, begin func(i int), done func(r sender.Result))
-}
-
-// streamBulk sends with the sender's streaming core (SendStream): many
-// notifications in flight on the client's one connection, retried as
-// Apple advises, each result handed back as soon as it is known.
-type streamBulk struct{ opts sender.BulkOptions }
-
-func (b streamBulk) run(ctx context.Context, s sender.Sender, ns []*sender.Notification, begin func(int), done func(sender.Result)) {
-	in := make(chan *sender.Notification)
-	go func() {
-		defer close(in)
-		for i, n := range ns {
-			begin(i)
-			in <- n // SendStream reads in until it is closed, even after ctx ends
-		}
-	}()
-	seen := make([]bool, len(ns))
-	for r := range s.SendStream(ctx, in, b.opts) {
-		if r.Index < 0 || r.Index >= len(ns) || seen[r.Index] {
-			continue // never: one result per notification, numbered in input order
-		}
-		seen[r.Index] = true
-		done(r)
-	}
-	// Exactly one result per token, whatever the sender did.
-	for i, ok := range seen {
-		if !ok {
-			done(sender.Result{Notification: ns[i], Index: i, Err: errNoResult})
-		}
-	}
-}
-
-// errNoResult answers a notification the sender gave no result for.
-var errNoResult = errors.New("the sender gave no result for this token: it may have been delivered: check before resending")
-
-// eventRouter hands the client's events to the rows they belong to. In a
-// send to one token every event is that row's. In a send to many, the
-// requests run concurrently on the one connection: a request's event goes
-// to its token's row (the row's outcome comes from its Result), and the
-// connection's events (connecting, TLS, GOAWAY, retries) to the send's
-// own row. Events of no send get rows of their own.
-type eventRouter struct {
-	log *LogPane
-	mu  sync.Mutex
-	cur *logEntry            // the one row of a single send
-	bus *logEntry            // the connection row of a send to many
-	tok map[string]*logEntry // a send to many: token → its row
-	// reused is set once a send to many has told that it reuses the
-	// connection: the sender says so for every request.
-	reused bool
-}
-
-func (r *eventRouter) set(e *logEntry) {
-	r.mu.Lock()
-	r.cur, r.bus, r.tok = e, nil, nil
-	r.mu.Unlock()
-}
-
-// many routes the events of a send to many tokens; rows are added with
-// row as the send goes.
-func (r *eventRouter) many(bus *logEntry) {
-	r.mu.Lock()
-	r.cur, r.bus, r.tok, r.reused = nil, bus, map[string]*logEntry{}, false
-	r.mu.Unlock()
-}
-
-// row registers the row of a token in a send to many.
-func (r *eventRouter) row(token string, e *logEntry) {
-	r.mu.Lock()
-	if r.tok != nil {
-		r.tok[token] = e
-	}
-	r.mu.Unlock()
-}
-
-func (r *eventRouter) emit(ev sender.Event) {
-	r.mu.Lock()
-	cur, bus := r.cur, r.bus
-	var row *logEntry
-	if bus != nil && ev.Kind == sender.EventRequest {
-		row = r.tok[requestToken(ev.Text)]
-	}
-	repeat := false
-	if bus != nil && ev.Kind == sender.EventInfo && strings.HasPrefix(ev.Text, "Reusing the connection") {
-		repeat, r.reused = r.reused, true
-	}
-	r.mu.Unlock()
-	if repeat {
-		return // said once per send to many
-	}
-	switch {
-	case cur != nil:
-		r.log.addToRow(cur, ev)
-	case row != nil:
-		r.log.addToRow(row, ev)
-	case bus != nil && ev.Kind == sender.EventResponse:
-		// The token's row tells its outcome from its Result.
-	case bus != nil:
-		r.log.addToBusRow(bus, ev)
-	default:
-		r.log.AddEvent(ev)
-	}
-}
-
-// requestToken is the device token in a request event's text, "POST
-// /3/device/TOKEN (HTTP/2)"; "" if it names none.
-func requestToken(text string) string {
-	_, rest, ok := strings.Cut(text, "/3/device/")
-	if !ok {
-		return ""
-	}
-	tok, _, _ := strings.Cut(rest, " ")
-	return tok
-}
-
-// resultBatch hands results from the sending goroutine to the UI
-// goroutine in batches: one fyne.Do for however many results arrive while
-// the UI is busy, so a thousand tokens do not flood it.
-type resultBatch struct {
-	do    func(func())
-	apply func([]sender.Result) // on the UI goroutine
-
-	mu      sync.Mutex
-	pending []sender.Result
-	queued  bool
-}
-
-func (b *resultBatch) add(r sender.Result) {
-	b.mu.Lock()
-	b.pending = append(b.pending, r)
-	queue := !b.queued
-	b.queued = true
-	b.mu.Unlock()
-	if queue {
-		b.do(b.flush)
-	}
-}
-
-func (b *resultBatch) flush() {
-	b.mu.Lock()
-	rs := b.pending
-	b.pending, b.queued = nil, false
-	b.mu.Unlock()
-	b.apply(rs)
 }
 
 // Send sends the notification the form describes to every valid token,
@@ -241,27 +85,31 @@ func (c *Console) Send() {
 		c.log.refuseRow(job.envName, t)
 	}
 	c.sending = true
+	c.log.unselect()
 	c.showLog()
 	c.updateSendButton()
 	c.bar.showProgress(0, len(ns))
 	c.save()
 	go func() {
-		c.run(job)
-		c.do(c.sent)
+		row := c.run(job)
+		c.do(func() { c.sent(row) })
 	}()
 }
 
 // run does a send on a background goroutine: one row per token, each
-// finished on the UI goroutine as its result comes (see resultBatch).
-func (c *Console) run(job sendJob) {
+// finished on the UI goroutine as its result comes (see resultBatch). It
+// returns the row that tells the result: the token's, or for a send to
+// many the summary.
+func (c *Console) run(job sendJob) *logEntry {
 	rows := make([]*logEntry, len(job.ns))
 	client, err := c.clientFor(job)
 	if err != nil {
+		var row *logEntry
 		for _, n := range job.ns {
-			row := c.log.beginSend(job.envName, n.Token, "")
+			row = c.log.beginSend(job.envName, n.Token, "")
 			c.log.finishRow(row, sender.Result{Notification: n, Err: err}, 0)
 		}
-		return
+		return row
 	}
 	if job.outcome != "" {
 		undo := c.applyOutcome(job)
@@ -301,6 +149,9 @@ func (c *Console) run(job sendJob) {
 		func(i int) {
 			n := job.ns[i]
 			row := c.log.beginSend(job.envName, n.Token, c.heading(job, client, n, i))
+			if job.format != "" {
+				c.log.setBinary(row)
+			}
 			if payloadLines == nil || !bytes.Equal(payload, n.Payload) {
 				payload = n.Payload
 				payloadTitle, payloadLines = fmt.Sprintf("payload (%d bytes):", len(n.Payload)), indentLines(prettyJSON(n.Payload))
@@ -317,6 +168,10 @@ func (c *Console) run(job sendJob) {
 			}
 		},
 		batch.add)
+	if bus != nil {
+		return bus
+	}
+	return rows[0]
 }
 
 // indentLines splits text into the story's indented lines.
@@ -355,8 +210,16 @@ func (c *Console) heading(job sendJob, client sender.Sender, n *sender.Notificat
 		job.seq, of, client.Addr(), envDescription(job.envName), n.Token, orDefault(n.Topic, "(certificate default)"), n.PushType)
 }
 
-// sent runs on the UI goroutine when a send is over.
-func (c *Console) sent() {
+// sent runs on the UI goroutine when a send is over: row, the one that
+// tells its result (nil if none), is selected, its story shown. A send to
+// many tokens' summary moves below their rows, where the eye is.
+func (c *Console) sent(row *logEntry) {
+	if row != nil {
+		if row.Kind != kindSend {
+			c.log.moveToEnd(row)
+		}
+		c.log.show(row)
+	}
 	c.sending = false
 	c.bar.showProgress(0, 0)
 	c.releaseSoon()

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"apnsconsole/sender"
 	"apnsconsole/sender/apnstest"
@@ -39,9 +41,9 @@ func drawRows(t *testing.T, c *Console, selected int) fyne.Window {
 	return w
 }
 
-// Many tokens through the streaming core: the refused line, the send's
-// own row with its summary, and one row per token in the order pasted,
-// as drawn.
+// Many tokens through the streaming core: the refused line, one row per
+// token in the order pasted, then the send's own row with its summary
+// (moved below them when the send is over), as drawn.
 func TestSendToThreeTokensWithARefusedLineAsDrawn(t *testing.T) {
 	h := newHarness(t)
 	h.simulator()
@@ -58,10 +60,39 @@ func TestSendToThreeTokensWithARefusedLineAsDrawn(t *testing.T) {
 	h.sendAndWait()
 	h.waitFor("the second summary", func() bool { return strings.Contains(h.logText(), "Send 2 to 3 tokens (local simulator): 3 accepted") })
 	c.log.mu.Lock()
-	bus := c.log.rows.at(c.log.rows.len() - 4).story()
+	last := c.log.rows.at(c.log.rows.len() - 1)
+	bus := last.story()
 	c.log.mu.Unlock()
 	if n := strings.Count(bus, "Reusing the connection"); n != 1 {
 		t.Errorf("the send's row says %d times that it reuses the connection, want once:\n%s", n, bus)
+	}
+	// The result is where the eye is: the summary, below its rows, is
+	// selected and its story is the one shown.
+	h.waitFor("the summary selected", func() bool { return c.log.selected == last })
+	if !strings.HasPrefix(c.log.shown, bus[:strings.Index(bus, "\n")]) || !strings.Contains(c.log.shown, "Send 2 to 3 tokens (local simulator): 3 accepted") {
+		t.Errorf("the story pane shows %q, want the second send's summary", c.log.shown)
+	}
+}
+
+// After a send to one token its row is selected and its story shown, not
+// the row selected before.
+func TestSendSelectsItsResult(t *testing.T) {
+	h := newHarness(t)
+	h.simulator()
+	c := h.c
+	h.sendAndWait()
+	h.waitFor("the first row", func() bool { return c.log.selected != nil })
+	c.log.list.Select(0)
+	h.q.drain()
+	first := c.log.selected
+	c.note.title.SetText("Second")
+	h.sendAndWait()
+	h.waitFor("the second row selected", func() bool { return c.log.selected != first && c.log.selected != nil })
+	if !strings.Contains(c.log.shown, `"title": "Second"`) || !strings.Contains(c.log.shown, "Send 2 ") {
+		t.Errorf("the story pane shows %q, want send 2's", c.log.shown)
+	}
+	if len(c.log.view) == 0 || c.log.view[len(c.log.view)-1] != c.log.selected {
+		t.Error("the selected row is not the newest")
 	}
 }
 
@@ -76,10 +107,9 @@ func TestSendToAThousandTokensGivesOneResultEach(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, "%064x\n", i+1)
 	}
-	c.dev.tokens.SetText(b.String())
-	if want := fmt.Sprintf("Send to %d", n); c.bar.sendBtn.Text != want {
-		t.Fatalf("Send button %q, want %q", c.bar.sendBtn.Text, want)
-	}
+	c.dev.setText(b.String()) // listed under the field, read in the background
+	want := fmt.Sprintf("Send to %d", n)
+	h.waitFor("the button to say "+want, func() bool { return c.bar.sendBtn.Text == want && !c.bar.sendBtn.Disabled() })
 	h.sendAndWait()
 	h.waitFor("the summary", func() bool { return strings.Contains(h.logText(), "1000 accepted") })
 
@@ -108,9 +138,9 @@ func TestSendToAThousandTokensGivesOneResultEach(t *testing.T) {
 	if handshakes != 1 {
 		t.Errorf("%d TLS handshakes, want 1", handshakes)
 	}
-	want := fmt.Sprintf("· %d rows", n+1)
+	want = fmt.Sprintf("· %d rows", n+1)
 	h.waitFor("the count "+want, func() bool { return c.log.count.Text == want })
-	if c.bar.progress.Visible() {
+	if c.bar.progressBox.Visible() {
 		t.Error("the progress bar stays after the send")
 	}
 }
@@ -164,8 +194,46 @@ func TestUnconfirmedAndRetriedRowsAsDrawn(t *testing.T) {
 	q.drain()
 	p.list.Select(0)
 	q.drain()
-	if !strings.Contains(p.detail.Text, "outcome: unconfirmed") {
-		t.Errorf("the story of the unconfirmed row:\n%s", p.detail.Text)
+	if !strings.Contains(p.shown, "outcome: unconfirmed") {
+		t.Errorf("the story of the unconfirmed row:\n%s", p.shown)
 	}
 	test.AssertRendersToMarkup(t, "log_unconfirmed.xml", w.Canvas())
+}
+
+// The send bar keeps its height, and Send its place and size, whatever
+// the slot next to it says: the target, a long reason, a mismatch with
+// its switch, the progress of a send; and whatever Send says.
+func TestSendNeverMoves(t *testing.T) {
+	newTestApp(t)
+	b := newSendBar(func(*widget.Entry) {})
+	w := test.NewTempWindow(t, container.NewBorder(nil, b.content, nil, nil, widget.NewLabel("form")))
+	w.Resize(fyne.NewSize(400, 600))
+	d := fyne.CurrentApp().Driver()
+	where := func() (fyne.Position, fyne.Size, float32) {
+		return d.AbsolutePositionForObject(b.sendBtn), b.sendBtn.Size(), b.content.MinSize().Height
+	}
+	b.target.SetText("→ 127.0.0.1:2197 (local simulator)")
+	pos, size, height := where()
+	for _, step := range []struct {
+		name string
+		do   func()
+	}{
+		{"a long reason", func() {
+			b.showProblem("Send is off: " + strings.Repeat("a reason long enough to need more than two lines in a narrow window ", 3))
+		}},
+		{"a mismatch", func() {
+			b.showProblem("")
+			b.showMismatch("The simulator uses its demo credential; the Certificate (.p12) you loaded is for Apple's sandbox.", sender.Sandbox)
+		}},
+		{"progress", func() { b.showProgress(10, 100000) }},
+		{"Send to 100000", func() { b.sendBtn.SetText("Send to 100000") }},
+		{"Sending…", func() { b.sendBtn.SetText("Sending…") }},
+		{"Local's outcome", func() { b.env.SetSelected(envLocal) }},
+		{"done", func() { b.showProgress(0, 0); b.showMismatch("", ""); b.sendBtn.SetText("Send") }},
+	} {
+		step.do()
+		if p, s, h := where(); p != pos || s != size || h != height {
+			t.Errorf("after %s: Send at %v size %v, bar %v high; was at %v size %v, %v high", step.name, p, s, h, pos, size, height)
+		}
+	}
 }

@@ -55,8 +55,12 @@ type sendBar struct {
 	switchBtn   *widget.Button
 	mismatchRow *fyne.Container
 	problem     *widget.Label
+	problemBox  *container.Scroll
 	target      *hint
+	targetBox   *fyne.Container
 	progress    *widget.ProgressBar
+	progressBox *fyne.Container
+	sending     bool // the progress has the slot
 	sendBtn     *widget.Button
 	content     fyne.CanvasObject
 
@@ -86,7 +90,7 @@ func newSendBar(browseCA func(*widget.Entry)) *sendBar {
 	// The simulator's answer to the next send, beside Send in Local.
 	b.outcome = widget.NewSelect(outcomeChoices, nil)
 	b.outcome.SetSelected(outcomeNormal)
-	b.outcomeRow = container.NewGridWrap(fyne.NewSize(215, b.outcome.MinSize().Height), b.outcome)
+	b.outcomeRow = container.NewGridWrap(fyne.NewSize(200, b.outcome.MinSize().Height), b.outcome)
 	b.outcomeRow.Hide()
 
 	b.mismatch = widget.NewLabel("")
@@ -97,34 +101,48 @@ func newSendBar(browseCA func(*widget.Entry)) *sendBar {
 			b.setEnvironment(b.switchTo)
 		}
 	})
-	b.mismatchRow = container.NewBorder(nil, nil, nil, container.NewCenter(b.switchBtn), b.mismatch)
+	b.mismatchRow = container.NewBorder(nil, nil, nil, container.NewCenter(b.switchBtn), container.NewVScroll(b.mismatch))
 	b.mismatchRow.Hide()
 
-	// One line next to Send, always there, so nothing moves: why Send is
-	// off, or else where the send goes. The field at fault shows the
-	// whole explanation.
+	// One slot next to Send, of a fixed height, so that nothing moves: the
+	// progress of a send under way; else why Send is off; else a mismatch
+	// between credential and environment with its switch; else where the
+	// send goes. One shows at a time, in that order; the field at fault
+	// shows the whole explanation.
 	b.problem = widget.NewLabel("")
 	b.problem.Importance = widget.DangerImportance
-	b.problem.Truncation = fyne.TextTruncateEllipsis
-	b.problem.Hide()
+	b.problem.Wrapping = fyne.TextWrapWord
+	b.problemBox = container.NewVScroll(b.problem) // two lines shown; a longer reason scrolls, it is never cut
+	b.problemBox.Hide()
 	b.target = newHint("")
 	b.target.Wrapping = fyne.TextWrapOff
 	b.target.Truncation = fyne.TextTruncateEllipsis
+	b.targetBox = container.NewVBox(layout.NewSpacer(), b.target, layout.NewSpacer())
 	b.progress = widget.NewProgressBar()
-	b.progress.Hide()
+	b.progressBox = container.NewVBox(layout.NewSpacer(), b.progress, layout.NewSpacer())
+	b.progressBox.Hide()
 	b.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), func() { b.send() })
 	b.sendBtn.Importance = widget.HighImportance
 
-	right := container.NewHBox(b.outcomeRow, b.sendBtn)
-	status := container.NewStack(b.problem, container.NewVBox(layout.NewSpacer(), b.target, layout.NewSpacer()))
-	bottom := container.NewBorder(nil, b.progress, nil, right, status)
+	// Send keeps its width whatever it says ("Send", "Send to 100000",
+	// "Sending…"), so it does not move under the pointer.
+	wide := widget.NewButtonWithIcon("Send to 100000", theme.MailSendIcon(), nil)
+	sendBox := container.New(&minSizeLayout{min: wide.MinSize()}, b.sendBtn)
+	lines := 2*fyne.MeasureText("Send", theme.TextSize(), fyne.TextStyle{}).Height + 2*theme.InnerPadding()
+	slot := container.New(&slotLayout{height: max(lines, wide.MinSize().Height)},
+		b.progressBox, b.problemBox, b.mismatchRow, b.targetBox)
+	// The custom host's fields come above the choices: the bar grows
+	// upwards and the choices, the slot and Send stay where they are. The
+	// simulator's next answer sits left of Send in Local, and leaves its
+	// place empty otherwise.
 	b.content = container.NewVBox(
 		widget.NewSeparator(),
-		container.New(targetsLayout{}, b.env.content),
 		b.customRow,
-		b.mismatchRow,
-		bottom,
+		b.env.content,
+		slot,
+		container.NewBorder(nil, nil, nil, sendBox, container.NewHBox(b.outcomeRow)),
 	)
+	b.showSlot()
 	return b
 }
 
@@ -208,34 +226,85 @@ func (b *sendBar) customTarget() (host string, roots *x509.CertPool, err error) 
 // chosen environment, with a button that switches; "" hides it.
 func (b *sendBar) showMismatch(text string, to sender.Environment) {
 	b.switchTo = to
-	if text == "" {
-		b.mismatchRow.Hide()
-		return
+	if text != "" {
+		b.mismatch.SetText(text)
+		b.switchBtn.SetText("Switch to " + envChoice(to))
+	} else {
+		b.mismatch.SetText("")
 	}
-	b.mismatch.SetText(text)
-	b.switchBtn.SetText("Switch to " + envChoice(to))
-	b.mismatchRow.Show()
+	b.showSlot()
 }
 
-// showProblem says in one line why Send is off, in place of the target
-// line ("" when it is on: the target shows again).
+// showProblem says why Send is off, in place of the target line ("" when
+// it is on: the target shows again).
 func (b *sendBar) showProblem(text string) {
-	b.problem.SetText(text)
-	b.problem.Hidden = text == ""
-	b.target.Hidden = text != ""
-	b.problem.Refresh()
-	b.target.Refresh()
+	if text != b.problem.Text {
+		b.problem.SetText(text)
+		b.problemBox.ScrollToTop()
+	}
+	b.showSlot()
 }
 
 // showProgress shows done of total sent; total 0 hides the bar.
 func (b *sendBar) showProgress(done, total int) {
-	if total <= 1 {
-		b.progress.Hide()
-		return
+	b.sending = total > 1
+	if b.sending {
+		b.progress.Max = float64(total)
+		b.progress.SetValue(float64(done))
 	}
-	b.progress.Max = float64(total)
-	b.progress.SetValue(float64(done))
-	b.progress.Show()
+	b.showSlot()
+}
+
+// showSlot shows what has the slot next to Send: progress, problem,
+// mismatch, target, the first that has something to say.
+func (b *sendBar) showSlot() {
+	show := func(o fyne.CanvasObject, on bool) bool {
+		if on != o.Visible() {
+			if on {
+				o.Show()
+			} else {
+				o.Hide()
+			}
+		}
+		return on
+	}
+	taken := show(b.progressBox, b.sending)
+	taken = show(b.problemBox, !taken && b.problem.Text != "") || taken
+	taken = show(b.mismatchRow, !taken && b.mismatch.Text != "") || taken
+	show(b.targetBox, !taken)
+}
+
+// slotLayout stacks its objects in one place, at a fixed height: the
+// slot next to Send keeps its size whichever of them shows.
+type slotLayout struct{ height float32 }
+
+func (l *slotLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *slotLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(0, l.height)
+}
+
+// minSizeLayout gives its object at least min.
+type minSizeLayout struct{ min fyne.Size }
+
+func (l *minSizeLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *minSizeLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	m := l.min
+	for _, o := range objects {
+		m = m.Max(o.MinSize())
+	}
+	return m
 }
 
 // nextOutcome is the chosen outcome of the next send to the simulator,

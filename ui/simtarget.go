@@ -275,7 +275,7 @@ func (c *Console) sendToSimulator() {
 		tool := &simctl.Tool{OnEvent: func(ev sender.Event) { c.log.addToRow(row, ev) }}
 		push, err := tool.Push(c.ctx, udid, bundle, p)
 		c.log.finishSimRow(row, push, err)
-		c.do(c.sent)
+		c.do(func() { c.sent(row) })
 	}()
 }
 
@@ -291,25 +291,4 @@ func (p *LogPane) finishSimRow(e *logEntry, push *simctl.Push, err error) {
 	}
 	p.scheduleLocked()
 	p.mu.Unlock()
-}
-
-// targetsLayout asks for no more width than four target choices did, so
-// that the fifth does not widen the window's minimum; the choices keep
-// their own width (they fit at the default size, and run under the
-// divider in a narrower form).
-type targetsLayout struct{}
-
-// targetsMinWidth is the width of the four choices before the iOS
-// Simulator's.
-const targetsMinWidth = 440
-
-func (targetsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	m := objs[0].MinSize()
-	return fyne.NewSize(min(m.Width, targetsMinWidth), m.Height)
-}
-
-func (targetsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	m := objs[0].MinSize()
-	objs[0].Resize(fyne.NewSize(max(size.Width, m.Width), size.Height))
-	objs[0].Move(fyne.NewPos(0, 0))
 }

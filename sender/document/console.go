@@ -41,6 +41,9 @@ type Target struct {
 	Host        string // host:port, for custom (or a running `serve` for local)
 	CA          string // path of the PEM CA to trust for Host ("" = the system's roots)
 	Device      string // iOS Simulator: a UDID, or "booted"
+	// Binary is the 2009 binary protocol's format ("simple", "enhanced",
+	// "frame") when the send uses it; "" for HTTP/2.
+	Binary string
 }
 
 // Document is a console document: everything needed to repeat a send.
@@ -86,6 +89,7 @@ type fileTarget struct {
 	Host        string `json:"host,omitempty"`
 	CA          string `json:"ca,omitempty"`
 	Device      string `json:"device,omitempty"`
+	Binary      string `json:"binary,omitempty"`
 }
 
 type fileCredential struct {
@@ -105,7 +109,7 @@ func (d *Document) Encode(dir string) ([]byte, error) {
 	}
 	f := fileDocument{
 		Format: formatName, Version: Version,
-		Target:       fileTarget{Environment: d.Target.Environment, Host: d.Target.Host, CA: relativeTo(dir, d.Target.CA), Device: d.Target.Device},
+		Target:       fileTarget{Environment: d.Target.Environment, Host: d.Target.Host, CA: relativeTo(dir, d.Target.CA), Device: d.Target.Device, Binary: d.Target.Binary},
 		Topic:        d.Topic,
 		PushType:     string(d.PushType),
 		Priority:     d.Priority,
@@ -196,7 +200,7 @@ func ParseConsole(data []byte, dir string) (*Document, error) {
 		return nil, &Error{Problem: `the document has no "payload"`, Fix: `add "payload": {"aps":{…}}, or save the document again from the window`, Err: ErrPayloadNotObject}
 	}
 	d := &Document{
-		Target:       Target{Environment: f.Target.Environment, Host: f.Target.Host, CA: absoluteIn(dir, f.Target.CA), Device: f.Target.Device},
+		Target:       Target{Environment: f.Target.Environment, Host: f.Target.Host, CA: absoluteIn(dir, f.Target.CA), Device: f.Target.Device, Binary: f.Target.Binary},
 		Topic:        f.Topic,
 		PushType:     sender.PushType(f.PushType),
 		Priority:     f.Priority,
