@@ -44,11 +44,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	env, err := sender.ParseEnvironment(*envName)
 	if err != nil || env == sender.Local {
