@@ -287,7 +287,7 @@ func (c *h2conn) readLoop() {
 		if err != nil {
 			var se http2.StreamError
 			if errors.As(err, &se) {
-				c.endStream(se.StreamID, nil, fmt.Errorf("%w: %s sent a malformed answer: %v", ErrConnect, c.addr, se))
+				c.endStream(se.StreamID, fmt.Errorf("%w: %s sent a malformed answer: %v", ErrConnect, c.addr, se))
 				c.write(func() error { return c.fr.WriteRSTStream(se.StreamID, se.Code) })
 				continue
 			}
@@ -316,7 +316,7 @@ func (c *h2conn) readLoop() {
 			if f.ErrCode == http2.ErrCodeRefusedStream {
 				err = errNotProcessed
 			}
-			c.endStream(f.StreamID, nil, err)
+			c.endStream(f.StreamID, err)
 		case *http2.SettingsFrame:
 			if !f.IsAck() {
 				c.applySettings(f)
@@ -400,7 +400,7 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame) {
 		}
 	}
 	if f.StreamEnded() {
-		c.endStream(f.StreamID, st, nil)
+		c.endStream(f.StreamID, nil)
 	}
 }
 
@@ -423,7 +423,7 @@ func (c *h2conn) onData(f *http2.DataFrame) {
 	if len(st.ans.body)+len(f.Data()) > st.maxBody {
 		// Not cut short in silence: a truncated body would read as another
 		// answer. The stream ends with an error and the server is told.
-		c.endStream(f.StreamID, st, fmt.Errorf("%w: %s sent an answer larger than %d bytes", ErrConnect, c.addr, st.maxBody))
+		c.endStream(f.StreamID, fmt.Errorf("%w: %s sent an answer larger than %d bytes", ErrConnect, c.addr, st.maxBody))
 		c.write(func() error { return c.fr.WriteRSTStream(f.StreamID, http2.ErrCodeCancel) })
 		return
 	}
@@ -432,24 +432,22 @@ func (c *h2conn) onData(f *http2.DataFrame) {
 		c.write(func() error { return c.fr.WriteWindowUpdate(f.StreamID, uint32(n)) })
 	}
 	if f.StreamEnded() {
-		c.endStream(f.StreamID, st, nil)
+		c.endStream(f.StreamID, nil)
 	}
 }
 
-// endStream finishes the stream id (st when the caller has it) with err,
-// or with its answer when err is nil.
-func (c *h2conn) endStream(id uint32, st *h2stream, err error) {
+// endStream finishes the stream id with err, or with its answer when err
+// is nil, unless it is finished already.
+func (c *h2conn) endStream(id uint32, err error) {
 	c.mu.Lock()
-	if cur, ok := c.streams[id]; ok {
-		st = cur
+	st, ok := c.streams[id]
+	if ok {
 		delete(c.streams, id)
 		c.active--
 		c.broadcastLocked()
-	} else {
-		st = nil
 	}
 	c.mu.Unlock()
-	if st != nil {
+	if ok {
 		st.err = err
 		close(st.done)
 	}

@@ -520,16 +520,6 @@ func noCredentialHint(k credential.Kind) string {
 	return "Choose the .p12 exported from Keychain Access (certificate with its private key), or drop it onto the window."
 }
 
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
-}
-
 // keyIDFromFileName reads the Key ID out of Apple's AuthKey_<Key ID>.p8.
 func keyIDFromFileName(path string) string {
 	base := filepath.Base(path)

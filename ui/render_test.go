@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
@@ -357,7 +358,7 @@ func TestLogRowSelectedShowsItsWholeStory(t *testing.T) {
 	for _, th := range []struct {
 		name  string
 		theme fyne.Theme
-	}{{"dark", consoleTheme{theme.DarkTheme()}}, {"light", consoleTheme{theme.LightTheme()}}} {
+	}{{"dark", consoleTheme{fixedVariant{theme.DefaultTheme(), theme.VariantDark}}}, {"light", consoleTheme{fixedVariant{theme.DefaultTheme(), theme.VariantLight}}}} {
 		a.Settings().SetTheme(th.theme)
 		q := &uiQueue{}
 		p := newLogPane(a, q.do, 0)
@@ -412,7 +413,7 @@ func TestSecondaryTextReadsInBothThemes(t *testing.T) {
 	for _, th := range []struct {
 		name  string
 		theme fyne.Theme
-	}{{"dark", consoleTheme{theme.DarkTheme()}}, {"light", consoleTheme{theme.LightTheme()}}} {
+	}{{"dark", consoleTheme{fixedVariant{theme.DefaultTheme(), theme.VariantDark}}}, {"light", consoleTheme{fixedVariant{theme.DefaultTheme(), theme.VariantLight}}}} {
 		a.Settings().SetTheme(th.theme)
 		b := newSendBar(func(*widget.Entry) {})
 		b.env.SetSelected(envLocal)
@@ -571,4 +572,15 @@ func TestHistoryComesBackAfterARestart(t *testing.T) {
 	if _, err := os.Stat(c2.log.history.path); !os.IsNotExist(err) {
 		t.Errorf("history file still there after Clear history: %v", err)
 	}
+}
+
+// fixedVariant draws a theme in one variant whatever the settings say, as
+// the deprecated theme.DarkTheme and theme.LightTheme did.
+type fixedVariant struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
 }

@@ -78,12 +78,12 @@ func (d *Demo) WriteFiles(dir string, a *Authority) error {
 		return err
 	}
 	files := []safefile.File{
-		{FileCA, a.CertPEM, 0o644},
-		{FileCAKey, pemBlock("PRIVATE KEY", caKey), 0o600},
-		{FileDemoP12, d.P12, 0o600},
-		{FileDemoCert, d.Cert.CertPEM, 0o644},
-		{FileDemoKey, d.Cert.KeyPEM, 0o600},
-		{FileDemoP8, d.Key.P8, 0o600},
+		{Name: FileCA, Data: a.CertPEM, Perm: 0o644},
+		{Name: FileCAKey, Data: pemBlock("PRIVATE KEY", caKey), Perm: 0o600},
+		{Name: FileDemoP12, Data: d.P12, Perm: 0o600},
+		{Name: FileDemoCert, Data: d.Cert.CertPEM, Perm: 0o644},
+		{Name: FileDemoKey, Data: d.Cert.KeyPEM, Perm: 0o600},
+		{Name: FileDemoP8, Data: d.Key.P8, Perm: 0o600},
 	}
 	return safefile.WriteSet(dir, files, safefile.WithNoSymlink())
 }
