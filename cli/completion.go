@@ -21,8 +21,13 @@ commands, flags, and the values of flags that take a file or one of a
 few words (--env, --push-type, --priority …). Install it:
 
   bash:  apns-console completion bash > ~/.local/share/bash-completion/completions/apns-console
+         (or in ~/.bashrc: source <(apns-console completion bash))
   zsh:   apns-console completion zsh > "${fpath[1]}/_apns-console"   (then restart zsh)
   fish:  apns-console completion fish > ~/.config/fish/completions/apns-console.fish
+
+The scripts complete both apns-console and apns-console-cli; bash and fish
+load them by the command's name, so for apns-console-cli save them as
+apns-console-cli (bash) or apns-console-cli.fish.
 
 Flags:
 `

@@ -122,13 +122,14 @@ func dashName(f *flag.Flag) string {
 }
 
 // valueKind says what a flag's value is for completion: "file" or "dir"
-// (complete names on disk), "" (nothing to complete, or choices).
+// (complete names on disk) when its usage calls the value `FILE` or
+// `DIR`, else "" (nothing to complete, or choices). A JSON flag that also
+// takes @FILE is not a file flag: its value is usually JSON.
 func valueKind(f *flag.Flag) string {
-	name, usage := flag.UnquoteUsage(f)
-	switch {
-	case name == "DIR":
+	switch name, _ := flag.UnquoteUsage(f); name {
+	case "DIR":
 		return "dir"
-	case name == "FILE", strings.Contains(usage, "@FILE"), strings.HasSuffix(f.Name, "-file"):
+	case "FILE":
 		return "file"
 	}
 	return ""
