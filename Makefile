@@ -98,8 +98,15 @@ test: deps-test vet
 #   struct.pack (python3 is checked, not installed: it is often there
 #   outside dpkg);
 # - bench/serve: h2load against `serve` and against a bare x/net/http2
-#   responder, the median ratio of several rounds (target >= 0.7x), and
-#   serve's RSS after 100k and 300k requests.
+#   responder, the median ratio of several rounds (target >= 0.7x),
+#   serve's RSS after 100k and 300k requests, serve --json with stdout
+#   never read against /dev/null, and a send past 1,000 idle connections;
+# - bench/apns2compat (a module of its own): sideshow/apns2 against the
+#   simulator's GOAWAYs, no duplicate and no hang;
+# - bench/api: serve with the control API and two event streams against
+#   serve without (target >= 0.9x), the token: and free-text query times
+#   with 100,000 kept (budgets 20 ms, 200 ms), wait's delay after the
+#   answer (10 ms), and memory bounded by --keep.
 DEB_BENCH := nghttp2-client
 
 bench: deps
@@ -108,6 +115,8 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 	$(GO) run ./bench/bulk
 	$(GO) run ./bench/serve
+	$(GO) run ./bench/api
+	cd bench/apns2compat && $(GO) test -count=1 .
 
 # fuzz runs every fuzz target (func FuzzXxx in the packages that read
 # outside input) for FUZZTIME each, one after another: go test fuzzes one
@@ -117,7 +126,7 @@ bench: deps
 # machine: make fuzz FUZZTIME=10s FUZZFLAGS='-parallel 1'.
 FUZZTIME  ?= 30s
 FUZZFLAGS ?=
-FUZZPKGS  ?= ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./sender/document ./cli ./ui
+FUZZPKGS  ?= ./sender ./sender/credential ./sender/legacy ./sender/apnstest ./simulator ./sender/document ./cli ./ui
 
 .PHONY: fuzz
 fuzz: deps

@@ -152,6 +152,7 @@ func printFrame(w io.Writer, format legacy.Format, frame []byte, id uint32, addr
 // and reason its name, plus protocol and format.
 type binaryJSON struct {
 	Token       string `json:"token"`
+	Outcome     string `json:"outcome"` // accepted, rejected, not_sent, unconfirmed
 	Protocol    string `json:"protocol"`
 	Format      string `json:"format"`
 	Status      int    `json:"status"`
@@ -170,7 +171,7 @@ func printBinaryResult(out *printer, r sender.Result, format legacy.Format, wait
 	defer out.mu.Unlock()
 	tok := r.Notification.Token
 	if out.json {
-		j := binaryJSON{Token: tok, Protocol: "binary", Format: string(format)}
+		j := binaryJSON{Token: tok, Outcome: r.Outcome().Key(), Protocol: "binary", Format: string(format)}
 		if resp := r.Response; resp != nil {
 			j.Status, j.Reason, j.DurationMS = resp.Status, resp.Reason, resp.Duration.Milliseconds()
 			j.Description, _ = legacy.ExplainResponse(resp)
@@ -182,8 +183,10 @@ func printBinaryResult(out *printer, r sender.Result, format legacy.Format, wait
 		return
 	}
 	switch {
+	case r.Err != nil && r.Unconfirmed():
+		fmt.Fprintf(out.stdout, "? %s  %v\n", tok, r.Err)
 	case r.Err != nil:
-		fmt.Fprintf(out.stdout, "✗ %s  %v\n", tok, r.Err)
+		fmt.Fprintf(out.stdout, "– %s  %v\n", tok, r.Err)
 	case r.Response.Accepted():
 		fmt.Fprintf(out.stdout, "✓ %s  sent, no error response within %s (%s; the binary protocol never confirms delivery)\n", tok, wait, format)
 	default:
@@ -192,20 +195,23 @@ func printBinaryResult(out *printer, r sender.Result, format legacy.Format, wait
 	}
 }
 
-// binaryExitCode is 0 when no notification was refused, 1 when the
-// gateway refused any (an error response, or a close that the simple
-// format leaves unexplained), 2 when any failed on input, credential or
-// connection.
+// binaryExitCode is send's (see sendExitCodes): 0 when no notification
+// was refused, 1 when the gateway refused any with an error response, 2
+// when any was not sent (input, credential, connection), 3 when any is
+// unconfirmed (a close the simple format leaves unexplained, a cancel
+// after writing): 3 wins over 2, 2 over 1.
 func binaryExitCode(results []sender.Result) int {
 	code := exitOK
 	for _, r := range results {
-		switch {
-		case r.Err != nil && errors.Is(r.Err, legacy.ErrUnconfirmed):
-			code = max(code, exitRejected)
-		case r.Err != nil:
-			return exitFailure
-		case !r.Response.Accepted():
-			code = max(code, exitRejected)
+		switch r.Outcome() {
+		case sender.OutcomeUnconfirmed:
+			return exitUnconfirmed
+		case sender.OutcomeNotSent:
+			code = exitFailure
+		case sender.OutcomeRejected:
+			if code == exitOK {
+				code = exitRejected
+			}
 		}
 	}
 	return code

@@ -19,6 +19,7 @@ type bulkFlags struct {
 	connectTimeout time.Duration
 	requestTimeout time.Duration
 	timeout        time.Duration
+	resend         bool // --resend-unconfirmed
 }
 
 func (f *bulkFlags) register(fs *flag.FlagSet) {
@@ -28,6 +29,7 @@ func (f *bulkFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.connectTimeout, "connect-timeout", sender.DefaultConnectTimeout, "limit for DNS, TCP, TLS and the HTTP/2 start")
 	fs.DurationVar(&f.requestTimeout, "request-timeout", sender.DefaultTimeout, "limit for each notification's answer")
 	fs.DurationVar(&f.timeout, "timeout", 0, "limit for the whole send, e.g. 10m (0: none)")
+	fs.BoolVar(&f.resend, "resend-unconfirmed", false, "send a notification again (within --retries) when it was written and the connection ended before its answer: a device may get it twice (default: report it unconfirmed)")
 }
 
 func (f *bulkFlags) check() error {
@@ -45,7 +47,7 @@ func (f *bulkFlags) check() error {
 }
 
 func (f *bulkFlags) options() sender.BulkOptions {
-	o := sender.BulkOptions{Concurrency: f.concurrency, Connections: f.connections, Retries: f.retries}
+	o := sender.BulkOptions{Concurrency: f.concurrency, Connections: f.connections, Retries: f.retries, ResendUnconfirmed: f.resend}
 	if f.retries == 0 {
 		o.Retries = sender.NoRetries
 	}
@@ -59,3 +61,20 @@ func (f *bulkFlags) context(ctx context.Context) (context.Context, context.Cance
 	}
 	return context.WithTimeoutCause(ctx, f.timeout, fmt.Errorf("--timeout %v passed", f.timeout))
 }
+
+// sendExitCodes is the end of `send --help`: what each exit code means.
+const sendExitCodes = `
+Each notification ends with one of four outcomes, in the lines, the
+summary and --json's "outcome": accepted; rejected (APNs' reason);
+not sent (not_sent: safe to send again); unconfirmed (written, but the
+connection ended before the answer: it may have been delivered, so check
+before resending; --resend-unconfirmed sends such ones again instead).
+A GOAWAY or a dropped connection ends that connection, not the send:
+what the server did not process goes again on a new one.
+
+Exit codes:
+  0  every notification was accepted
+  1  APNs rejected at least one (the others were accepted)
+  2  bad input or usage, or at least one notification was not sent
+  3  at least one notification is unconfirmed (it may have been delivered)
+`

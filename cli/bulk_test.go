@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -94,7 +95,7 @@ func TestSendStreamsOneJSONLinePerTokenWithASummary(t *testing.T) {
 	if n := strings.Count(errOut, "repeats an earlier one"); n != 1 {
 		t.Errorf("the repeat was warned %d times, want once:\n%s", n, errOut)
 	}
-	for _, want := range []string{"303 notifications: 301 sent, 301 accepted, 0 rejected, 2 failed, 0 unconfirmed, 1 duplicate", "/s · latency p50 "} {
+	for _, want := range []string{"303 notifications: 301 sent, 301 accepted, 0 rejected, 2 not sent, 0 unconfirmed, 1 duplicate", "/s · latency p50 "} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("summary lacks %q:\n%s", want, errOut)
 		}
@@ -222,14 +223,14 @@ func stallingServer(t *testing.T) (addr, ca string) {
 	return ln.Addr().String(), ca
 }
 
-func TestUnansweredIsUnconfirmedAndExitsTwo(t *testing.T) {
+func TestUnansweredIsUnconfirmedAndExitsThree(t *testing.T) {
 	_, dir := simFiles(t)
 	addr, ca := stallingServer(t)
 	args := []string{"send", "--host", addr, "--ca", ca, "--p12", filepath.Join(dir, apnstest.FileDemoP12), "--password", apnstest.DemoP12Password,
 		"--token", tok(1), "--token", tok(2), "--alert", "x", "--request-timeout", "300ms"}
 	code, out, errOut := cli(t, "", append(args, "--json")...)
-	if code != exitFailure {
-		t.Errorf("exit %d, want 2", code)
+	if code != exitUnconfirmed {
+		t.Errorf("exit %d, want 3", code)
 	}
 	rs := jsonLines(t, out)
 	if len(rs) != 2 {
@@ -243,7 +244,7 @@ func TestUnansweredIsUnconfirmedAndExitsTwo(t *testing.T) {
 			t.Errorf("an unconfirmed notification is told to be tried again: %s", r.Error)
 		}
 	}
-	if !strings.Contains(out, `"status":0,`) || !strings.Contains(out, `"unconfirmed":true,"error":"`) {
+	if !strings.Contains(out, `"outcome":"unconfirmed","status":0,`) || !strings.Contains(out, `"unconfirmed":true,"error":"`) {
 		t.Errorf("JSON keys: %s", out)
 	}
 	if !strings.Contains(errOut, "2 unconfirmed") || !strings.Contains(errOut, "check before resending") {
@@ -272,8 +273,8 @@ func TestCtrlCSaysCancelled(t *testing.T) {
 	}
 	code := Run(ctx, []string{"send", "--host", addr, "--ca", ca, "--p12", filepath.Join(dir, apnstest.FileDemoP12), "--password", apnstest.DemoP12Password,
 		"--tokens", file, "--alert", "x", "--json", "--concurrency", "10"}, nil, &out, &errOut)
-	if code != exitFailure {
-		t.Errorf("exit %d", code)
+	if code != exitUnconfirmed { // the 10 in flight may have been delivered
+		t.Errorf("exit %d, want 3", code)
 	}
 	rs := jsonLines(t, out.String())
 	if len(rs) != 500 {
@@ -443,5 +444,65 @@ func TestCancelStopsWaitingForStandardInput(t *testing.T) {
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("the send kept waiting for standard input after the cancel")
+	}
+}
+
+// A cause shared by every token (here: nothing listens) is stated once,
+// with the count, not once per token; --json still gives each token its
+// outcome.
+func TestOneCauseIsStatedOnceWithTheCount(t *testing.T) {
+	_, dir := simFiles(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // refused from now on
+	var in strings.Builder
+	for i := range 500 {
+		fmt.Fprintln(&in, tok(i))
+	}
+	code, out, errOut := cli(t, in.String(), append(to(addr, dir), "--tokens", "-", "--alert", "x")...)
+	if code != exitFailure {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if n := strings.Count(out+errOut, "connection refused"); n < 1 || n > 2 {
+		t.Errorf("the cause is stated %d times, want once (and once in the summary):\n%s", n, errOut)
+	}
+	if !strings.Contains(errOut, "500 not sent: the send stopped: ") || strings.Count(out, "\n") != 500 {
+		t.Errorf("stderr:\n%s\nstdout has %d lines", errOut, strings.Count(out, "\n"))
+	}
+	code, out, _ = cli(t, in.String(), append(to(addr, dir), "--tokens", "-", "--alert", "x", "--json")...)
+	for _, r := range jsonLines(t, out) {
+		if r.Outcome != "not_sent" || r.Attempts != 0 {
+			t.Fatalf("%+v", r)
+		}
+	}
+	if code != exitFailure {
+		t.Errorf("--json: exit %d, want 2", code)
+	}
+}
+
+// The bulk flags' bounds: each side of each is refused with its range
+// (exit 2), and the ends of the ranges are taken.
+func TestBulkFlagBounds(t *testing.T) {
+	for _, tc := range []struct {
+		flag, value string
+		ok          bool
+	}{
+		{"--concurrency", "0", false}, {"--concurrency", "1", true}, {"--concurrency", "1000", true}, {"--concurrency", "1001", false},
+		{"--connections", "0", false}, {"--connections", "1", true}, {"--connections", "64", true}, {"--connections", "65", false},
+		{"--retries", "-1", false}, {"--retries", "0", true}, {"--retries", "20", true}, {"--retries", "21", false},
+	} {
+		var f bulkFlags
+		fs := flag.NewFlagSet("send", flag.ContinueOnError)
+		f.register(fs)
+		if err := fs.Parse([]string{tc.flag, tc.value}); err != nil {
+			t.Fatal(err)
+		}
+		err := f.check()
+		if (err == nil) != tc.ok || (err != nil && !strings.Contains(err.Error(), tc.flag)) {
+			t.Errorf("%s %s: %v, want ok=%v (naming the flag when not)", tc.flag, tc.value, err, tc.ok)
+		}
 	}
 }

@@ -75,8 +75,12 @@ func (p *printer) result(r sender.Result) {
 	switch {
 	case r.Err != nil && r.Unconfirmed():
 		fmt.Fprintf(p.stdout, "? %s  %s\n", tok, escapeControl(r.Err.Error()))
+	case sender.StopCause(r.Err) != nil:
+		// The cause is stated once (stopped) and in the summary, with
+		// the count: not once per token.
+		fmt.Fprintf(p.stdout, "– %s  not sent: the send stopped (see the summary)\n", tok)
 	case r.Err != nil:
-		fmt.Fprintf(p.stdout, "✗ %s  %s\n", tok, escapeControl(r.Err.Error()))
+		fmt.Fprintf(p.stdout, "– %s  %s\n", tok, escapeControl(r.Err.Error()))
 	case r.Response.Accepted():
 		line := fmt.Sprintf("✓ %s  200 OK  apns-id %s  (%s)", tok, escapeControl(r.Response.ApnsID), r.Response.Duration.Round(time.Millisecond))
 		if r.Response.UniqueID != "" {
@@ -99,23 +103,18 @@ func (p *printer) result(r sender.Result) {
 	}
 }
 
+// stopped states, once, the cause that stopped the send.
+func (p *printer) stopped(se *sender.StoppedError) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintln(p.stderr, "error: the send stopped:", escapeControl(se.Cause.Error()))
+}
+
 // summary writes the tally to stderr.
 func (p *printer) summary(t *tally, dups int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	t.print(p.stderr, dups)
-}
-
-// isGoAwayReason reports a GOAWAY in which APNs named its reason: a
-// refusal by APNs, like a rejection.
-func isGoAwayReason(err error) bool { return goAwayReason(err) != "" }
-
-func goAwayReason(err error) string {
-	var ga *sender.GoAwayError
-	if errors.As(err, &ga) {
-		return ga.Reason
-	}
-	return ""
 }
 
 func isInputError(err error) bool {
@@ -129,6 +128,8 @@ func isInputError(err error) bool {
 func (j jsonResult) appendJSON(b []byte) []byte {
 	b = append(b, `{"token":`...)
 	b = appendJSONString(b, j.Token)
+	b = append(b, `,"outcome":`...)
+	b = appendJSONString(b, j.Outcome)
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(j.Status), 10)
 	if j.Reason != "" {
@@ -197,7 +198,7 @@ func appendJSONString(b []byte, s string) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			b = append(b, `\ufffd`...)
+			b = append(b, "\ufffd"...) // as encoding/json (Go 1.27) writes an invalid byte
 		case r == '\u2028' || r == '\u2029':
 			b = append(b, `\u202`...)
 			b = append(b, "0123456789abcdef"[r&0xf])

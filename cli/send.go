@@ -106,6 +106,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), sendUsage)
 		fs.PrintDefaults()
+		fmt.Fprint(stderr, sendExitCodes) // bulk.go
 	}
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
@@ -209,7 +210,9 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				continue
 			}
 		}
-		t.add(r)
+		if se := t.add(r); se != nil {
+			out.stopped(se)
+		}
 		if !f.json {
 			bar.clear() // the result's line goes where the bar was
 		}
@@ -479,6 +482,7 @@ func printDryRun(w io.Writer, n *sender.Notification, cred *credential.Credentia
 // jsonResult is one line of --json output.
 type jsonResult struct {
 	Token        string `json:"token"`
+	Outcome      string `json:"outcome"` // accepted, rejected, not_sent, unconfirmed
 	Status       int    `json:"status"`
 	Reason       string `json:"reason,omitempty"`
 	ApnsID       string `json:"apns_id,omitempty"`
@@ -491,7 +495,7 @@ type jsonResult struct {
 }
 
 func toJSON(r sender.Result) jsonResult {
-	j := jsonResult{Token: r.Notification.Token, Attempts: r.Attempts, Unconfirmed: r.Unconfirmed()}
+	j := jsonResult{Token: r.Notification.Token, Outcome: r.Outcome().Key(), Attempts: r.Attempts, Unconfirmed: r.Unconfirmed()}
 	if resp := r.Response; resp != nil {
 		j.Status, j.Reason, j.ApnsID, j.ApnsUniqueID = resp.Status, resp.Reason, resp.ApnsID, resp.UniqueID
 		j.DurationMS = resp.Duration.Milliseconds()

@@ -22,7 +22,10 @@ const shutdownGrace = 5 * time.Second
 // runServe runs the local APNs simulator until interrupted:
 // `serve [--addr 127.0.0.1:2197] [--env sandbox|production] [--dir DIR] [--fresh]
 // [--fault RULE]… [--latency D] [--seed N] [--json] [--keep N] [--idle-timeout D]
-// [--max-conns N] [--unregistered TOKEN]… [--binary …]`.
+// [--max-conns N] [--max-conns-per-client N] [--max-concurrent-streams N]
+// [--streams-before-token N] [--strict-streams] [--max-frame-size N]
+// [--initial-window-size N] [--max-header-list-size N] [--unregistered TOKEN]…
+// [--binary …]`.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -37,12 +40,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	feedbackAddr := fs.String("feedback-addr", "127.0.0.1:2196", "`HOST:PORT` of the feedback service, with --binary")
 	idle := fs.Duration("idle-timeout", apnstest.DefaultIdleTimeout, "close a connection after this long without a request (APNs keeps them for hours)")
 	maxConns := fs.Int("max-conns", apnstest.DefaultMaxConns, "most connections open at once; more are closed on arrival")
+	perClient := fs.Int("max-conns-per-client", apnstest.DefaultMaxConnsPerClient, "most connections from one IP address: a new one beyond it closes that client's oldest idle connection (GOAWAY), so one client cannot lock out the others")
+	streams := fs.Uint("max-concurrent-streams", apnstest.DefaultMaxConcurrentStreams, "SETTINGS_MAX_CONCURRENT_STREAMS once a connection may send (api.push.apple.com advertised 1000)")
+	beforeToken := fs.Uint("streams-before-token", 1, "SETTINGS_MAX_CONCURRENT_STREAMS of a token connection until its first valid provider token, as APNs does (give --max-concurrent-streams's value for no limit)")
+	strict := fs.Bool("strict-streams", false, "drop a connection to one stream after a rejected request and back after the next accepted one, as APNs was once seen to do")
+	frameSize := fs.Uint("max-frame-size", apnstest.DefaultMaxFrameSize, "SETTINGS_MAX_FRAME_SIZE (16384 to 16777215)")
+	window := fs.Uint("initial-window-size", apnstest.DefaultInitialWindowSize, "SETTINGS_INITIAL_WINDOW_SIZE, each stream's flow-control window")
+	headerList := fs.Uint("max-header-list-size", apnstest.DefaultMaxHeaderListSize, "SETTINGS_MAX_HEADER_LIST_SIZE: a request with more header bytes is answered 431")
 	var faults stringList
-	fs.Var(&faults, "fault", "a `RULE` for failing requests on purpose (repeatable): status=N[,reason=R] or goaway=REASON, with every=N, first=N, rate=P, token=HEX; e.g. status=503,every=10")
+	fs.Var(&faults, "fault", "a `RULE` for failing requests on purpose (repeatable): status=N[,reason=R], goaway=REASON, drop (close with no GOAWAY), reset[=CODE] (RST_STREAM) or binary=N (the binary gateway's status), with every=N, first=N, rate=P, token=HEX; e.g. status=503,every=10")
 	latency := fs.String("latency", "", "`DELAY` added to every answer: 20ms, or 20ms±5ms")
 	seed := fs.Int64("seed", 0, "seed for rate= faults and the latency's spread, for repeatable runs (0: from the clock)")
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
+	apiF := addAPIFlags(fs) // serve_api.go
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -50,6 +61,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	apiF.resolve(given)
 	env, err := sender.ParseEnvironment(*envName)
 	if err != nil || env == sender.Local {
 		fmt.Fprintln(stderr, "error: --env must be sandbox or production")
@@ -60,8 +74,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "error: no user cache directory (is $HOME set?): give --dir")
 		return exitFailure
 	}
-	if *keep <= 0 || *maxConns <= 0 || *idle <= 0 {
-		fmt.Fprintln(stderr, "error: --keep, --max-conns and --idle-timeout must be more than 0")
+	if *keep <= 0 || *maxConns <= 0 || *perClient <= 0 || *idle <= 0 {
+		fmt.Fprintln(stderr, "error: --keep, --max-conns, --max-conns-per-client and --idle-timeout must be more than 0")
+		return exitFailure
+	}
+	settings := apnstest.Settings{MaxFrameSize: uint32(*frameSize), InitialWindowSize: uint32(*window), MaxHeaderListSize: uint32(*headerList)}
+	if err := settings.Validate(); err != nil || *streams == 0 || *streams > 1<<31 || *beforeToken == 0 || *beforeToken > *streams || *headerList == 0 {
+		if err == nil {
+			err = errors.New("--max-concurrent-streams and --max-header-list-size must be more than 0, --streams-before-token from 1 to --max-concurrent-streams")
+		}
+		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitFailure
 	}
 	var rules []apnstest.Fault
@@ -86,8 +108,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 
-	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: env, Keep: *keep,
-		IdleTimeout: *idle, MaxConns: *maxConns, Latency: delay, LatencyJitter: jitter, Seed: *seed}
+	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: apnstest.Environment(env), Keep: *keep,
+		IdleTimeout: *idle, MaxConns: *maxConns, MaxConnsPerClient: *perClient, Latency: delay, LatencyJitter: jitter, Seed: *seed,
+		Settings: settings, MaxConcurrentStreams: uint32(*streams), StreamsBeforeToken: uint32(*beforeToken), StrictStreams: *strict}
 	for _, f := range rules {
 		s.AddFaultRule(f)
 	}
@@ -103,9 +126,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var g *apnstest.Gateway
 	if *binary {
 		g = apnstest.NewUnstartedGateway(s.Authority, s.Demo)
-		g.Environment = env
+		g.Environment = apnstest.Environment(env)
 		g.Keep, g.IdleTimeout, g.MaxConns = *keep, *idle, *maxConns
 		g.OnFrame = reqLog.frame
+		for _, f := range rules {
+			g.AddFaultRule(f)
+		}
 	}
 	for _, raw := range unregistered {
 		tok, err := sender.ParseToken(raw)
@@ -131,6 +157,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFailure
 		}
 		defer g.Close()
+	}
+	ctl, err := apiF.start(s)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitFailure
+	}
+	if ctl != nil {
+		defer ctl.Close()
 	}
 	if origin != credsReused {
 		if err := s.Demo.WriteFiles(*dir, s.Authority); err != nil {
@@ -176,6 +210,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if delay > 0 {
 		fmt.Fprintf(out, "Latency: %s added to every answer\n", *latency)
 	}
+	printAPILines(out, ctl, *apiF.token != "")
 	fmt.Fprintln(out, "\nPress Ctrl+C to stop. Requests:")
 
 	<-ctx.Done()
@@ -188,11 +223,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if g != nil {
 		g.Shutdown(stopCtx)
 	}
-	reqLog.close()
+	dropped := reqLog.close()
 	c := s.Counts()
 	fmt.Fprintf(out, "Answered %d requests (%d accepted, %d rejected).\n", c.Requests, c.Accepted, c.Rejected)
+	if c.NoAnswer > 0 {
+		fmt.Fprintf(out, "Read %d requests left unanswered (dropped or reset connections).\n", c.NoAnswer)
+	}
 	if n := s.RefusedConns(); n > 0 {
-		fmt.Fprintf(out, "Refused %d connections beyond --max-conns %d.\n", n, *maxConns)
+		fmt.Fprintf(out, "Refused %d connections beyond --max-conns %d or --max-conns-per-client %d.\n", n, *maxConns, *perClient)
+	}
+	if dropped > 0 {
+		fmt.Fprintf(stderr, "%s log lines dropped: the reader of the log was not keeping up.\n", thousands(dropped))
 	}
 	return exitOK
 }

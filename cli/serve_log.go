@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -19,18 +20,27 @@ import (
 
 // serveLog writes serve's request log on its own goroutine, so that
 // formatting and writing stay off the request path: the request only
-// hands its record over. When the writer falls behind by more than the
-// buffer, requests wait for it rather than lose lines.
+// hands its record over. When the reader of the log falls behind (a
+// paused `| less`, a full pipe) by more than the buffer, lines are
+// dropped and counted, never waited for: a slow reader never slows the
+// simulator, and memory stays bounded (serveLogBuffer records).
 type serveLog struct {
-	json bool
-	ch   chan any // apnstest.Record or apnstest.GatewayRecord
-	done chan struct{}
+	json    bool
+	ch      chan any // apnstest.Record or apnstest.GatewayRecord
+	done    chan struct{}
+	dropped atomic.Uint64 // lines dropped since the last notice
+	lost    atomic.Uint64 // lines dropped in all
 
 	mu     sync.RWMutex // held to send, so close never closes ch under a sender
 	closed bool
 }
 
-const serveLogBuffer = 1 << 16
+// serveLogBuffer is how many records wait for a slow reader (each holds
+// at most a 5 KB payload and the request's headers).
+const serveLogBuffer = 4096
+
+// serveLogCloseWait bounds how long stopping waits for a stalled reader.
+const serveLogCloseWait = 2 * time.Second
 
 func newServeLog(w io.Writer, asJSON bool) *serveLog {
 	l := &serveLog{json: asJSON, ch: make(chan any, serveLogBuffer), done: make(chan struct{})}
@@ -44,21 +54,33 @@ func (l *serveLog) frame(r apnstest.GatewayRecord) { l.add(r) }
 func (l *serveLog) add(v any) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if !l.closed {
-		l.ch <- v
+	if l.closed {
+		return
+	}
+	select {
+	case l.ch <- v:
+	default:
+		l.dropped.Add(1)
+		l.lost.Add(1)
 	}
 }
 
-// close writes what is left and stops; later records are not logged.
-// Calling it again does nothing.
-func (l *serveLog) close() {
+// close writes what is left and stops, waiting at most serveLogCloseWait
+// for a reader that does not read; later records are not logged. It
+// returns how many lines were dropped in all. Calling it again does
+// nothing more.
+func (l *serveLog) close() uint64 {
 	l.mu.Lock()
 	if !l.closed {
 		l.closed = true
 		close(l.ch)
 	}
 	l.mu.Unlock()
-	<-l.done
+	select {
+	case <-l.done:
+	case <-time.After(serveLogCloseWait):
+	}
+	return l.lost.Load()
 }
 
 // format is one record's line.
@@ -78,17 +100,48 @@ func (l *serveLog) format(v any) string {
 	return ""
 }
 
+// droppedLine says how many lines were dropped, as text or as a JSON
+// object (so that --json output stays one object per line).
+func (l *serveLog) droppedLine(n uint64) string {
+	msg := "… " + thousands(n) + " log lines dropped: the reader is not keeping up"
+	if l.json {
+		return marshalLogSafe(struct {
+			Time    time.Time `json:"time"`
+			Dropped uint64    `json:"dropped"`
+			Message string    `json:"message"`
+		}{time.Now(), n, msg})
+	}
+	return msg
+}
+
 func (l *serveLog) run(w io.Writer) {
 	defer close(l.done)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	for v := range l.ch {
+		if n := l.dropped.Swap(0); n > 0 {
+			bw.WriteString(l.droppedLine(n))
+			bw.WriteByte('\n')
+		}
 		bw.WriteString(l.format(v))
 		bw.WriteByte('\n')
 		if len(l.ch) == 0 {
 			bw.Flush()
 		}
 	}
+	if n := l.dropped.Swap(0); n > 0 {
+		bw.WriteString(l.droppedLine(n))
+		bw.WriteByte('\n')
+	}
 	bw.Flush()
+}
+
+// thousands writes n with commas: 1,204.
+func thousands(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // logSafe escapes what a terminal would act on (control characters, C1
@@ -145,7 +198,17 @@ func serveLogLine(r apnstest.Record) string {
 	if r.Channel != "" {
 		b.WriteString(" channel=" + logSafe(r.Channel))
 	}
-	b.WriteString(" " + strconv.Itoa(r.PayloadSize) + "B → " + strconv.Itoa(r.Status))
+	b.WriteString(" " + strconv.Itoa(r.PayloadSize) + "B → ")
+	switch r.NoAnswer {
+	case "":
+		b.WriteString(strconv.Itoa(r.Status))
+	case apnstest.NoAnswerDrop:
+		b.WriteString("no answer: connection dropped (fault)")
+	case apnstest.NoAnswerReset:
+		b.WriteString("no answer: stream reset (fault)")
+	default:
+		b.WriteString("no answer: the connection closed first")
+	}
 	if r.Reason != "" {
 		b.WriteString(" " + logSafe(r.Reason))
 	}
@@ -182,14 +245,15 @@ type serveJSON struct {
 	RequestID string          `json:"apns_request_id,omitempty"`
 	Warnings  []string        `json:"warnings,omitempty"` // what the device would drop
 	GoAway    bool            `json:"goaway,omitempty"`
-	Payload   json.RawMessage `json:"payload,omitempty"` // as sent when it is JSON, else a string
+	NoAnswer  string          `json:"no_answer,omitempty"` // read, never answered: drop, reset, closed
+	Payload   json.RawMessage `json:"payload,omitempty"`   // as sent when it is JSON, else a string
 }
 
 func serveJSONLine(r apnstest.Record) string {
 	v := serveJSON{Time: r.Time, Conn: r.Conn, Remote: r.Remote, Auth: r.Auth, Method: r.Method, Path: r.Path,
 		Token: r.Token, Topic: r.Topic, PushType: string(r.PushType), Priority: r.Priority, Status: r.Status,
 		Reason: r.Reason, ApnsID: r.ApnsID, UniqueID: r.UniqueID, Channel: r.Channel, RequestID: r.RequestID,
-		Warnings: r.Warnings, GoAway: r.GoAway, Payload: jsonPayload(r.Payload)}
+		Warnings: r.Warnings, GoAway: r.GoAway, NoAnswer: r.NoAnswer, Payload: jsonPayload(r.Payload)}
 	if !r.Timestamp.IsZero() {
 		v.Timestamp = r.Timestamp.UnixMilli()
 	}

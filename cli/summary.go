@@ -13,47 +13,74 @@ import (
 	"apnsconsole/sender"
 )
 
+// exitUnconfirmed: at least one notification was written and its
+// connection ended before the answer: it may have been delivered, so a
+// script must not simply send everything again. (0, 1 and 2 are in cli.go.)
+const exitUnconfirmed = 3
+
 // tally counts a send's outcomes as they arrive, in constant memory, for
-// the summary and the exit code.
+// the summary and the exit code: each result is exactly one of accepted,
+// rejected (with APNs' reason), not sent (safe to send again) and
+// unconfirmed (may have been delivered).
 type tally struct {
 	start       time.Time
 	total       int
 	accepted    int
 	rejected    map[string]int // by reason
-	failed      int            // not sent: bad input, no connection, cancelled
+	notSent     int            // bad input, no connection, the send stopped, cancelled
 	unconfirmed int            // sent, never answered
-	refused     int            // of failed: bad input
-	goAway      int            // of rejected: GOAWAY with APNs' reason
+	refused     int            // of notSent: bad input
+	stopped     []stopCount    // of notSent: by the cause that stopped the send, in order
 	retried     int            // results that took more than one attempt
+	resent      int            // results that went again on a new connection, unprocessed
 	latency     histogram
+}
+
+// stopCount is one cause that stopped the send and how many
+// notifications it left not sent: stated once, with the count.
+type stopCount struct {
+	cause *sender.StoppedError
+	n     int
 }
 
 func newTally() *tally { return &tally{start: time.Now(), rejected: map[string]int{}} }
 
-func (t *tally) add(r sender.Result) {
+// add counts r; it reports a stop cause the first time one is seen, for
+// the caller to state once.
+func (t *tally) add(r sender.Result) (first *sender.StoppedError) {
 	t.total++
 	if r.Attempts > 1 {
 		t.retried++
 	}
-	switch {
-	case r.Response != nil:
+	if r.Unprocessed > 0 {
+		t.resent++
+	}
+	switch r.Outcome() {
+	case sender.OutcomeAccepted:
 		t.latency.add(r.Response.Duration)
-		if r.Response.Accepted() {
-			t.accepted++
-		} else {
-			t.rejected[cmp.Or(r.Response.Reason, fmt.Sprint(r.Response.Status))]++
-		}
-	case r.Unconfirmed():
+		t.accepted++
+	case sender.OutcomeRejected:
+		t.latency.add(r.Response.Duration)
+		t.rejected[cmp.Or(r.Response.Reason, fmt.Sprint(r.Response.Status))]++
+	case sender.OutcomeUnconfirmed:
 		t.unconfirmed++
-	case isGoAwayReason(r.Err):
-		t.goAway++
-		t.rejected[goAwayReason(r.Err)]++
 	default:
-		t.failed++
+		t.notSent++
 		if isInputError(r.Err) {
 			t.refused++
 		}
+		if se := sender.StopCause(r.Err); se != nil {
+			for i := range t.stopped {
+				if t.stopped[i].cause == se {
+					t.stopped[i].n++
+					return nil
+				}
+			}
+			t.stopped = append(t.stopped, stopCount{se, 1})
+			return se
+		}
 	}
+	return nil
 }
 
 func (t *tally) rejectedCount() int {
@@ -64,11 +91,14 @@ func (t *tally) rejectedCount() int {
 	return n
 }
 
-// exitCode: 2 when any notification failed or is unconfirmed, 1 when
+// exitCode: 3 when any notification is unconfirmed (sending everything
+// again could duplicate it), else 2 when any was not sent, else 1 when
 // APNs rejected any, else 0.
 func (t *tally) exitCode() int {
 	switch {
-	case t.failed > 0 || t.unconfirmed > 0:
+	case t.unconfirmed > 0:
+		return exitUnconfirmed
+	case t.notSent > 0:
 		return exitFailure
 	case t.rejectedCount() > 0:
 		return exitRejected
@@ -76,10 +106,11 @@ func (t *tally) exitCode() int {
 	return exitOK
 }
 
-// print writes the summary: counts, reasons, rate and latency.
+// print writes the summary: the four outcomes, reasons, each cause that
+// stopped the send (once, with its count), rate and latency.
 func (t *tally) print(w io.Writer, dups int) {
 	took := time.Since(t.start)
-	sent := t.accepted + t.rejectedCount() - t.goAway + t.unconfirmed
+	sent := t.accepted + t.rejectedCount() + t.unconfirmed
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d notification%s: %d sent, %d accepted, %d rejected", t.total, plural(t.total), sent, t.accepted, t.rejectedCount())
 	if len(t.rejected) > 0 {
@@ -89,7 +120,7 @@ func (t *tally) print(w io.Writer, dups int) {
 		}
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 	}
-	fmt.Fprintf(&b, ", %d failed, %d unconfirmed", t.failed, t.unconfirmed)
+	fmt.Fprintf(&b, ", %d not sent, %d unconfirmed", t.notSent, t.unconfirmed)
 	if t.retried > 0 {
 		fmt.Fprintf(&b, ", %d retried", t.retried)
 	}
@@ -104,9 +135,26 @@ func (t *tally) print(w io.Writer, dups int) {
 		fmt.Fprintf(&b, " · latency p50 %s p99 %s", sender.FormatDuration(t.latency.quantile(0.5)), sender.FormatDuration(t.latency.quantile(0.99)))
 	}
 	fmt.Fprintln(w, b.String())
-	if t.unconfirmed > 0 {
-		fmt.Fprintf(w, "%d notification%s got no answer after being sent: they may have been delivered; check before resending them\n", t.unconfirmed, plural(t.unconfirmed))
+	for _, s := range t.stopped {
+		fmt.Fprintf(w, "%d not sent: the send stopped: %s\n", s.n, escapeControl(s.cause.Cause.Error()))
 	}
+	if t.resent > 0 {
+		fmt.Fprintf(w, "%d went again on a new connection after the server closed one before processing them (not retries: the server never had them)\n", t.resent)
+	}
+	if other := t.notSent - t.refused - t.stoppedCount(); other > 0 {
+		fmt.Fprintf(w, "%d not sent (see each line): safe to send again\n", other)
+	}
+	if t.unconfirmed > 0 {
+		fmt.Fprintf(w, "%d unconfirmed: written, but the connection ended before the answer: they may have been delivered; check before resending them (--resend-unconfirmed sends such notifications again, at the risk of a duplicate)\n", t.unconfirmed)
+	}
+}
+
+func (t *tally) stoppedCount() int {
+	n := 0
+	for _, s := range t.stopped {
+		n += s.n
+	}
+	return n
 }
 
 func plural(n int) string {

@@ -12,7 +12,8 @@ import (
 const DefaultConcurrency = 100
 
 // DefaultRetries is how often a bulk send sends a notification again after
-// 429, 500, 503 or a GOAWAY that left it unprocessed.
+// 429, 500 or 503. (One a GOAWAY left unprocessed always goes again on a
+// new connection: the server never had it, so that is no retry.)
 const DefaultRetries = 2
 
 // NoRetries turns retries off in BulkOptions.Retries.
@@ -25,13 +26,20 @@ type BulkOptions struct {
 	// SETTINGS_MAX_CONCURRENT_STREAMS, as it changes.
 	Concurrency int
 	// Connections spreads the send over this many connections; 0 = 1.
+	// While a server grants fewer streams per connection than Concurrency
+	// (after its first answer), more are opened, up to 16 in all (or
+	// Connections, when more).
 	Connections int
 	// Retries is how often a notification is sent again after 429, 500,
 	// 503 (with exponential back-off and jitter, or the server's
-	// Retry-After) or after a GOAWAY that left it unprocessed; 0 =
-	// DefaultRetries, NoRetries for none. 400, 403, 410 and 413 are never
-	// sent again.
+	// Retry-After); 0 = DefaultRetries, NoRetries for none. 400, 403, 410
+	// and 413 are never sent again.
 	Retries int
+	// ResendUnconfirmed sends a notification again (within Retries) when
+	// it was written and the connection ended before its answer: for
+	// users who prefer a duplicate on a device to a gap. Off by default:
+	// such a notification is reported unconfirmed.
+	ResendUnconfirmed bool
 }
 
 func (o BulkOptions) retries() int {
@@ -42,9 +50,11 @@ func (o BulkOptions) retries() int {
 }
 
 // bulkStop holds the failure that ends a bulk send early: once the
-// connection cannot be made (refused, a handshake timeout, a TLS error) or
-// APNs refuses it with a GOAWAY reason, every remaining notification is
-// answered at once with that cause instead of each waiting for its own.
+// connection cannot be made (refused, a handshake timeout, a TLS error,
+// MaxReconnects failed in a row) or APNs refuses the credential, the
+// provider token or the topic, every remaining notification is answered
+// at once with that cause (one *StoppedError shared by all) instead of
+// each waiting for its own.
 type bulkStop struct {
 	mu  sync.Mutex
 	err error
@@ -56,12 +66,18 @@ func (s *bulkStop) get() error {
 	return s.err
 }
 
-func (s *bulkStop) set(err error) {
+// set records the cause, if none is yet, and returns the one that holds.
+func (s *bulkStop) set(err error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err == nil {
-		s.err = err
+		se := StopCause(err)
+		if se == nil {
+			se = &StoppedError{Cause: err}
+		}
+		s.err = se
 	}
+	return s.err
 }
 
 // SendStream sends the notifications read from in, as they come, and
@@ -74,21 +90,19 @@ func (s *bulkStop) set(err error) {
 func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts BulkOptions) <-chan Result {
 	conc := cmp.Or(opts.Concurrency, DefaultConcurrency)
 	conns := max(opts.Connections, 1)
-	pol := retryPolicy{status: opts.retries(), unprocessed: max(opts.retries(), 1)}
+	pol := retryPolicy{status: opts.retries(), resendUnconfirmed: opts.ResendUnconfirmed}
 	out := make(chan Result, conc)
 	var stop bulkStop
 	var checked payloadCheck
-	var ready struct {
-		once sync.Once
-		err  error
-	}
+	var ready sync.Once
+	picker := newSlotPicker(conc*conns, conns)
 	// The workers take the notifications from in themselves, numbering
 	// them in the order read.
 	var take sync.Mutex
 	next := 0
 	var wg sync.WaitGroup
 	for w := range conc * conns {
-		slot := w % conns
+		rt := &workerRoute{picker, w} // one per sender: no allocation per notification
 		wg.Go(func() {
 			for {
 				take.Lock()
@@ -99,7 +113,7 @@ func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts B
 				if !ok {
 					return
 				}
-				out <- c.deliverOne(ctx, n, index, slot, pol, &stop, &ready.once, &ready.err, &checked)
+				out <- c.deliverOne(ctx, n, index, rt, pol, &stop, &ready, &checked)
 			}
 		})
 	}
@@ -111,11 +125,15 @@ func (c *Client) SendStream(ctx context.Context, in <-chan *Notification, opts B
 }
 
 // deliverOne checks one notification of a bulk send and sends it.
-func (c *Client) deliverOne(ctx context.Context, n *Notification, index, slot int, pol retryPolicy, stop *bulkStop, once *sync.Once, readyErr *error, checked *payloadCheck) Result {
-	once.Do(func() { *readyErr = c.ready() })
+func (c *Client) deliverOne(ctx context.Context, n *Notification, index int, rt route, pol retryPolicy, stop *bulkStop, ready *sync.Once, checked *payloadCheck) Result {
+	ready.Do(func() {
+		if err := c.ready(); err != nil {
+			stop.set(err) // one cause for every notification
+		}
+	})
 	fail := func(err error) Result { return Result{Notification: n, Index: index, Err: err} }
-	if *readyErr != nil {
-		return fail(*readyErr)
+	if err := stop.get(); err != nil {
+		return fail(err)
 	}
 	if err := n.validateHeaders(); err != nil {
 		return fail(err)
@@ -127,7 +145,7 @@ func (c *Client) deliverOne(ctx context.Context, n *Notification, index, slot in
 	if err != nil {
 		return fail(err)
 	}
-	r := c.deliver(ctx, n, topic, slot, pol, stop)
+	r := c.deliver(ctx, n, topic, rt, pol, stop)
 	r.Index = index
 	return r
 }

@@ -142,49 +142,82 @@ func TestSendStreamSpreadsOverConnections(t *testing.T) {
 	}
 }
 
-func TestSendStreamKeepsToMaxConcurrentStreamsAsItChanges(t *testing.T) {
+// SETTINGS_MAX_CONCURRENT_STREAMS 1 → 1000 → 1 mid-send: each connection
+// keeps to the limit in force (streams already open may finish), the
+// send uses the room when it comes, and the pool opens more connections
+// (bounded) while a server grants fewer streams than asked for.
+func TestSendStreamFollowsMaxConcurrentStreams1To1000To1(t *testing.T) {
 	var mu sync.Mutex
-	inflight, peakBefore, peakAfter := 0, 0, 0
-	phase := 0 // 0: limit 8; 1: limit 2 sent; 2: the old streams are done
+	type connState struct {
+		inflight, peak1, peak1000, peakBack int
+		phase                               int // 0: limit 1; 1: 1000; 2: 1 sent; 3: old streams done
+	}
+	conns := map[int32]*connState{}
 	r := newResponder(t, nil)
-	r.Settings = []http2.Setting{{ID: http2.SettingMaxConcurrentStreams, Val: 8}}
+	r.Settings = []http2.Setting{{ID: http2.SettingMaxConcurrentStreams, Val: 1}}
 	r.handle = func(c *rawConn, req rawRequest) {
 		mu.Lock()
-		inflight++
-		switch phase {
+		st := conns[c.N]
+		if st == nil {
+			st = &connState{}
+			conns[c.N] = st
+		}
+		st.inflight++
+		switch st.phase {
 		case 0:
-			peakBefore = max(peakBefore, inflight)
-			if req.N == 100 {
-				phase = 1
-				c.Do(func(fr *http2.Framer) { fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 2}) })
-			}
-		case 2:
-			peakAfter = max(peakAfter, inflight)
+			st.peak1 = max(st.peak1, st.inflight)
+		case 1:
+			st.peak1000 = max(st.peak1000, st.inflight)
+		case 3:
+			st.peakBack = max(st.peakBack, st.inflight)
+		}
+		switch {
+		case st.phase == 0 && req.N >= 20:
+			st.phase = 1
+			c.Do(func(fr *http2.Framer) {
+				fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 1000})
+			})
+		case st.phase == 1 && req.N >= 600:
+			st.phase = 2
+			c.Do(func(fr *http2.Framer) { fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 1}) })
 		}
 		mu.Unlock()
 		go func() {
 			time.Sleep(time.Millisecond)
 			mu.Lock()
-			inflight--
-			if phase == 1 && inflight == 0 {
-				phase = 2
+			st.inflight--
+			if st.phase == 2 && st.inflight == 0 {
+				st.phase = 3
 			}
 			mu.Unlock()
 			c.Answer(req.Stream, 200, "")
 		}()
 	}
 	c := r.client(t)
-	rs := sendN(t, context.Background(), c, 400, sender.BulkOptions{Concurrency: 50})
-	if o := outcomes(rs); o.accepted != 400 {
+	rs := sendN(t, context.Background(), c, 1500, sender.BulkOptions{Concurrency: 50})
+	if o := outcomes(rs); o.accepted != 1500 {
 		t.Fatalf("%+v", o)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if peakBefore != 8 {
-		t.Errorf("peak in flight %d under SETTINGS_MAX_CONCURRENT_STREAMS 8, want 8", peakBefore)
+	peak1000, back := 0, 0
+	for n, st := range conns {
+		if st.peak1 > 1 || st.peakBack > 1 {
+			t.Errorf("connection %d: %d and %d in flight under SETTINGS_MAX_CONCURRENT_STREAMS 1, want 1", n, st.peak1, st.peakBack)
+		}
+		peak1000 = max(peak1000, st.peak1000)
+		if st.phase == 3 {
+			back++
+		}
 	}
-	if phase != 2 || peakAfter > 2 {
-		t.Errorf("peak in flight %d after the server lowered SETTINGS_MAX_CONCURRENT_STREAMS to 2 (phase %d)", peakAfter, phase)
+	if peak1000 < 2 {
+		t.Errorf("peak in flight %d on a connection after the server raised the limit to 1000: the room was not used", peak1000)
+	}
+	if back == 0 {
+		t.Errorf("no connection saw the limit back at 1 with its old streams done")
+	}
+	if n := len(conns); n < 2 || n > 16 {
+		t.Errorf("%d connections: want more than one while the server granted 1 stream of the 50 asked for, and at most 16", n)
 	}
 }
 
@@ -268,6 +301,8 @@ func TestStalledServerLeavesWrittenRequestsUnconfirmed(t *testing.T) {
 // The server is killed mid-send: what was written is unconfirmed, what
 // was not is answered at once with the connection failure.
 func TestKilledServerGivesOneResultEach(t *testing.T) {
+	defer func(b time.Duration) { sender.ReconnectBase = b }(sender.ReconnectBase)
+	sender.ReconnectBase = time.Millisecond // it does not come back: the reconnects fail fast
 	var r *responder
 	r = newResponder(t, func(c *rawConn, req rawRequest) {
 		if req.N < 10 {
@@ -347,7 +382,10 @@ func TestGoAwayMidStreamSendsTheUnprocessedAgain(t *testing.T) {
 	}
 	again := 0
 	for _, res := range rs {
-		if res.Attempts == 2 {
+		if res.Attempts != 1 {
+			t.Errorf("result %d: %d attempts: a stream the server did not process is not an attempt", res.Index, res.Attempts)
+		}
+		if res.Unprocessed == 1 {
 			again++
 		}
 	}

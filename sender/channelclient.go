@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"apnsconsole/sender/credential"
+	"apnsconsole/sender/h2"
 )
 
 // ChannelClient manages an app's broadcast channels and sends broadcasts
@@ -41,8 +42,8 @@ type ChannelClient struct {
 	BroadcastPushType string
 
 	mu       sync.Mutex
-	conns    map[string]*h2conn // one per host, reused
-	old      []*h2conn          // replaced after a GOAWAY, draining: closed by Close
+	conns    map[string]*h2.Conn // one per host, reused
+	old      []*h2.Conn          // replaced after a GOAWAY, draining: closed by Close
 	jwt      credential.ProviderToken
 	policies map[string]StoragePolicy // channel id → policy, learnt from get and create
 }
@@ -270,14 +271,14 @@ func (c *ChannelClient) roundTrip(ctx context.Context, addr, method, path string
 	if err != nil {
 		return nil, nil, err
 	}
-	req := &h2request{method: method, path: path, body: body, maxBody: maxChannelAnswer}
+	req := &h2.Request{Method: method, Path: path, Body: body, MaxBody: maxChannelAnswer}
 	for name, values := range h {
 		for _, v := range values {
-			req.header = append(req.header, [2]string{strings.ToLower(name), v})
+			req.Header = append(req.Header, [2]string{strings.ToLower(name), v})
 		}
 	}
-	slices.SortFunc(req.header, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
-	if req.auth, _, err = providerAuth(c.Credential, &c.jwt, c.now(), c.OnEvent); err != nil {
+	slices.SortFunc(req.Header, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	if req.Auth, _, err = providerAuth(c.Credential, &c.jwt, c.now(), c.OnEvent); err != nil {
 		return nil, nil, err
 	}
 	c.OnEvent.Emit(channelRequestEvent(req))
@@ -286,29 +287,29 @@ func (c *ChannelClient) roundTrip(ctx context.Context, addr, method, path string
 	if dl, ok := ctx.Deadline(); ok {
 		timeout = time.Until(dl)
 	}
-	ans, written, err := conn.roundTrip(ctx, req, timeout)
+	ans, written, err := conn.RoundTrip(ctx, req, timeout)
 	if err != nil {
 		return nil, nil, c.explainFailure(ctx, addr, conn, written, err)
 	}
 	r := &ChannelResponse{
 		Host:      addr,
-		Status:    ans.status,
-		RequestID: ans.requestID,
-		ApnsID:    ans.apnsID,
-		ChannelID: ans.channelID,
+		Status:    ans.Status,
+		RequestID: ans.RequestID,
+		ApnsID:    ans.ApnsID,
+		ChannelID: ans.ChannelID,
 		Duration:  time.Since(start),
 	}
-	if r.Status >= 300 && len(ans.body) > 0 {
+	if r.Status >= 300 && len(ans.Body) > 0 {
 		var answer struct {
 			Reason string `json:"reason"`
 		}
-		if json.Unmarshal(ans.body, &answer) == nil {
+		if json.Unmarshal(ans.Body, &answer) == nil {
 			r.Reason = answer.Reason
 		} else {
-			r.Reason = strings.TrimSpace(string(ans.body))
+			r.Reason = strings.TrimSpace(string(ans.Body))
 		}
 	}
-	return r, ans.body, nil
+	return r, ans.Body, nil
 }
 
 // explainFailure turns a request that got no answer into the error the
@@ -316,10 +317,10 @@ func (c *ChannelClient) roundTrip(ctx context.Context, addr, method, path string
 // the GOAWAY when APNs gave a reason; one written and not answered may
 // have been carried out (ErrUnconfirmed). The connection is given up
 // when it is stuck or gone.
-func (c *ChannelClient) explainFailure(ctx context.Context, addr string, conn *h2conn, written bool, err error) error {
-	ga := conn.goAwayErr()
-	if errors.Is(err, errNotProcessed) {
-		if !conn.usable() {
+func (c *ChannelClient) explainFailure(ctx context.Context, addr string, conn *h2.Conn, written bool, err error) error {
+	ga := goAwayOf(conn)
+	if errors.Is(err, h2.ErrNotProcessed) {
+		if !conn.Usable() {
 			c.retire(addr, conn, false) // draining after a GOAWAY, or gone
 		}
 		if ga != nil && ga.Reason != "" {
@@ -330,7 +331,7 @@ func (c *ChannelClient) explainFailure(ctx context.Context, addr string, conn *h
 		}
 		return errRetryOnNewConn
 	}
-	if errors.Is(err, errAnswerTimeout) || errors.Is(ctx.Err(), context.DeadlineExceeded) || conn.isFinished() {
+	if errors.Is(err, h2.ErrAnswerTimeout) || errors.Is(ctx.Err(), context.DeadlineExceeded) || conn.IsFinished() {
 		// Stuck or gone: the requests behind this one should not wait
 		// for it too. (A cancelled request leaves the connection be.)
 		c.retire(addr, conn, true)
@@ -340,7 +341,7 @@ func (c *ChannelClient) explainFailure(ctx context.Context, addr string, conn *h
 	}
 	var what string
 	switch {
-	case ctx.Err() != nil || errors.Is(err, errAnswerTimeout):
+	case ctx.Err() != nil || errors.Is(err, h2.ErrAnswerTimeout):
 		what = fmt.Sprintf("no answer from %s in time (%v)", addr, cmp.Or(ctx.Err(), err))
 	case errors.Is(err, ErrConnect):
 		what = strings.TrimPrefix(err.Error(), ErrConnect.Error()+": ")
@@ -357,12 +358,12 @@ func (c *ChannelClient) explainFailure(ctx context.Context, addr string, conn *h
 
 // retire takes conn out of use for addr: closed at once when closeNow,
 // else left to drain (a GOAWAY) and closed by Close.
-func (c *ChannelClient) retire(addr string, conn *h2conn, closeNow bool) {
+func (c *ChannelClient) retire(addr string, conn *h2.Conn, closeNow bool) {
 	c.mu.Lock()
 	if c.conns[addr] == conn {
 		delete(c.conns, addr)
 		if !closeNow {
-			c.old = slices.DeleteFunc(c.old, (*h2conn).isFinished)
+			c.old = slices.DeleteFunc(c.old, (*h2.Conn).IsFinished)
 			c.old = append(c.old, conn)
 		}
 	}
@@ -374,14 +375,14 @@ func (c *ChannelClient) retire(addr string, conn *h2conn, closeNow bool) {
 
 // connection returns the open connection to addr, or makes one within
 // ctx.
-func (c *ChannelClient) connection(ctx context.Context, addr string) (*h2conn, error) {
+func (c *ChannelClient) connection(ctx context.Context, addr string) (*h2.Conn, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if conn := c.conns[addr]; conn != nil && conn.usable() && conn.checkIdle(ctx) == nil {
+	if conn := c.conns[addr]; conn != nil && conn.Usable() && conn.CheckIdle(ctx, DefaultIdlePing) == nil {
 		return conn, nil
 	} else if conn != nil {
 		delete(c.conns, addr)
-		c.old = slices.DeleteFunc(c.old, (*h2conn).isFinished)
+		c.old = slices.DeleteFunc(c.old, (*h2.Conn).IsFinished)
 		c.old = append(c.old, conn)
 	}
 	c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Connecting to %s (%s)", addr, c.Environment)})
@@ -390,7 +391,7 @@ func (c *ChannelClient) connection(ctx context.Context, addr string) (*h2conn, e
 		return nil, err
 	}
 	if c.conns == nil {
-		c.conns = make(map[string]*h2conn)
+		c.conns = make(map[string]*h2.Conn)
 	}
 	c.conns[addr] = conn
 	return conn, nil
@@ -398,20 +399,20 @@ func (c *ChannelClient) connection(ctx context.Context, addr string) (*h2conn, e
 
 // channelRequestEvent shows the request line, headers and body; the
 // provider token is never shown.
-func channelRequestEvent(req *h2request) Event {
-	e := Event{Kind: EventRequest, Text: fmt.Sprintf("%s %s (HTTP/2)", req.method, req.path)}
+func channelRequestEvent(req *h2.Request) Event {
+	e := Event{Kind: EventRequest, Text: fmt.Sprintf("%s %s (HTTP/2)", req.Method, req.Path)}
 	for _, name := range []string{"apns-channel-id", "apns-push-type", "apns-priority", "apns-expiration", "apns-id", "apns-request-id", "content-type"} {
-		for _, h := range req.header {
+		for _, h := range req.Header {
 			if h[0] == name && h[1] != "" {
 				e.Detail = append(e.Detail, name+": "+h[1])
 			}
 		}
 	}
-	if req.auth != "" {
+	if req.Auth != "" {
 		e.Detail = append(e.Detail, "authorization: bearer <provider token, not shown>")
 	}
-	if len(req.body) > 0 {
-		e.Detail = append(e.Detail, fmt.Sprintf("body (%d bytes): %s", len(req.body), req.body))
+	if len(req.Body) > 0 {
+		e.Detail = append(e.Detail, fmt.Sprintf("body (%d bytes): %s", len(req.Body), req.Body))
 	}
 	return e
 }

@@ -120,3 +120,46 @@ func TestChannelClientReportsAServerKilledMidRequest(t *testing.T) {
 		t.Errorf("%d error events, want 1:\n%s", n, log.Text())
 	}
 }
+
+// APNs calls the provider token stale: the channel client sends the
+// request once more with a new token, and only once.
+func TestChannelClientRetriesOnceWithANewProviderToken(t *testing.T) {
+	var a authRecorder
+	r := newResponder(t, func(c *rawConn, req rawRequest) {
+		a.mu.Lock()
+		stale := a.stale[req.Header["authorization"]] || a.all
+		a.seen = append(a.seen, req.Header["authorization"])
+		a.mu.Unlock()
+		if stale {
+			c.Answer(req.Stream, 403, `{"reason":"ExpiredProviderToken"}`)
+			return
+		}
+		answerChannels(c, req)
+	})
+	clk := &clock{now: time.Now()}
+	var log apnstest.EventLog
+	c := channelClientOf(t, r, &log)
+	c.Now = clk.Now
+	if resp, err := c.ListChannels(context.Background(), apnstest.DemoBundleID); err != nil || resp.Status != 200 {
+		t.Fatalf("first list: %v %+v", err, resp)
+	}
+	a.staleNow()
+	clk.add(25 * time.Minute) // past the 20-minute guard
+	resp, err := c.ListChannels(context.Background(), apnstest.DemoBundleID)
+	if err != nil || resp.Status != 200 {
+		t.Fatalf("after ExpiredProviderToken: %v %+v, want it sent again with a new token", err, resp)
+	}
+	if seen := a.tokens(); len(seen) != 3 || seen[1] != seen[0] || seen[2] == seen[1] {
+		t.Fatalf("%d requests: want the first token twice, then a new one", len(seen))
+	}
+	a.mu.Lock()
+	a.all = true
+	a.mu.Unlock()
+	clk.add(25 * time.Minute)
+	if resp, err = c.ListChannels(context.Background(), apnstest.DemoBundleID); err != nil || resp.Reason != "ExpiredProviderToken" {
+		t.Fatalf("%v %+v", err, resp)
+	}
+	if n := len(a.tokens()); n != 5 {
+		t.Errorf("%d requests in all, want 5 (one retry, not a loop)", n)
+	}
+}

@@ -198,7 +198,7 @@ func TestLiveActivityBroadcastForTheComposer(t *testing.T) {
 
 func TestChannelClientReportsAGoAwayReason(t *testing.T) {
 	s := apnstest.NewUnstartedServer()
-	s.Environment = sender.Production
+	s.Environment = apnstest.Production
 	s.Start()
 	defer s.Close()
 	pc, err := s.Authority.IssuePushCert(apnstest.PushCertSpec{BundleID: apnstest.DemoBundleID, Sandbox: true})

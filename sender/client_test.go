@@ -70,7 +70,7 @@ func TestSendWithCertificateTellsTheWholeStory(t *testing.T) {
 	if got, want := string(acc[0].Payload), `{"aps":{"alert":"hi <&>"}}`; got != want {
 		t.Errorf("payload on the wire = %s, want %s", got, want)
 	}
-	if acc[0].Topic != apnstest.DemoBundleID || acc[0].PushType != sender.PushAlert {
+	if acc[0].Topic != apnstest.DemoBundleID || string(acc[0].PushType) != string(sender.PushAlert) {
 		t.Errorf("topic %q push type %q, want the certificate's bundle id and alert", acc[0].Topic, acc[0].PushType)
 	}
 	if !strings.EqualFold(acc[0].ApnsID, resp.ApnsID) {
@@ -210,7 +210,7 @@ func TestRejectionCarriesReasonTimestampAndHint(t *testing.T) {
 
 func TestGoAwayReasonReachesTheUser(t *testing.T) {
 	s := apnstest.NewUnstartedServer()
-	s.Environment = sender.Production
+	s.Environment = apnstest.Production
 	s.Start()
 	defer s.Close()
 	pc, err := s.Authority.IssuePushCert(apnstest.PushCertSpec{BundleID: apnstest.DemoBundleID, Sandbox: true})
@@ -255,7 +255,7 @@ func TestHeadersReachTheServer(t *testing.T) {
 		t.Fatalf("%v %+v", err, resp)
 	}
 	a := s.Accepted()[0]
-	if a.Topic != "com.example.demo.voip" || a.PushType != sender.PushVoIP || a.Priority != 5 ||
+	if a.Topic != "com.example.demo.voip" || string(a.PushType) != string(sender.PushVoIP) || a.Priority != 5 ||
 		a.Expiration == nil || !a.Expiration.Equal(exp) || a.CollapseID != "game-1" || a.ApnsID != n.ApnsID {
 		t.Errorf("server saw %+v", a)
 	}

@@ -11,11 +11,25 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http2"
+
 	"apnsconsole/sender/credential"
+	"apnsconsole/sender/h2"
 )
 
-// ErrConnect is wrapped by every failure to reach or handshake with a server.
-var ErrConnect = errors.New("connection failed")
+// ErrConnect is wrapped by every failure to reach or handshake with a
+// server (h2's, so that the connection's own failures are ErrConnect too).
+var ErrConnect = h2.ErrConnect
+
+// ErrUnconfirmed marks a notification that was written to the server but
+// got no answer (a timeout, a cancel, a lost connection): APNs may have
+// delivered it, so check before sending it again.
+var ErrUnconfirmed = errors.New("unconfirmed")
+
+// errHandshake marks a TLS handshake that failed for a cause another
+// try cannot fix (an untrusted or wrong server certificate, the client
+// certificate refused): a reconnect is not tried again.
+var errHandshake = errors.New("TLS handshake refused")
 
 // DialTLS connects to addr (host:port) and completes the TLS handshake,
 // emitting the DNS lookup, TCP connect and handshake as events. The host name
@@ -105,13 +119,13 @@ func handshakeError(addr string, err error) error {
 	var alert tls.AlertError
 	switch {
 	case errors.As(err, &unknown):
-		return fmt.Errorf("%w: the certificate of %s is not signed by a trusted authority (%v): for Apple, install the \"AAA Certificate Services\" root; for a simulator started with `serve`, pass its ca.pem with --ca", ErrConnect, addr, err)
+		return fmt.Errorf("%w%w: the certificate of %s is not signed by a trusted authority (%v): for Apple, install the \"AAA Certificate Services\" root; for a simulator started with `serve`, pass its ca.pem with --ca", ErrConnect, quiet{errHandshake}, addr, err)
 	case errors.As(err, &hostname):
-		return fmt.Errorf("%w: the certificate of %s is for another host (%v): check --host", ErrConnect, addr, err)
+		return fmt.Errorf("%w%w: the certificate of %s is for another host (%v): check --host", ErrConnect, quiet{errHandshake}, addr, err)
 	case errors.As(err, &invalid):
-		return fmt.Errorf("%w: the certificate of %s is not valid (%v): check this computer's clock", ErrConnect, addr, err)
+		return fmt.Errorf("%w%w: the certificate of %s is not valid (%v): check this computer's clock", ErrConnect, quiet{errHandshake}, addr, err)
 	case errors.As(err, &alert):
-		return fmt.Errorf("%w: %s refused the TLS handshake (%v): the server did not accept the client certificate; check that it is an APNs certificate for this environment", ErrConnect, addr, err)
+		return fmt.Errorf("%w%w: %s refused the TLS handshake (%v): the server did not accept the client certificate; check that it is an APNs certificate for this environment", ErrConnect, quiet{errHandshake}, addr, err)
 	}
 	return fmt.Errorf("%w: TLS handshake with %s failed: %v", ErrConnect, addr, err)
 }
@@ -120,7 +134,7 @@ func handshakeError(addr string, err error) error {
 // within ctx: the one way both clients reach a server. A GOAWAY the server
 // sends later is reported on emit as it arrives. notH2 ends the error for
 // a server that does not negotiate HTTP/2 (a question to the user).
-func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots *x509.CertPool, emit EventFunc, notH2 string) (*h2conn, error) {
+func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots *x509.CertPool, emit EventFunc, notH2 string) (*h2.Conn, error) {
 	host, _, _ := net.SplitHostPort(addr)
 	tc, err := DialTLS(ctx, addr, cred.TLSConfig(host, roots, "h2"), emit)
 	if err != nil {
@@ -130,11 +144,19 @@ func dialH2(ctx context.Context, addr string, cred *credential.Credential, roots
 		tc.Close()
 		return nil, fmt.Errorf("%w: %s does not speak HTTP/2 (ALPN %q): %s", ErrConnect, addr, p, notH2)
 	}
-	return newH2Conn(ctx, tc, addr, func(ga *GoAwayError) {
+	return h2.NewConn(ctx, tc, addr, func(code http2.ErrCode, debug []byte) error {
+		ga := parseGoAway(addr, code, debug)
 		text := fmt.Sprintf("%s sent GOAWAY (%s)", addr, ga.Code)
 		if ga.Reason != "" {
 			text += ": " + Printable(ga.Reason)
 		}
 		emit.Emit(Event{Kind: EventGoAway, Text: text, Detail: nonEmpty(Printable(ga.Debug))})
+		return ga
 	})
 }
+
+// quiet wraps an error for errors.Is without adding to the message.
+type quiet struct{ err error }
+
+func (q quiet) Error() string { return "" }
+func (q quiet) Unwrap() error { return q.err }

@@ -2,7 +2,7 @@ package sender
 
 // Fuzz targets for the parsers of outside input in package sender: pasted
 // device tokens, typed payloads and custom JSON, and whatever bytes a
-// server sends to h2conn (GOAWAY frames and their debug data included).
+// server sends to h2.Conn (GOAWAY frames and their debug data included).
 // `make fuzz` runs each for a while; `go test` runs their seeds and
 // testdata/fuzz as ordinary tests.
 
@@ -24,6 +24,8 @@ import (
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"apnsconsole/sender/h2"
 )
 
 // FuzzParseToken checks that any pasted text is either refused with a
@@ -262,21 +264,21 @@ func FuzzValidatePayload(f *testing.F) {
 	})
 }
 
-// h2run is what an h2conn made of a server's bytes: the GOAWAYs it
+// h2run is what an h2.Conn made of a server's bytes: the GOAWAYs it
 // reported and each request's outcome.
 type h2run struct {
-	conn     *h2conn // nil when the handshake failed
+	conn     *h2.Conn // nil when the handshake failed
 	seen     []*GoAwayError
 	outcomes []h2outcome
 }
 
 type h2outcome struct {
-	ans     *h2answer
+	ans     *h2.Answer
 	written bool
 	err     error
 }
 
-// h2Read runs an h2conn against a server that sends stream and hangs up.
+// h2Read runs an h2.Conn against a server that sends stream and hangs up.
 // With handshake, the server first completes the HTTP/2 start with an
 // empty SETTINGS and waits (at most 2 s) until the client has opened
 // requests streams; without it, stream is all the client gets from the
@@ -334,7 +336,11 @@ func h2Read(t *testing.T, stream []byte, handshake bool, requests int) h2run {
 	var run h2run
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	conn, err := newH2Conn(ctx, cl, "api.example:443", func(ga *GoAwayError) { run.seen = append(run.seen, ga) })
+	conn, err := h2.NewConn(ctx, cl, "api.example:443", func(code http2.ErrCode, debug []byte) error {
+		ga := parseGoAway("api.example:443", code, debug)
+		run.seen = append(run.seen, ga)
+		return ga
+	})
 	if err != nil {
 		if handshake && len(stream) == 0 {
 			// nothing to refuse: the handshake itself cannot fail
@@ -348,12 +354,12 @@ func h2Read(t *testing.T, stream []byte, handshake bool, requests int) h2run {
 	var wg sync.WaitGroup
 	for i := range requests {
 		wg.Go(func() {
-			req := &h2request{path: fmt.Sprintf("/3/device/%d", i), body: []byte(`{"aps":{}}`)}
+			req := &h2.Request{Path: fmt.Sprintf("/3/device/%d", i), Body: []byte(`{"aps":{}}`)}
 			if i%2 == 1 {
-				req = &h2request{method: "GET", path: "/1/apps/x/all-channels", maxBody: 100}
+				req = &h2.Request{Method: "GET", Path: "/1/apps/x/all-channels", MaxBody: 100}
 			}
 			o := &run.outcomes[i]
-			o.ans, o.written, o.err = conn.roundTrip(ctx, req, 5*time.Second)
+			o.ans, o.written, o.err = conn.RoundTrip(ctx, req, 5*time.Second)
 		})
 	}
 	finished := make(chan struct{})
@@ -365,7 +371,7 @@ func h2Read(t *testing.T, stream []byte, handshake bool, requests int) h2run {
 	}
 	<-sent
 	select {
-	case <-conn.done:
+	case <-conn.Done():
 	case <-time.After(5 * time.Second):
 		t.Fatalf("the connection did not end after the server hung up (stream %x)", stream)
 	}
@@ -382,22 +388,20 @@ func (run h2run) check(t *testing.T, stream []byte) {
 		if (o.ans == nil) == (o.err == nil) {
 			t.Fatalf("request %d: answer %+v and error %v", i, o.ans, o.err)
 		}
-		if errors.Is(o.err, errAnswerTimeout) || errors.Is(o.err, context.DeadlineExceeded) {
+		if errors.Is(o.err, h2.ErrAnswerTimeout) || errors.Is(o.err, context.DeadlineExceeded) {
 			t.Fatalf("request %d waited out its deadline though the server hung up: %v", i, o.err)
 		}
-		if o.ans != nil && len(o.ans.body) > defaultMaxBody {
-			t.Fatalf("request %d: a %d-byte body kept", i, len(o.ans.body))
+		if o.ans != nil && len(o.ans.Body) > h2.DefaultMaxBody {
+			t.Fatalf("request %d: a %d-byte body kept", i, len(o.ans.Body))
 		}
 	}
 	if c := run.conn; c != nil {
-		c.mu.Lock()
-		open, active := len(c.streams), c.active
-		c.mu.Unlock()
+		open, active := c.InFlight()
 		if open != 0 || active != 0 {
 			t.Fatalf("%d streams open, %d counted active after the end", open, active)
 		}
-		if len(run.seen) > 1 || len(run.seen) == 1 && run.seen[0] != c.goAwayErr() || len(run.seen) == 0 && c.goAwayErr() != nil {
-			t.Fatalf("GOAWAY reported %d times, connection has %v", len(run.seen), c.goAwayErr())
+		if len(run.seen) > 1 || len(run.seen) == 1 && run.seen[0] != goAwayOf(c) || len(run.seen) == 0 && goAwayOf(c) != nil {
+			t.Fatalf("GOAWAY reported %d times, connection has %v", len(run.seen), goAwayOf(c))
 		}
 	}
 	for _, ga := range run.seen {
@@ -417,6 +421,10 @@ func FuzzGoAwayDebugData(f *testing.F) {
 	f.Add(uint32(11), []byte(``), true)
 	f.Add(uint32(0xffffffff), []byte("\x00\xff not json"), false)
 	f.Add(uint32(0), []byte(`{"reason":"\u001b[2J"}`), true)
+	// The reason is kept as sent, untrimmed, like an answer's reason
+	// (encoding/json matches the key's case loosely, in both places).
+	f.Add(uint32(0), []byte(`{"reAson":" "}`), true)
+	f.Add(uint32(0), []byte(`{"reason":" Shutdown "}`), true)
 	f.Fuzz(func(t *testing.T, code uint32, debug []byte, settingsFirst bool) {
 		var stream bytes.Buffer
 		fr := http2.NewFramer(&stream, nil)
@@ -432,7 +440,7 @@ func FuzzGoAwayDebugData(f *testing.F) {
 			t.Fatalf("GOAWAY reported %d times from %x", len(run.seen), stream.Bytes())
 		}
 		ga := run.seen[0]
-		if o := run.outcomes[0]; !errors.Is(o.err, errNotProcessed) {
+		if o := run.outcomes[0]; !errors.Is(o.err, h2.ErrNotProcessed) {
 			t.Fatalf("a request above the GOAWAY's last stream ended with %+v, want not processed", o)
 		}
 		if ga.Code != http2.ErrCode(code) || ga.Debug != string(debug) || ga.Host != "api.example:443" {
@@ -453,7 +461,7 @@ func FuzzGoAwayDebugData(f *testing.F) {
 	})
 }
 
-// FuzzH2ConnRead feeds h2conn any bytes a server might send, after the
+// FuzzH2ConnRead feeds h2.Conn any bytes a server might send, after the
 // HTTP/2 start with requests open (handshake) or from the first byte:
 // no panic, no hang, one outcome per request, and a GOAWAY reported only
 // with debug data from the bytes (see h2run.check).

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"golang.org/x/net/http2"
+
+	"apnsconsole/sender/h2"
 )
 
 // GoAwayError reports that the server closed the connection with a GOAWAY
@@ -27,6 +29,20 @@ func (e *GoAwayError) Error() string {
 		msg += ". " + r.Description + " " + r.Hint
 	}
 	return msg
+}
+
+// parseGoAway reads APNs' reason from a GOAWAY's debug data, as sent:
+// the reason is the JSON string of the "reason" key (APNS-REFERENCE
+// §1.2), untrimmed, like an answer's reason; Error and the front ends
+// print it escaped.
+func parseGoAway(addr string, code http2.ErrCode, debug []byte) *GoAwayError {
+	return &GoAwayError{Host: addr, Code: code, Debug: string(debug), Reason: jsonReason(debug)}
+}
+
+// goAwayOf is the GOAWAY conn got, or nil.
+func goAwayOf(conn *h2.Conn) *GoAwayError {
+	ga, _ := conn.GoAway().(*GoAwayError)
+	return ga
 }
 
 // jsonReason is the "reason" of a JSON body, or "".

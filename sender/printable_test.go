@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"golang.org/x/net/http2"
@@ -45,6 +46,8 @@ func TestPrintable(t *testing.T) {
 }
 
 func TestGoAwayErrorEscapesTheServersReason(t *testing.T) {
+	defer func(b time.Duration) { sender.ReconnectBase = b }(sender.ReconnectBase)
+	sender.ReconnectBase = time.Millisecond
 	r := newResponder(t, func(c *rawConn, req rawRequest) {
 		c.GoAway(0, http2.ErrCodeNo, `{"reason":"Shutdown\n14:00:00 200 OK · apns-id forged\r\u001b[2J\u202eevil\u0000"}`)
 		c.Close()

@@ -32,10 +32,12 @@ type responder struct {
 	Settings []http2.Setting
 	handle   func(c *rawConn, r rawRequest)
 
-	conns    atomic.Int32 // connections accepted
-	requests atomic.Int32 // requests received
-	mu       sync.Mutex
-	open     []*rawConn
+	authority *apnstest.Authority
+	conns     atomic.Int32 // connections accepted
+	requests  atomic.Int32 // requests received
+	pings     atomic.Int32 // PINGs received (not acks)
+	mu        sync.Mutex
+	open      []*rawConn
 }
 
 type rawRequest struct {
@@ -62,15 +64,22 @@ func newResponder(t testing.TB, handle func(c *rawConn, r rawRequest)) *responde
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newResponderAt(t, a, "127.0.0.1:0", handle)
+}
+
+// newResponderAt is a responder on addr with a certificate from a: a
+// restarted server, when addr and a are an earlier one's.
+func newResponderAt(t testing.TB, a *apnstest.Authority, addr string, handle func(c *rawConn, r rawRequest)) *responder {
+	t.Helper()
 	cert, err := a.ServerCertificate("127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &responder{t: t, ln: ln, Addr: ln.Addr().String(), Pool: a.Pool(), handle: handle}
+	r := &responder{t: t, ln: ln, Addr: ln.Addr().String(), Pool: a.Pool(), handle: handle, authority: a}
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}}
 	go func() {
 		for {
@@ -126,6 +135,7 @@ func (r *responder) serve(tc *tls.Conn) {
 			}
 		case *http2.PingFrame:
 			if !f.IsAck() {
+				r.pings.Add(1)
 				c.Do(func(fr *http2.Framer) { fr.WritePing(true, f.Data) })
 			}
 		case *http2.MetaHeadersFrame:
@@ -176,6 +186,27 @@ func (c *rawConn) Answer(stream uint32, status int, body string, header ...strin
 		c.fr.WriteData(stream, true, []byte(body))
 	}
 	c.bw.Flush()
+}
+
+// AnswerBody answers stream with status and a body of any size, in DATA
+// frames of at most 16 KiB.
+func (c *rawConn) AnswerBody(stream uint32, status int, body []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.buf.Reset()
+	c.enc.WriteField(hpack.HeaderField{Name: ":status", Value: strconv.Itoa(status)})
+	c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: stream, BlockFragment: c.buf.Bytes(), EndHeaders: true})
+	for len(body) > 0 {
+		n := min(len(body), 16384)
+		c.fr.WriteData(stream, n == len(body), body[:n])
+		body = body[n:]
+	}
+	c.bw.Flush()
+}
+
+// Reset ends stream with RST_STREAM and code.
+func (c *rawConn) Reset(stream uint32, code http2.ErrCode) {
+	c.Do(func(fr *http2.Framer) { fr.WriteRSTStream(stream, code) })
 }
 
 // GoAway sends GOAWAY with the last stream the server processed.

@@ -51,16 +51,22 @@ func (r *Response) Summary() string {
 }
 
 // Result is the outcome of one notification of a bulk send: exactly one of
-// Response (APNs answered) and Err is set. Err wraps ErrUnconfirmed when
-// the request was written but not answered (it may have been delivered),
-// ErrConnect when it was not sent for want of a connection, and the input
-// error when it was refused before sending.
+// Response (APNs answered) and Err is set; Outcome says which of the four
+// it is. Err wraps ErrUnconfirmed when the request was written but not
+// answered (it may have been delivered), ErrConnect when it was not sent
+// for want of a connection, a *StoppedError when the send stopped for a
+// cause shared by every notification, and the input error when it was
+// refused before sending.
 type Result struct {
 	Notification *Notification
 	Response     *Response
 	Err          error
 	Index        int // the notification's place in the bulk send's input, from 0
-	Attempts     int // requests written for it: 0 when never sent, more than 1 after retries
+	Attempts     int // requests written for it and processed (or maybe processed): 0 when never sent, more than 1 after retries
+	// Unprocessed counts the times it went again on a new connection
+	// because the server had not processed it (a GOAWAY below its stream,
+	// REFUSED_STREAM): not retries, and not in Attempts.
+	Unprocessed int
 }
 
 // Unconfirmed reports a notification written but never answered: it may

@@ -23,11 +23,13 @@ var (
 	MaxRetryAfter = 2 * time.Minute
 )
 
-// retryPolicy says how often a notification is sent again: after 429, 500
-// and 503 (status), and after the server did not process it (unprocessed).
+// retryPolicy says how often a notification is sent again after 429, 500
+// and 503 (status), and whether one written and not answered is sent
+// again too (resendUnconfirmed, within the same count). A request the
+// server did not process always goes again: that is not a retry.
 type retryPolicy struct {
-	status      int
-	unprocessed int
+	status            int
+	resendUnconfirmed bool
 }
 
 // retryableStatus reports the answers Apple advises to retry later.
@@ -60,10 +62,7 @@ func (c *Client) renewJWT(used string) bool {
 // backOff waits before retry number try: Retry-After when the server gave
 // one, else exponential back-off with jitter.
 func (c *Client) backOff(ctx context.Context, try int, resp *Response) error {
-	d := backOffDelay(try)
-	if resp != nil && resp.RetryAfter > 0 {
-		d = min(resp.RetryAfter, MaxRetryAfter)
-	}
+	d := retryDelay(try, resp)
 	c.OnEvent.Emit(Event{Kind: EventInfo, Text: fmt.Sprintf("Waiting %s before sending again (retry %d)", FormatDuration(d), try)})
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -73,6 +72,15 @@ func (c *Client) backOff(ctx context.Context, try int, resp *Response) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// retryDelay is the wait before retry number try: the server's
+// Retry-After, at most MaxRetryAfter, or else backOffDelay.
+func retryDelay(try int, resp *Response) time.Duration {
+	if resp != nil && resp.RetryAfter > 0 {
+		return min(resp.RetryAfter, MaxRetryAfter)
+	}
+	return backOffDelay(try)
 }
 
 func backOffDelay(try int) time.Duration {

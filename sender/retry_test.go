@@ -132,14 +132,16 @@ func TestGoAwayWithoutReasonIsSentAgainOnANewConnection(t *testing.T) {
 	if n := r.conns.Load(); n != 2 {
 		t.Errorf("%d connections, want 2", n)
 	}
-	// Twice in a row: reported, not looped.
+	// Every time: reconnects with back-off, then reported, not looped.
+	defer func(b time.Duration) { sender.ReconnectBase = b }(sender.ReconnectBase)
+	sender.ReconnectBase = time.Millisecond
 	r2 := newResponder(t, func(c *rawConn, req rawRequest) { c.GoAway(0, http2.ErrCodeNo, "") })
 	c2 := r2.client(t)
 	_, err = c2.Send(context.Background(), alert(t, apnstest.DemoToken, "x"))
-	if !errors.Is(err, sender.ErrConnect) || !strings.Contains(err.Error(), "before taking the request") {
+	if !errors.Is(err, sender.ErrConnect) || !strings.Contains(err.Error(), "reconnects to "+r2.Addr+" in a row failed") || !strings.Contains(err.Error(), "GOAWAY NO_ERROR") {
 		t.Errorf("err = %v", err)
 	}
-	if n := r2.conns.Load(); n != 2 {
-		t.Errorf("%d connections, want 2", n)
+	if n := r2.conns.Load(); n != sender.MaxReconnects {
+		t.Errorf("%d connections, want %d", n, sender.MaxReconnects)
 	}
 }

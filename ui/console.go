@@ -1,6 +1,6 @@
 // Package ui is the console window: pick a credential, paste tokens, type
 // the alert, choose where it goes, send, and read the log. It talks to
-// package sender only (and starts sender/apnstest's simulator for the Local
+// package sender only (and starts the simulator through sender/apnstest for the Local
 // environment); it never touches the network itself.
 //
 // Each section of the form is its own small type in its own file

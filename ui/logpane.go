@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"image/color"
 	"slices"
@@ -297,7 +296,6 @@ func (p *LogPane) addToBusRow(e *logEntry, ev sender.Event) {
 
 // finishRow sets the row's outcome.
 func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration) {
-	var goAway *sender.GoAwayError
 	p.mu.Lock()
 	switch {
 	case r.Response != nil:
@@ -327,13 +325,9 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 		// duplicate.
 		e.Status, e.Tone = "unconfirmed · "+unconfirmedHint, toneWarning
 		e.Story = append(e.Story, "outcome: "+r.Err.Error()) // "unconfirmed: …"
-	case errors.As(r.Err, &goAway):
-		// The server closed the connection before taking the request.
-		e.Status, e.Tone = "GOAWAY "+orDefault(goAway.Reason, goAway.Code.String())+" · not sent", toneFailure
-		e.Story = append(e.Story, "outcome: not sent: "+r.Err.Error())
-	case r.Err != nil:
-		e.Status, e.Tone = "error", toneFailure
-		e.Story = append(e.Story, "outcome: not sent: "+r.Err.Error())
+	case r.Err != nil: // not sent: wording in outcome.go
+		e.Status, e.Tone = notSentStatus(r.Err), toneFailure
+		e.Story = append(e.Story, "outcome: not sent: "+strings.TrimPrefix(r.Err.Error(), "not sent: "))
 	}
 	if r.Response != nil && !r.Response.Timestamp.IsZero() {
 		// Told by the response's event in a send to one token; a row of a
@@ -353,9 +347,6 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 	p.scheduleLocked()
 	p.mu.Unlock()
 }
-
-// unconfirmedHint is what an unconfirmed row says on screen.
-const unconfirmedHint = "may have been delivered: check before resending"
 
 // refuseRow adds the row of a token line that was not sent: a refused
 // line is never dropped silently.

@@ -44,7 +44,7 @@ func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
 	h.sendAndWait()
 	h.waitForLog("Send 1 → "+gw.Addr, "binary protocol", "Frame: identifier", "No error response within")
 	got := gw.Accepted()
-	if len(got) != 1 || got[0].Token != apnstest.DemoToken || got[0].Format != legacy.FormatFrame {
+	if len(got) != 1 || got[0].Token != apnstest.DemoToken || string(got[0].Format) != string(legacy.FormatFrame) {
 		t.Fatalf("gateway took %+v, want one frame for the demo token", got)
 	}
 
@@ -61,7 +61,7 @@ func TestBinaryProtocolSendsToTheLocalGateway(t *testing.T) {
 	c.adv.custom.SetText("")
 	h.sendAndWait()
 	h.waitFor("the simple frame", func() bool { return len(gw.Accepted()) == 2 })
-	if f := gw.Accepted()[1].Format; f != legacy.FormatSimple {
+	if f := gw.Accepted()[1].Format; string(f) != string(legacy.FormatSimple) {
 		t.Errorf("second frame format %s, want simple", f)
 	}
 }

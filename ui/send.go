@@ -341,48 +341,6 @@ func (c *Console) bulkHeading(job sendJob, done int, t bulkTally) string {
 	return head + ": " + t.String()
 }
 
-// bulkTally counts the outcomes of a send to many tokens.
-type bulkTally struct{ accepted, rejected, unconfirmed, failed int }
-
-func (t *bulkTally) add(r sender.Result) {
-	switch {
-	case r.Response != nil && r.Response.Accepted():
-		t.accepted++
-	case r.Response != nil:
-		t.rejected++
-	case r.Unconfirmed():
-		t.unconfirmed++
-	default:
-		t.failed++
-	}
-}
-
-func (t bulkTally) String() string {
-	parts := []string{fmt.Sprintf("%d accepted", t.accepted)}
-	for _, p := range []struct {
-		n    int
-		what string
-	}{{t.rejected, "rejected"}, {t.unconfirmed, "unconfirmed (" + unconfirmedHint + ")"}, {t.failed, "not sent"}} {
-		if p.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
-		}
-	}
-	return strings.Join(parts, " · ")
-}
-
-// tone is the row's colour: the worst outcome.
-func (t bulkTally) tone() tone {
-	switch {
-	case t.rejected+t.failed > 0:
-		return toneFailure
-	case t.unconfirmed > 0:
-		return toneWarning
-	case t.accepted > 0:
-		return toneSuccess
-	}
-	return toneNormal
-}
-
 // heading is the first line of a send's story.
 func (c *Console) heading(job sendJob, client sender.Sender, n *sender.Notification, i int) string {
 	of := ""

@@ -38,14 +38,15 @@ func main() {
 	memSmall := flag.Int("mem-small", 10000, "tokens for the small memory run")
 	binN := flag.Int("binary", 50000, "notifications for the binary protocol comparison (0 skips it)")
 	rounds := flag.Int("rounds", 5, "runs of each side; the best of each is compared")
+	faultN := flag.Int("faults", 20000, "tokens for the sends through serve's faults and --latency (0 skips them)")
 	flag.Parse()
-	if err := run(*n, *conc, *memSmall, *memBig, *binN, *rounds); err != nil {
+	if err := run(*n, *conc, *memSmall, *memBig, *binN, *faultN, *rounds); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, conc, memSmall, memBig, binN, rounds int) error {
+func run(n, conc, memSmall, memBig, binN, faultN, rounds int) error {
 	dir, err := os.MkdirTemp("", "apns-bench")
 	if err != nil {
 		return err
@@ -149,6 +150,13 @@ func run(n, conc, memSmall, memBig, binN, rounds int) error {
 	// 3. The binary protocol: the CLI against Python's struct.pack.
 	if binN > 0 {
 		if err := benchBinary(bin, dir, binN, rounds); err != nil {
+			return err
+		}
+	}
+
+	// 4. Through serve's faults, and over a slow link (faults.go).
+	if faultN > 0 {
+		if err := benchFaults(bin, dir, faultN, rounds); err != nil {
 			return err
 		}
 	}

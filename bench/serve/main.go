@@ -2,7 +2,10 @@
 // its throughput as a ratio of a bare x/net/http2 responder's in the same
 // run (both on TLS, 2 connections × 100 streams, a .p8 provider token;
 // the median of several rounds),
-// and its memory after 100k and 300k requests. `make bench` runs it.
+// and its memory after 100k and 300k requests; `serve --json` with its
+// stdout never read against stdout to /dev/null (rate and peak RSS); and
+// a send while another client holds 1,000 idle connections. `make bench`
+// runs it.
 package main
 
 import (
@@ -37,6 +40,8 @@ func main() {
 	n := flag.Int("n", 100000, "requests per h2load run")
 	rounds := flag.Int("rounds", 5, "rounds, each running both servers back to back")
 	memory := flag.Bool("memory", true, "also measure serve's RSS after 100k and 300k requests")
+	jsonLog := flag.Int("json-requests", 50000, "requests for the serve --json runs (stdout to /dev/null, and never read); 0 skips them")
+	idle := flag.Bool("idle-conns", true, "also time a send while another client holds 1,000 idle connections")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of serve's runs to `FILE` (go tool pprof FILE)")
 	flag.Parse()
 	if _, err := exec.LookPath("h2load"); err != nil {
@@ -83,6 +88,12 @@ func main() {
 	}
 	fmt.Printf("median: serve %6.0f req/s, bare %6.0f req/s, ratio %.2fx (target >= 0.70x)\n", median(sims), median(bares), median(ratios))
 
+	if *jsonLog > 0 {
+		jsonLogBench(dir, jwt, body, *jsonLog)
+	}
+	if *idle {
+		idleConnsBench()
+	}
 	if *memory {
 		// A fresh process would be cleaner; in this one, RSS also holds the
 		// bare responder (idle) and h2load's runs so far.
@@ -156,6 +167,7 @@ func startBare() string {
 	if err != nil {
 		fail(err.Error())
 	}
+	//lint:ignore SA1019 the baseline is x/net/http2's server itself
 	h2 := &http2.Server{MaxConcurrentStreams: 1000}
 	var mu sync.Mutex
 	var id uint64
@@ -180,6 +192,7 @@ func startBare() string {
 					tc.Close()
 					return
 				}
+				//lint:ignore SA1019 the baseline is x/net/http2's server itself
 				h2.ServeConn(tc, &http2.ServeConnOpts{Handler: handler})
 			}()
 		}

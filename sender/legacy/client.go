@@ -1,12 +1,10 @@
 package legacy
 
 import (
-	"cmp"
 	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"sync"
 	"time"
 
@@ -38,8 +36,9 @@ var (
 	// ErrUnconfirmed marks a notification that was written but whose fate
 	// the gateway did not tell: it closed the connection without an error
 	// response naming it (always so with the simple format), or the send
-	// was cancelled before the wait ended.
-	ErrUnconfirmed = errors.New("outcome unknown")
+	// was cancelled before the wait ended. It is sender.ErrUnconfirmed, so
+	// Result.Outcome calls it unconfirmed as for HTTP/2.
+	ErrUnconfirmed = sender.ErrUnconfirmed
 )
 
 // Client sends notifications over Apple's retired binary provider
@@ -231,73 +230,6 @@ func (c *Client) stream(ctx context.Context, format Format, queue []*binaryJob, 
 	}
 }
 
-// connection returns the open connection, or makes one. A connection the
-// gateway closed while idle is replaced (and a late error response
-// reported).
-func (c *Client) connection(ctx context.Context) (*binaryConn, error) {
-	if c.conn != nil {
-		a, ended := c.conn.poll()
-		if !ended {
-			c.OnEvent.Emit(sender.Event{Kind: sender.EventInfo, Text: fmt.Sprintf("Reusing the connection to %s (no new handshake)", c.Addr())})
-			return c.conn, nil
-		}
-		c.lateAnswer(c.conn, a)
-		c.dropConn()
-	}
-	addr := c.Addr()
-	host, _, _ := net.SplitHostPort(addr)
-	if isAppleHost(addr) {
-		if !c.warnedRetired {
-			c.warnedRetired = true
-			c.OnEvent.Emit(sender.Event{Kind: sender.EventWarning, Text: RetiredNotice})
-		}
-		c.OnEvent.Emit(sender.Event{Kind: sender.EventInfo, Text: fmt.Sprintf("Connecting to %s (Apple's binary gateway, %s)", addr, c.Environment)})
-	} else {
-		c.OnEvent.Emit(sender.Event{Kind: sender.EventInfo, Text: fmt.Sprintf("Connecting to %s (binary gateway, %s)", addr, cmp.Or(string(c.Environment), "no environment"))})
-	}
-	if c.Environment != sender.Local && c.Environment != "" && !c.Environment.Allows(c.Credential) {
-		c.OnEvent.Emit(sender.Event{Kind: sender.EventWarning, Text: fmt.Sprintf("This certificate is not marked for %s (it allows %s): the gateway will likely refuse the TLS handshake", c.Environment, c.Credential.Info.Environments())})
-	}
-	dctx, cancel := context.WithTimeout(ctx, c.timeout())
-	defer cancel()
-	// ALPN is offered only to recognise an HTTP/2 endpoint, which picks
-	// h2; a binary gateway knows no ALPN and picks nothing.
-	tc, err := sender.DialTLS(dctx, addr, c.Credential.TLSConfig(host, c.RootCAs, "h2", "http/1.1"), c.OnEvent)
-	if err != nil {
-		return nil, retiredError(addr, err)
-	}
-	if tc.ConnectionState().NegotiatedProtocol == "h2" {
-		tc.Close()
-		return nil, fmt.Errorf("%w: %s: %w", sender.ErrConnect, addr, ErrNotGateway)
-	}
-	c.handshakes++
-	c.conn = newBinaryConn(tc, c.timeout())
-	return c.conn, nil
-}
-
-// lateAnswer reports what ended an idle connection.
-func (c *Client) lateAnswer(conn *binaryConn, a binaryAnswer) {
-	switch {
-	case a.packet == nil:
-		c.OnEvent.Emit(sender.Event{Kind: sender.EventInfo, Text: fmt.Sprintf("The gateway closed the idle connection (%v); opening a new one", a.err)})
-	case a.packet.Status != StatusShutdown && a.packet.Status != StatusNoErrors && conn.ids[a.packet.Identifier]:
-		c.OnEvent.Emit(sender.Event{Kind: sender.EventWarning, Status: int(a.packet.Status), Text: fmt.Sprintf(
-			"The gateway answered %s after the wait for it had ended: that notification was reported as taken, but it was refused. A longer error wait catches this.", a.packet)})
-	default:
-		c.OnEvent.Emit(sender.Event{Kind: sender.EventInfo, Text: fmt.Sprintf("The gateway closed the idle connection with %s; opening a new one", a.packet)})
-	}
-}
-
-// dropConn closes and forgets the connection.
-func (c *Client) dropConn() error {
-	if c.conn == nil {
-		return nil
-	}
-	err := c.conn.close()
-	c.conn = nil
-	return err
-}
-
 // round writes the queue on conn and waits for the gateway's verdict. It
 // settles what it can and returns the jobs to send again on a new
 // connection, with how many it settled.
@@ -377,115 +309,6 @@ func (c *Client) round(ctx context.Context, conn *binaryConn, format Format, que
 		}
 	}
 	return rest, settled
-}
-
-// settlePacket decides from an error response which notifications the
-// gateway took, which it refused and which it dropped (to send again).
-func (c *Client) settlePacket(conn *binaryConn, format Format, pending []*binaryJob, p ErrorResponse, results []sender.Result, now time.Time) ([]*binaryJob, int) {
-	st := LookupStatus(p.Status)
-	e := sender.Event{Kind: sender.EventResponse, Status: int(p.Status), Text: "Error response: " + p.String(), Detail: []string{
-		fmt.Sprintf("bytes: % x", p.Bytes()),
-		"hint: " + st.Hint,
-	}}
-	defer func() { c.OnEvent.Emit(e) }() // with what it settled
-	if !format.HasIdentifiers() {
-		if len(pending) == 1 {
-			c.reject(pending[0], st, results, now)
-			return nil, 1
-		}
-		c.settleAll(pending, results, fmt.Errorf("%w: the gateway answered %s and closed the connection after %d simple-format notifications; the simple format has no identifiers, so which one it refused is unknown, and the ones after it were dropped: send them with the enhanced or frame format to find out",
-			ErrUnconfirmed, st, len(pending)))
-		return nil, len(pending)
-	}
-	pos := -1
-	for k, j := range pending {
-		if j.id == p.Identifier {
-			pos = k
-			break
-		}
-	}
-	taken := func(js []*binaryJob) {
-		c.accept(js, results, now)
-		if len(js) > 0 {
-			e.Detail = append(e.Detail, fmt.Sprintf("taken on this connection: %d notification%s%s", len(js), plural(len(js)), idRange(format, js)))
-		}
-	}
-	switch {
-	case p.Status == StatusShutdown || p.Status == StatusNoErrors:
-		taken(pending[:pos+1])
-		return pending[pos+1:], pos + 1
-	case pos >= 0:
-		taken(pending[:pos])
-		c.reject(pending[pos], st, results, now)
-		return pending[pos+1:], pos + 1
-	case conn.ids[p.Identifier]:
-		c.OnEvent.Emit(sender.Event{Kind: sender.EventWarning, Status: int(p.Status), Text: fmt.Sprintf(
-			"Identifier %d was sent in an earlier batch and reported as taken, but the gateway refused it. A longer error wait catches this.", p.Identifier)})
-		return pending, 0
-	case len(pending) == 1:
-		c.reject(pending[0], st, results, now)
-		return nil, 1
-	}
-	c.settleAll(pending, results, fmt.Errorf("%w: the gateway answered %s, which names none of the %d notifications on the connection, and closed it: whether they arrived is unknown",
-		ErrUnconfirmed, p, len(pending)))
-	return nil, len(pending)
-}
-
-// settleClosed handles a connection that ended without an error
-// response: what never left is sent again, what left is unconfirmed.
-func (c *Client) settleClosed(format Format, pending []*binaryJob, flushed int64, why error, results []sender.Result) ([]*binaryJob, int) {
-	var sent, unsent []*binaryJob
-	for _, j := range pending {
-		if j.end <= flushed {
-			sent = append(sent, j)
-		} else {
-			unsent = append(unsent, j)
-		}
-	}
-	if len(sent) == 0 {
-		return unsent, 0
-	}
-	closed := "closed the connection"
-	if why != nil {
-		closed = fmt.Sprintf("closed the connection (%v)", why)
-	}
-	var err error
-	switch {
-	case !format.HasIdentifiers() && len(sent) == 1:
-		err = fmt.Errorf("%w: the gateway %s right after this notification, without an error response: with the simple format that is how APNs refuses a notification, giving no reason; send it with the enhanced or frame format to learn why",
-			ErrUnconfirmed, closed)
-	case !format.HasIdentifiers():
-		err = fmt.Errorf("%w: the gateway %s without an error response after %d simple-format notifications: it refused one and dropped the ones after it, but the simple format has no identifiers to tell which; send them with the enhanced or frame format to find out",
-			ErrUnconfirmed, closed, len(sent))
-	default:
-		err = fmt.Errorf("%w: the gateway %s without an error response after %d notifications: whether they arrived is unknown (an error response is lost when the connection is reset)",
-			ErrUnconfirmed, closed, len(sent))
-	}
-	c.OnEvent.Emit(sender.Event{Kind: sender.EventError, Text: err.Error()})
-	c.settleAll(sent, results, err)
-	return unsent, len(sent)
-}
-
-func (c *Client) accept(js []*binaryJob, results []sender.Result, now time.Time) {
-	for _, j := range js {
-		r := &results[j.index]
-		r.Response = &sender.Response{Token: r.Notification.Token, Host: c.Addr(), Status: 200, Duration: now.Sub(j.sent)}
-	}
-}
-
-func (c *Client) reject(j *binaryJob, st Status, results []sender.Result, now time.Time) {
-	r := &results[j.index]
-	r.Response = &sender.Response{Token: r.Notification.Token, Host: c.Addr(), Status: int(st.Code), Reason: st.Name, Duration: now.Sub(j.sent)}
-}
-
-func (c *Client) settle(j *binaryJob, results []sender.Result, err error) {
-	results[j.index].Err = err
-}
-
-func (c *Client) settleAll(js []*binaryJob, results []sender.Result, err error) {
-	for _, j := range js {
-		c.settle(j, results, err)
-	}
 }
 
 // frameEvent tells of one frame written, with its bytes for the first few.

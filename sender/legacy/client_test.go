@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -434,4 +435,41 @@ func TestBinarySendStreamGivesOneResultPerNotification(t *testing.T) {
 		t.Fatalf("%d results for 8", len(seen))
 	}
 	finish(t, c, g)
+}
+
+// A binary send cancelled after its frames were written: they are
+// unconfirmed (the gateway may have delivered them), never "not sent".
+func TestBinaryCancelledAfterWritingLeavesThemUnconfirmed(t *testing.T) {
+	a, _ := pkiForFakes(t)
+	cert, err := a.ServerCertificate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAnyClientCert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		buf := make([]byte, 64<<10)
+		if n, err := conn.Read(buf); err == nil && n > 0 {
+			cancel() // the frames arrived: cancel while the client waits for an error response
+		}
+		io.Copy(io.Discard, conn) // and never answer
+	}()
+	_, cred := binaryGateway(t)
+	c := &legacy.Client{Credential: cred, Environment: sender.Local, Host: ln.Addr().String(), RootCAs: a.Pool(), ErrorWait: time.Minute}
+	defer c.Close()
+	for i, r := range c.SendAll(ctx, stream(3)) {
+		if r.Outcome() != sender.OutcomeUnconfirmed || !errors.Is(r.Err, legacy.ErrUnconfirmed) {
+			t.Errorf("notification %d: %v %v, want unconfirmed", i, r.Outcome(), r.Err)
+		}
+	}
 }

@@ -3,6 +3,6 @@
 // notification formats packed byte-exactly, the gateway's error response
 // and status table, streaming with resends after a refusal, and the
 // feedback service. Its Client satisfies sender.Sender, so the window and
-// the command line hold it like the HTTP/2 client; sender/apnstest runs a
+// the command line hold it like the HTTP/2 client; the simulator (package simulator) runs a
 // local gateway to try it against.
 package legacy

@@ -1,0 +1,165 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MarshalJSON writes n with appendJSON: one encoder for the pages and for
+// the event stream, where each answered request is encoded once per
+// stream and reflection would cost the simulator's throughput.
+func (n Notification) MarshalJSON() ([]byte, error) { return n.appendJSON(nil), nil }
+
+// appendJSON appends n as a JSON object, the fields in the order and
+// under the omitempty rules of Notification's tags, on one line (a
+// payload written over several lines is compacted).
+func (n *Notification) appendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = appendString(b, n.ID)
+	b = append(b, `,"time":"`...)
+	b = n.Time.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","connection":`...)
+	b = strconv.AppendUint(b, n.Connection, 10)
+	b = field(b, "remote", n.Remote)
+	b = field(b, "auth", n.Auth)
+	b = field(b, "method", n.Method)
+	b = field(b, "path", n.Path)
+	b = field(b, "token", n.Token)
+	b = field(b, "topic", n.Topic)
+	b = field(b, "push_type", n.PushType)
+	if n.Priority != 0 {
+		b = append(b, `,"priority":`...)
+		b = strconv.AppendInt(b, int64(n.Priority), 10)
+	}
+	b = field(b, "collapse_id", n.CollapseID)
+	if n.Expiration != nil {
+		b = append(b, `,"expiration":"`...)
+		b = n.Expiration.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	}
+	b = field(b, "team_id", n.TeamID)
+	b = field(b, "key_id", n.KeyID)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(n.Status), 10)
+	b = field(b, "reason", n.Reason)
+	if n.Timestamp != nil {
+		b = append(b, `,"timestamp":`...)
+		b = strconv.AppendInt(b, *n.Timestamp, 10)
+	}
+	b = field(b, "unique_id", n.UniqueID)
+	text := n.PayloadText
+	if len(n.Payload) > 0 {
+		// Compacted in place (one pass, which also checks it is JSON);
+		// what is not JSON goes as payload_text.
+		mark := len(b)
+		b = append(b, `,"payload":`...)
+		out := bytes.NewBuffer(b)
+		if json.Compact(out, n.Payload) == nil {
+			b = out.Bytes()
+		} else {
+			b = b[:mark]
+			if text == "" {
+				text = strings.ToValidUTF8(string(n.Payload), string(utf8.RuneError))
+			}
+		}
+	}
+	b = field(b, "payload_text", text)
+	b = append(b, `,"payload_size":`...)
+	b = strconv.AppendInt(b, int64(n.PayloadSize), 10)
+	if len(n.Headers) > 0 {
+		hb, _ := json.Marshal(n.Headers) // sorted keys
+		b = append(b, `,"headers":`...)
+		b = append(b, hb...)
+	}
+	if len(n.Warnings) > 0 {
+		b = append(b, `,"warnings":[`...)
+		for i, w := range n.Warnings {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, w)
+		}
+		b = append(b, ']')
+	}
+	if n.GoAway {
+		b = append(b, `,"goaway":true`...)
+	}
+	b = field(b, "no_answer", n.NoAnswer)
+	b = field(b, "channel", n.Channel)
+	b = field(b, "request_id", n.RequestID)
+	return append(b, '}')
+}
+
+// field appends ,"name":"value" unless value is empty.
+func field(b []byte, name, value string) []byte {
+	if value == "" {
+		return b
+	}
+	b = append(b, `,"`...)
+	b = append(b, name...)
+	b = append(b, `":`...)
+	return appendString(b, value)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// safeASCII marks the bytes a JSON string holds as they are.
+var safeASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+// appendString appends s as a JSON string, as encoding/json writes it:
+// invalid UTF-8 as U+FFFD, control characters, <, >, &, U+2028 and U+2029
+// escaped.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if safeASCII[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			switch r {
+			case utf8.RuneError:
+				b = append(b, `\ufffd`...)
+			default:
+				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
