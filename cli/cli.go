@@ -146,7 +146,8 @@ Try it without Apple:
   apns-console send --env local --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --live-activity update --content-state '{"progress":0.5}'
   apns-console send --protocol binary --format simple --env local --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --alert hi --dry-run
 
-Exit codes: 0 all accepted, 1 APNs rejected at least one, 2 bad input, credential or connection.
+Exit codes: 0 all accepted, 1 APNs rejected at least one, 2 bad input, credential or
+connection (or a notification not sent), 3 at least one unconfirmed (it may have been delivered).
 Results go to standard output; errors, warnings and -v's events to standard error.
 `
 

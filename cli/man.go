@@ -172,7 +172,14 @@ Every notification was accepted (or the command did what it was asked).
 APNs, or the simulator, rejected at least one notification or request.
 .TP
 .B 2
-Bad input (a flag, a token, a payload), a bad credential, or no connection.
+Bad input (a flag, a token, a payload), a bad credential, or no
+connection; for send, at least one notification was not sent (safe to send
+again).
+.TP
+.B 3
+At least one notification is unconfirmed: it was written, but the
+connection ended before the answer, so it may have been delivered (check
+before sending it again).
 .SH OUTPUT
 Results go to standard output: one line per token (or one JSON object per
 line with

@@ -106,7 +106,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), sendUsage)
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, sendExitCodes) // bulk.go
+		fmt.Fprint(fs.Output(), sendExitCodes) // bulk.go
 	}
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
