@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -21,7 +23,7 @@ type batch struct {
 // readBatch reads what both protocols share (tokens, payload, headers and
 // credential) and makes the batch: tokens that cannot be used get their
 // result now, so every token ends with exactly one.
-func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credential.Credential, error) {
+func (f *sendFlags) readBatch(ctx context.Context, stdin io.Reader, out *printer) (*batch, *credential.Credential, error) {
 	tokens, err := f.openTokens(stdin)
 	if err != nil {
 		return nil, nil, err
@@ -29,14 +31,20 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 	defer tokens.close()
 	var rawTokens []tokenLine
 	for {
-		tl, err := tokens.next()
+		tl, err := tokens.nextOrStop(ctx) // standard input and pipes: Ctrl+C stops the wait
 		if err == io.EOF {
 			break
+		}
+		if errors.Is(err, errStopped) {
+			return nil, nil, fmt.Errorf("cancelled while reading the tokens, after %d: nothing was sent", len(rawTokens))
 		}
 		if err != nil {
 			return nil, nil, err
 		}
 		rawTokens = append(rawTokens, tl)
+	}
+	if len(rawTokens) == 0 {
+		return nil, nil, inputError{fmt.Errorf("%s held no device token (it is empty, or only blank lines and # comments): put one token per line, or give --token TOKEN", tokens.source)}
 	}
 	base, cred, err := f.template()
 	if err != nil {
@@ -44,6 +52,8 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 	}
 	b := &batch{results: make([]sender.Result, 0, len(rawTokens))}
 	var seen seenTokens
+	var warned tokenWarnings // tokens of unusual lengths, grouped
+	defer warned.print(out)
 	for _, tl := range rawTokens {
 		n := *base
 		if tl.err != nil {
@@ -69,9 +79,7 @@ func (f *sendFlags) readBatch(stdin io.Reader, out *printer) (*batch, *credentia
 				continue
 			}
 		}
-		if w := tok.Warning(); w != "" {
-			out.warn(w)
-		}
+		warned.add(tok, tl.line)
 		b.ns = append(b.ns, &n)
 		b.pending = append(b.pending, len(b.results))
 		b.results = append(b.results, sender.Result{Notification: &n})

@@ -57,7 +57,7 @@ func runSendBinary(ctx context.Context, f *sendFlags, stdin io.Reader, stdout, s
 	if err != nil {
 		return out.fail(inputError{err})
 	}
-	b, cred, err := f.readBatch(stdin, out)
+	b, cred, err := f.readBatch(ctx, stdin, out)
 	if err != nil {
 		return out.fail(err)
 	}

@@ -75,6 +75,11 @@ what the server did not process goes again on a new one.
 Exit codes:
   0  every notification was accepted
   1  APNs rejected at least one (the others were accepted)
-  2  bad input or usage, or at least one notification was not sent
+  2  bad input or usage, or at least one notification was not sent: a flag;
+     a file missing, not a regular file or over its limit;
+     no device token at all (an empty file, only blank lines); a token line
+     that cannot be used; a bad credential; no connection; the send stopped
+     by Ctrl+C, SIGTERM or --timeout
   3  at least one notification is unconfirmed (it may have been delivered)
+Ctrl+C or SIGTERM ends the send within a second, the results so far printed.
 `

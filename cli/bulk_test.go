@@ -81,7 +81,7 @@ func TestSendStreamsOneJSONLinePerTokenWithASummary(t *testing.T) {
 		switch {
 		case r.Status == 200 && r.Attempts == 1 && r.ApnsID != "":
 			accepted++
-		case r.Status == 0 && strings.Contains(r.Error, "line 303 is 6001 bytes long"):
+		case r.Status == 0 && strings.Contains(r.Error, "line 303 is 6,001 bytes long, over the 1 KiB limit of a token line"):
 			long++
 		case r.Status == 0 && r.Error != "" && r.Attempts == 0 && !r.Unconfirmed:
 			refused++
@@ -379,7 +379,7 @@ func TestCLIFixes(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"payload file over 1 MB", []string{"--env", "local", "--token", tok(1), "--payload", "@" + big}, "over 1 MB"},
+		{"payload file over 1 MB", []string{"--env", "local", "--token", tok(1), "--payload", "@" + big}, "over the 20 KiB limit of a --payload file (APNs takes at most 4 KiB for the push type alert"},
 		{"negative badge", []string{"--env", "local", "--token", tok(1), "--badge", "-1"}, "--badge -1 is negative"},
 		{"empty credential", []string{"--p12", empty, "--token", tok(1), "--alert", "x"}, "the file is empty"},
 		{"binary to an HTTP/2 port", []string{"--protocol", "binary", "--host", s.Addr, "--ca", filepath.Join(dir, apnstest.FileCA), "--p12", p12,

@@ -83,6 +83,9 @@ func commands() []command {
 		{name: "feedback", synopsis: "[flags]", summary: "read the retired binary protocol's feedback service (removed apps' tokens)", run: func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return runFeedback(ctx, args, stdout, stderr)
 		}},
+		{name: "health", synopsis: "[--addr A]", summary: "exit 0 when a serve's control API is ready (for a container's HEALTHCHECK)", run: func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+			return runHealth(ctx, args, stdout, stderr)
+		}},
 		{name: "completion", synopsis: "bash|zsh|fish", summary: "print a shell completion script", actions: completionShells, run: runCompletion},
 		{name: "man", synopsis: "", summary: "print the manual page (roff): apns-console man | man -l -", run: runMan},
 		{name: "help", synopsis: "[COMMAND]", summary: "show the help of a command", run: runHelp},
@@ -146,8 +149,15 @@ Try it without Apple:
   apns-console send --env local --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --live-activity update --content-state '{"progress":0.5}'
   apns-console send --protocol binary --format simple --env local --token 740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad --alert hi --dry-run
 
-Exit codes: 0 all accepted, 1 APNs rejected at least one, 2 bad input, credential or
-connection (or a notification not sent), 3 at least one unconfirmed (it may have been delivered).
+Exit codes (every command):
+  0  done: every notification accepted, the file inspected, serve stopped by Ctrl+C
+  1  APNs (or the simulator, simctl) rejected at least one notification or request
+  2  bad input (a flag, a file, no device token at all), a bad credential, no
+     connection, a notification not sent, or stopped by Ctrl+C, SIGTERM or --timeout
+  3  send: a notification unconfirmed (it may have been delivered)
+     (apns-console send -h says more)
+Ctrl+C or SIGTERM ends any command within a second (serve: after the requests
+in flight, up to 5 s; a second Ctrl+C at once), with the results so far printed.
 Results go to standard output; errors, warnings and -v's events to standard error.
 `
 

@@ -100,9 +100,9 @@ func (f *credentialFlags) resolveTarget(cred **credential.Credential, startSimul
 	}
 	t := &target{env: env, host: f.host}
 	if f.ca != "" {
-		pem, err := os.ReadFile(f.ca)
+		pem, err := caFile.Read(f.ca)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the CA file (%v): give the ca.pem that `apns-console serve` wrote, or leave --ca out to trust the system's roots", err)
+			return nil, inputError{err}
 		}
 		t.roots = x509.NewCertPool()
 		if !t.roots.AppendCertsFromPEM(pem) {

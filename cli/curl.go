@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -11,8 +12,8 @@ import (
 // printCurl is `send --curl`: for each token, the curl command that sends
 // the same request, printed instead of sending. The setup lines (how to
 // set $APNS_JWT or $APNS_P12_PASSWORD) come once, before the first.
-func (f *sendFlags) printCurl(stdin io.Reader, stdout io.Writer, out *printer) int {
-	b, cred, err := f.readBatch(stdin, out)
+func (f *sendFlags) printCurl(ctx context.Context, stdin io.Reader, stdout io.Writer, out *printer) int {
+	b, cred, err := f.readBatch(ctx, stdin, out)
 	if err != nil {
 		return out.fail(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -150,9 +149,9 @@ func readJSONArg(name, v string) (string, error) {
 	if !strings.HasPrefix(v, "@") {
 		return v, nil
 	}
-	data, err := os.ReadFile(v[1:])
+	data, err := payloadFile("--"+name, sender.PushLiveActivity).Read(v[1:])
 	if err != nil {
-		return "", inputError{fmt.Errorf("cannot read the --%s file (%v): check the path after @, or give the JSON itself", name, err)}
+		return "", inputError{fmt.Errorf("cannot read the --%s file: %w", name, err)}
 	}
 	return string(data), nil
 }

@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +43,8 @@ type sendFlags struct {
 	unique     bool
 	bulkFlags
 
-	stopped bool // the tokens were not read to the end (cancelled)
+	stopped bool          // the tokens were not read to the end (cancelled)
+	warned  tokenWarnings // tokens of unusual lengths, grouped (tokenwarnings.go)
 }
 
 // stringList is a repeatable string flag.
@@ -57,13 +56,13 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 func (f *sendFlags) register(fs *flag.FlagSet) {
 	f.credentialFlags.register(fs)
 	fs.Var(&f.tokens, "token", "a device `TOKEN`, pasted as copied (repeatable)")
-	fs.StringVar(&f.tokensFile, "tokens", "", "`FILE` with one token per line (- for standard input)")
+	fs.StringVar(&f.tokensFile, "tokens", "", "`FILE` with one token per line, a line at most 1 KiB (- for standard input; a named pipe works too)")
 	fs.StringVar(&f.alert, "alert", "", "the alert text (body)")
 	fs.StringVar(&f.title, "title", "", "the alert title")
 	fs.StringVar(&f.subtitle, "subtitle", "", "the alert subtitle")
 	fs.StringVar(&f.badge, "badge", "", "the badge `NUMBER` (0 clears it)")
 	fs.StringVar(&f.sound, "sound", "", "the sound file name, or default")
-	fs.StringVar(&f.payload, "payload", "", "custom payload `JSON`, or @FILE; merged with --alert etc.")
+	fs.StringVar(&f.payload, "payload", "", "custom payload `JSON`, or @FILE (at most the push type's limit plus 16 KiB of spacing); merged with --alert etc.")
 	fs.StringVar(&f.topic, "topic", "", "apns-topic (default: the certificate's bundle id with the push type's suffix)")
 	fs.StringVar(&f.pushType, "push-type", "alert", "apns-push-type: alert, background, voip, complication, …")
 	fs.IntVar(&f.priority, "priority", 0, "apns-priority: 10, 5 or 1 (default: omitted, APNs uses 10)")
@@ -147,6 +146,12 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return out.fail(err)
 	}
 	defer tokens.close()
+	if err := tokens.first(ctx); err != nil { // none at all: exit 2 before connecting
+		if errors.Is(err, errStopped) {
+			err = errors.New("cancelled before the first token was read")
+		}
+		return out.fail(err)
+	}
 	tgt, err := f.resolveTarget(&cred, true)
 	if err != nil {
 		return out.fail(err)
@@ -159,7 +164,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return out.fail(err)
 	}
 	if f.dryRun {
-		return f.dryRunAll(tokens, base, cred, tgt, out)
+		return f.dryRunAll(ctx, tokens, base, cred, tgt, out)
 	}
 	if cred == nil {
 		return out.fail(fmt.Errorf("%w: give --p12 FILE (password in $APNS_P12_PASSWORD), --cert FILE --key FILE, or --p8 FILE --key-id ID --team-id ID (or try --env local)", sender.ErrNoCredential))
@@ -190,7 +195,7 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	bar := newProgress(stderr, f.countTokens)
 	// Each line is written the moment its result is known; under load,
 	// the lines that are ready together share one write.
-	lines := bufio.NewWriterSize(stdout, 32<<10)
+	lines := newFlushedWriter(ctx, stdout, 32<<10) // main.go flushes it on a forced stop
 	defer lines.Flush()
 	out.mu.Lock()
 	out.stdout = lines
@@ -224,11 +229,13 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	lines.Flush()
 	bar.finish()
+	f.warned.print(out) // read by feed before it closed refused
 	out.summary(t, dups)
-	if f.stopped { // read by feed before it closed refused
-		return exitFailure
+	code := t.exitCode()
+	if f.stopped && code != exitUnconfirmed { // read by feed before it closed refused
+		return exitFailure // tokens were left unread: not sent
 	}
-	return t.exitCode()
+	return code
 }
 
 // template reads the payload, headers and credential every notification
@@ -268,6 +275,7 @@ func (f *sendFlags) feed(ctx context.Context, tokens *tokenReader, base *sender.
 		last = max(last, tl.line)
 		if err != nil { // the input broke off: the tokens after it are unknown
 			out.warn(err.Error())
+			f.stopped = true // exit 2
 			return dups
 		}
 		n := *base
@@ -303,18 +311,16 @@ func (f *sendFlags) feed(ctx context.Context, tokens *tokenReader, base *sender.
 				continue
 			}
 		}
-		if w := tok.Warning(); w != "" {
-			out.warn(w)
-		}
+		f.warned.add(tok, tl.line) // printed grouped, before the summary
 		in <- &n
 	}
 }
 
 // dryRunAll prints the exact request for each token, connecting nowhere.
-func (f *sendFlags) dryRunAll(tokens *tokenReader, base *sender.Notification, cred *credential.Credential, tgt *target, out *printer) int {
+func (f *sendFlags) dryRunAll(ctx context.Context, tokens *tokenReader, base *sender.Notification, cred *credential.Credential, tgt *target, out *printer) int {
 	code := exitOK
 	for {
-		tl, err := tokens.next()
+		tl, err := tokens.nextOrStop(ctx)
 		if err == io.EOF {
 			return code
 		}
@@ -348,7 +354,7 @@ func (f *sendFlags) buildPayload() ([]byte, error) {
 	}
 	m := sender.Message{Body: f.alert, Title: f.title, Subtitle: f.subtitle, Sound: f.sound, Custom: f.payload}
 	if strings.HasPrefix(f.payload, "@") {
-		data, err := readPayloadFile(f.payload[1:])
+		data, err := readPayloadFile(f.payload[1:], sender.PushType(f.pushType))
 		if err != nil {
 			return nil, err
 		}
@@ -372,24 +378,13 @@ func (f *sendFlags) buildPayload() ([]byte, error) {
 	return p, nil
 }
 
-// maxPayloadFile is the largest --payload @FILE read: far above APNs'
-// 5120-byte limit, so a larger file is the wrong file.
-const maxPayloadFile = 1 << 20
-
-// readPayloadFile reads --payload @FILE, refusing a file over 1 MB before
-// reading it whole or parsing it.
-func readPayloadFile(path string) ([]byte, error) {
-	file, err := os.Open(path)
+// readPayloadFile reads --payload @FILE, within the push type's limit
+// plus a margin (payloadFile): a larger file is refused before it is read
+// whole or parsed.
+func readPayloadFile(path string, pt sender.PushType) ([]byte, error) {
+	data, err := payloadFile("--payload", pt).Read(path)
 	if err != nil {
-		return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @, or give the JSON itself", err)}
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxPayloadFile+1))
-	if err != nil {
-		return nil, inputError{fmt.Errorf("cannot read the payload file (%v): check the path after @", err)}
-	}
-	if len(data) > maxPayloadFile {
-		return nil, inputError{fmt.Errorf("the payload file %s is over 1 MB, and APNs takes at most 4 KB (5 KB for VoIP): is it the right file?", path)}
+		return nil, inputError{fmt.Errorf("cannot read the --payload file: %w", err)}
 	}
 	return data, nil
 }

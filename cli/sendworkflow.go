@@ -52,7 +52,7 @@ func (f *sendFlags) workflow(ctx context.Context, fs *flag.FlagSet, stdin io.Rea
 		}
 		return out.fail(inputError{err}), true
 	}
-	return f.printCurl(stdin, stdout, out), true
+	return f.printCurl(ctx, stdin, stdout, out), true
 }
 
 // given lists the flags set on the command line.

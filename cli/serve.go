@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"apnsconsole/sender"
@@ -53,7 +54,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	seed := fs.Int64("seed", 0, "seed for rate= faults and the latency's spread, for repeatable runs (0: from the clock)")
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "a `TOKEN` to answer with 410 Unregistered (and, with --binary, to list in the feedback service) (repeatable)")
-	apiF := addAPIFlags(fs) // serve_api.go
+	fid := addFidelityFlags(fs) // serve_fidelity.go
+	apiF := addAPIFlags(fs)     // serve_api.go
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -102,7 +104,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFailure
 		}
 	}
-	authority, demo, origin, err := serveCredentials(*dir, *fresh)
+	authority, demo, origin, notices, err := serveCredentials(*dir, *fresh)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v: fix or remove the files, or run with --fresh to make new ones (clients must then trust the new %s)\n", err, apnstest.FileCA)
 		return exitFailure
@@ -111,6 +113,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	s := &apnstest.Server{Authority: authority, Demo: demo, Environment: apnstest.Environment(env), Keep: *keep,
 		IdleTimeout: *idle, MaxConns: *maxConns, MaxConnsPerClient: *perClient, Latency: delay, LatencyJitter: jitter, Seed: *seed,
 		Settings: settings, MaxConcurrentStreams: uint32(*streams), StreamsBeforeToken: uint32(*beforeToken), StrictStreams: *strict}
+	fid.resolve(given)
+	if err := fid.apply(s); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitFailure
+	}
 	for _, f := range rules {
 		s.AddFaultRule(f)
 	}
@@ -158,7 +165,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer g.Close()
 	}
-	ctl, err := apiF.start(s)
+	// Ready (/readyz 200) once the files are written: a backend that
+	// waits for the health check finds ca.pem there.
+	var filesReady atomic.Bool
+	ctl, err := apiF.start(s, filesReady.Load)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitFailure
@@ -173,11 +183,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 
+	filesReady.Store(true)
+
 	p := func(name string) string { return filepath.Join(*dir, name) }
 	fmt.Fprintf(out, "APNs simulator (%s) listening on https://%s (HTTP/2, TLS)\n", env, s.Addr)
+	for _, n := range notices {
+		fmt.Fprintf(out, "Notice: %s\n", n)
+	}
 	switch origin {
 	case credsNew:
 		fmt.Fprintf(out, "New CA and demo credentials in %s:\n", *dir)
+	case credsStale:
+		fmt.Fprintf(out, "CA and demo credentials reused from %s, written again whole (an older version wrote them), same CA:\n", *dir)
 	case credsRenewed:
 		fmt.Fprintf(out, "CA and demo credentials reused from %s, the demo certificate renewed (it expired), same CA:\n", *dir)
 	default:
@@ -185,8 +202,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(out, "  %-28s the CA to trust (only for this simulator)\n", apnstest.FileCA)
 	fmt.Fprintf(out, "  %-28s push certificate for %s, password %q\n", apnstest.FileDemoP12, apnstest.DemoBundleID, apnstest.DemoP12Password)
+	fmt.Fprintf(out, "  %-28s the same, 3DES/SHA-1 (for golang.org/x/crypto/pkcs12, sideshow/apns2)\n", apnstest.FileDemoLegacy)
 	fmt.Fprintf(out, "  %-28s the same certificate and key as PEM\n", apnstest.FileDemoCert+", "+apnstest.FileDemoKey)
-	fmt.Fprintf(out, "  %-28s token key: Key ID %s, Team ID %s\n", apnstest.FileDemoP8, apnstest.DemoKeyID, apnstest.DemoTeamID)
+	fid.print(out)
 	fmt.Fprintln(out, "\nSend to it (token key):")
 	fmt.Fprintf(out, "  apns-console send --env %s --host %s --ca %s --p8 %s --key-id %s --team-id %s --topic %s --token %s --alert 'Hello' -v\n",
 		env, s.Addr, p(apnstest.FileCA), p(apnstest.FileDemoP8), apnstest.DemoKeyID, apnstest.DemoTeamID, apnstest.DemoBundleID, apnstest.DemoToken)
@@ -210,6 +228,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if delay > 0 {
 		fmt.Fprintf(out, "Latency: %s added to every answer\n", *latency)
 	}
+	strictNote := ""
+	if *strict {
+		strictNote = ", 1 after a rejection (--strict-streams)"
+	}
+	fmt.Fprintf(out, "HTTP/2: %d streams per connection (%d until a valid provider token%s), frames up to %d bytes, windows of %d, header lists up to %d bytes; %d connections at most, %d per client\n",
+		*streams, *beforeToken, strictNote, *frameSize, *window, *headerList, *maxConns, *perClient)
 	printAPILines(out, ctl, *apiF.token != "")
 	fmt.Fprintln(out, "\nPress Ctrl+C to stop. Requests:")
 
@@ -253,30 +277,38 @@ func defaultServeDir() string {
 const (
 	credsReused  = iota // read from --dir
 	credsRenewed        // read from --dir, the expiring demo certificate issued again
+	credsStale          // read from --dir, written by an older version: written again, whole
 	credsNew            // made (--fresh, or none in --dir)
 )
 
 // serveCredentials reuses the CA and demo credentials in dir, or makes
-// new ones (fresh, or none there yet).
-func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstest.Demo, origin int, err error) {
+// new ones (fresh, none there yet, or a set whose write was cut short),
+// with notices of what it changed or found.
+func serveCredentials(dir string, fresh bool) (a *apnstest.Authority, d *apnstest.Demo, origin int, notices []string, err error) {
 	if !fresh {
-		a, d, err = apnstest.LoadFiles(dir)
+		f, err := apnstest.ReadFiles(dir)
 		if err == nil {
-			renewed, err := d.RenewCert(a)
-			if renewed {
-				return a, d, credsRenewed, err
+			renewed, err := f.Demo.RenewCert(f.Authority)
+			switch {
+			case renewed:
+				origin = credsRenewed
+			case f.Stale:
+				origin = credsStale
 			}
-			return a, d, credsReused, err
+			return f.Authority, f.Demo, origin, f.Notices, err
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, 0, err
+			return nil, nil, 0, nil, err
+		}
+		if errors.Is(err, apnstest.ErrIncompleteSet) {
+			notices = append(notices, fmt.Sprintf("%v: made a new set (clients must trust the new %s)", err, apnstest.FileCA))
 		}
 	}
 	if a, err = apnstest.NewAuthority(); err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, nil, err
 	}
 	if d, err = a.NewDemo(); err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, nil, err
 	}
-	return a, d, credsNew, nil
+	return a, d, credsNew, notices, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"apnsconsole/sender/apnstest"
 	"apnsconsole/simulator/api"
+	"apnsconsole/simulator/inbox"
 )
 
 // apiFlags are serve's flags for the control API (simulator/api).
@@ -52,11 +53,12 @@ func (f *apiFlags) resolve(set map[string]bool) {
 }
 
 // start starts the control API of s when --api is given; nil when not.
-func (f *apiFlags) start(s *apnstest.Server) (*api.API, error) {
+// ready says when /readyz may answer 200 (the files of --dir written).
+func (f *apiFlags) start(s *apnstest.Server, ready func() bool) (*api.API, error) {
 	if *f.addr == "" {
 		return nil, nil
 	}
-	a := api.New(s, api.Options{Token: *f.token, Hosts: f.hosts, Version: Version})
+	a := api.New(s, api.Options{Token: *f.token, Hosts: f.hosts, Version: Version, Page: inbox.Handler(s), Ready: ready})
 	if err := a.Listen(*f.addr); err != nil {
 		return nil, fmt.Errorf("--api %s: %w", *f.addr, err)
 	}
@@ -74,4 +76,9 @@ func printAPILines(out io.Writer, a *api.API, token bool) {
 	}
 	fmt.Fprintf(out, "Control API on http://%s (JSON under /api/v1; --api-token required: %v):\n", a.Addr(), token)
 	fmt.Fprintf(out, "  curl%s 'http://%s/api/v1/notifications/wait?query=token:%s&count=1&timeout=10s'\n", auth, a.Addr(), apnstest.DemoToken)
+	if token {
+		fmt.Fprintf(out, "Web inbox: http://%s/?token=$APNS_SIM_API_TOKEN (once: a cookie keeps it)\n", a.Addr())
+	} else {
+		fmt.Fprintf(out, "Web inbox: http://%s/\n", a.Addr())
+	}
 }

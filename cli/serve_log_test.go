@@ -101,3 +101,23 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// TestServeLogShowsRequestsNeverAnswered: a request read and never
+// answered (a drop fault, a reset, a connection closed first) is logged
+// as such, with status 0, never as answered.
+func TestServeLogShowsRequestsNeverAnswered(t *testing.T) {
+	for why, text := range map[string]string{
+		apnstest.NoAnswerDrop:   "no answer: connection dropped (fault)",
+		apnstest.NoAnswerReset:  "no answer: stream reset (fault)",
+		apnstest.NoAnswerClosed: "no answer: the connection closed first",
+	} {
+		r := apnstest.Record{Time: time.Now(), Conn: 3, Auth: apnstest.AuthToken, Method: "POST", Path: "/3/device/" + apnstest.DemoToken, NoAnswer: why}
+		if line := serveLogLine(r); !strings.HasSuffix(line, "→ "+text) {
+			t.Errorf("%s: %q, want it to end with %q", why, line, text)
+		}
+		var v map[string]any
+		if err := json.Unmarshal([]byte(serveJSONLine(r)), &v); err != nil || v["status"] != 0.0 || v["no_answer"] != why {
+			t.Errorf("%s: JSON %v (%v), want status 0 and no_answer %q", why, v, err, why)
+		}
+	}
+}

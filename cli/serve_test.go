@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 x/net/http2's client is what sideshow/apns2 and most Go APNs clients use: the simulator is tested against it
+
 package cli
 
 import (

@@ -111,7 +111,7 @@ var ChannelReasons = []Reason{
 	{"InvalidPushType", 400, "The push type is not allowed here: the only allowed value is LiveActivity.", "Broadcast channels carry only Live Activity updates.", true},
 	{"CannotCreateChannelConfig", 400, "The app has reached its channel limit.", "An app may have 10,000 channels per environment: delete channels you no longer use.", false},
 	{"BadExpirationDate", 400, "The apns-expiration value is invalid for this channel.", "A channel with storage policy 0 (no message stored) takes only apns-expiration 0.", true},
-	{"TopicDisallowed", 400, "Pushing to this topic is not allowed.", "Use the bundle id without a push-type suffix (no .push-type.liveactivity) and one your key or certificate covers.", true},
+	{"TopicDisallowed", 400, "Pushing to this topic is not allowed.", "Use a bundle id your credential covers: one of your team's apps with a token key, the certificate's own app with a certificate. Channels take the bare bundle id: one ending in a push-type suffix (.push-type.liveactivity) is refused too.", true},
 	{"TopicMismatch", 403, "The topic does not match the certificate.", "Use the bundle id the certificate is for, or a token key of the app's team.", false},
 	{"PayloadTooLarge", 413, "The message payload is too large.", "A broadcast payload may be at most 5120 bytes.", false},
 	{"Service Unavailable", 503, "The service is unavailable.", "Apple's side is unavailable: try again later.", true},

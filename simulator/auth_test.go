@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -80,5 +81,38 @@ func TestCertificateAuthAccepts(t *testing.T) {
 	acc := s.Accepted()
 	if len(acc) != 4 || acc[0].Topic != "com.example.single" || acc[0].Auth != AuthCertificate || acc[0].TeamID != DemoTeamID {
 		t.Errorf("accepted %+v", acc)
+	}
+}
+
+// TestTeamKeyCoversEveryBundleOfItsTeam: like a real .p8, the demo key
+// pushes to any bundle id no other team registered (and its suffixed
+// topics), never to another team's; the demo certificate keeps its own
+// topics; RestrictBundles limits the key to those listed.
+func TestTeamKeyCoversEveryBundleOfItsTeam(t *testing.T) {
+	f := getFixture(t)
+	s, clk := startServer(t, f, nil)
+	e := &env{t: t, f: f, s: s, clk: clk}
+	for _, topic := range []string{"com.example.app", "com.example.app.voip", "org.other.thing"} {
+		kv := []string{"apns-topic", topic}
+		if strings.HasSuffix(topic, ".voip") {
+			kv = append(kv, "apns-push-type", "voip")
+		}
+		if a := e.viaToken(push{header: e.tokenHeader(kv...)}); a.Status != 200 {
+			t.Errorf("demo key to %s: %d %s, want 200", topic, a.Status, a.Body)
+		}
+	}
+	if a := e.viaToken(push{header: e.tokenHeader("apns-topic", "com.example.teamtwo")}); a.Reason != "TopicDisallowed" {
+		t.Errorf("demo key to another team's bundle: %d %s, want TopicDisallowed", a.Status, a.Body)
+	}
+	if a := e.viaCert(f.demo.Cert, push{header: e.certHeader("apns-topic", "com.example.app")}); a.Reason != "TopicDisallowed" {
+		t.Errorf("demo certificate to a topic it does not list: %d %s, want TopicDisallowed", a.Status, a.Body)
+	}
+
+	r, rclk := startServer(t, f, func(s *Server) { s.RestrictBundles(DemoTeamID, "com.example.app") })
+	re := &env{t: t, f: f, s: r, clk: rclk}
+	for topic, want := range map[string]int{"com.example.app": 200, DemoBundleID: 200, "org.other.thing": 400} {
+		if a := re.viaToken(push{header: re.tokenHeader("apns-topic", topic)}); a.Status != want {
+			t.Errorf("restricted demo key to %s: %d %s, want %d", topic, a.Status, a.Body, want)
+		}
 	}
 }

@@ -200,6 +200,13 @@ func (p *PushCert) P12(password string, modern bool) ([]byte, error) {
 	return enc.Encode(p.Key, p.Cert, nil, password)
 }
 
+// LegacyP12 encodes the certificate and key as a PKCS#12 file with 3DES
+// and a SHA-1 MAC, which every PKCS#12 reader takes, golang.org/x/crypto/
+// pkcs12 (and the clients built on it, sideshow/apns2 among them) too.
+func (p *PushCert) LegacyP12(password string) ([]byte, error) {
+	return pkcs12.LegacyDES.Encode(p.Key, p.Cert, nil, password)
+}
+
 // DefaultTopics is the topic list of a typical certificate for bundleID:
 // the app, its VoIP and its complication topics.
 func DefaultTopics(bundleID string) []credential.Topic {

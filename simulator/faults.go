@@ -44,7 +44,8 @@ func (s *Server) mark(token string, f func(*tokenMarks)) {
 	f(m)
 }
 
-// marksOf returns a copy of the token's markings (zero when none).
+// marksOf returns a copy of the token's markings (zero when none). It is
+// the one place where validation asks what is known about a token.
 func (s *Server) marksOf(token string) tokenMarks {
 	s.mu.Lock()
 	defer s.mu.Unlock()

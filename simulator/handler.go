@@ -59,6 +59,9 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 			s.record(rec, nil)
 			return
 		}
+		// Covered: the GOAWAY is recorded on its own, the request answered.
+		s.record(Record{Time: now, Conn: c.id, Remote: c.remote, Auth: c.auth,
+			Status: statusOf(v.reason), Reason: v.reason, GoAway: true}, nil)
 		v = s.checkAfterFaults(&req, body, now)
 	}
 	if v != nil && v.noAnswer != "" {
@@ -139,6 +142,7 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 // sends again, is not recorded.
 func (s *Server) answered(w http.ResponseWriter, rec Record, a *Accepted) {
 	g := s.settle.begin()
+	rec.seq = s.rec.seq.Add(1) // before the answer can reach the client
 	h2server.FinishFunc(w, func(err error) {
 		defer s.settle.end(g)
 		switch {

@@ -48,19 +48,47 @@ func (s *Server) AddPublicKey(keyID, teamID string, pub *ecdsa.PublicKey, envs .
 	s.keys[keyID] = providerKey{keyID: keyID, teamID: teamID, pub: pub, envs: slices.Clone(envs)}
 }
 
-// AddBundle lets teamID's token keys push to bundleID's topics (the bundle
-// id and its push-type suffixes). The demo team has DemoBundleID.
+// AddBundle registers bundleID as an app of teamID: that team's token
+// keys may push to its topics (the bundle id and its push-type suffixes),
+// other teams' keys may not. The demo team has DemoBundleID.
+//
+// Like a real team key, which is valid for every app of its team, a
+// team's keys may also push to any bundle id no team registered (the
+// simulator knows no other apps), unless RestrictBundles limited the team
+// to the bundles added for it.
 func (s *Server) AddBundle(teamID, bundleID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.addBundleLocked(teamID, bundleID)
+}
+
+func (s *Server) addBundleLocked(teamID, bundleID string) {
 	if s.bundles == nil {
 		s.bundles = make(map[string]map[string]bool)
 	}
 	if s.bundles[teamID] == nil {
-		s.bundles[teamID] = make(map[string]bool)
+		s.bundles[teamID] = map[string]bool{anyBundle: true}
 	}
 	s.bundles[teamID][bundleID] = true
 }
+
+// RestrictBundles limits teamID's token keys to bundleIDs (and those
+// added later with AddBundle): another bundle id is TopicDisallowed, as
+// for a key that is not the team's. serve --topics restricts the demo
+// team this way.
+func (s *Server) RestrictBundles(teamID string, bundleIDs ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.addBundleLocked(teamID, anyBundle)
+	delete(s.bundles[teamID], anyBundle)
+	for _, b := range bundleIDs {
+		s.bundles[teamID][b] = true
+	}
+}
+
+// anyBundle marks, among a team's bundles, a team not restricted by
+// RestrictBundles; no bundle id is "*".
+const anyBundle = "*"
 
 func (s *Server) lookupKey(keyID string) (providerKey, bool) {
 	s.mu.Lock()
@@ -69,10 +97,25 @@ func (s *Server) lookupKey(keyID string) (providerKey, bool) {
 	return k, ok
 }
 
+// teamHasBundle reports whether teamID's keys may push to bundleID: one
+// of its registered bundles, or (unless restricted) one no other team
+// registered.
 func (s *Server) teamHasBundle(teamID, bundleID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.bundles[teamID][bundleID]
+	own := s.bundles[teamID]
+	if own[bundleID] {
+		return true
+	}
+	if own != nil && !own[anyBundle] {
+		return false
+	}
+	for team, bundles := range s.bundles {
+		if team != teamID && bundles[bundleID] {
+			return false
+		}
+	}
+	return true
 }
 
 // providerToken is a parsed (not yet verified) JWT.

@@ -27,7 +27,7 @@ func TestLiveActivityPushesAreCheckedAsAPNsDoes(t *testing.T) {
 		{"priority 1, push type from the suffix", []string{"apns-topic", topic, "apns-priority", "1"}, "BadPriority"},
 		{"no suffix", []string{"apns-topic", DemoBundleID, "apns-push-type", "liveactivity"}, "BadTopic"},
 		{"suffix with push type alert", []string{"apns-topic", topic, "apns-push-type", "alert"}, "BadTopic"},
-		{"another bundle", []string{"apns-topic", "com.example.other.push-type.liveactivity", "apns-push-type", "liveactivity"}, "TopicDisallowed"},
+		{"another team's bundle", []string{"apns-topic", "com.example.teamtwo.push-type.liveactivity", "apns-push-type", "liveactivity"}, "TopicDisallowed"},
 	}
 	for _, tt := range tests {
 		a := send(t, s, cc, push{body: good, header: hdr(append(tt.header, "authorization", auth)...)})

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,10 +64,13 @@ type Record struct {
 	Timestamp   time.Time // the 410 Unregistered timestamp
 	PayloadSize int       // bytes read from the body (reading stops past the largest limit)
 	Header      http.Header
-	// GoAway is set when the server refused the connection right after the
-	// TLS handshake with a GOAWAY frame whose debug data carried Reason
-	// (BadCertificateEnvironment); Status is then the reason's status and
-	// the request fields are empty.
+	// GoAway is set for a GOAWAY frame whose debug data carried Reason;
+	// Status is then the reason's status. With the request fields, the
+	// request a goaway= fault stopped at (not processed: the client sends
+	// it again); without, a connection refused right after the TLS
+	// handshake (BadCertificateEnvironment) or a goaway= fault whose
+	// request was still answered (a later stream had been answered
+	// first, so the GOAWAY had to cover it).
 	GoAway bool
 	// Warnings are those of the Accepted notification (see Accepted.Warnings).
 	Warnings []string
@@ -90,6 +94,12 @@ type Record struct {
 	// stream) before the answer was written. The client cannot know
 	// whether such a notification was taken.
 	NoAnswer string
+
+	// seq orders records as their answers were queued: a client may read
+	// an answer (and send again on another connection) a moment before
+	// the server learns it was written, so records are stored in the
+	// order the writes finished and read back in this order.
+	seq uint64
 }
 
 // Why a request was read and not answered (Record.NoAnswer).
@@ -120,14 +130,15 @@ type recorder struct {
 	mu     sync.Mutex
 	store  atomic.Pointer[store.Store[Record]]
 	counts Counts
-	live   liveSettings // control.go
+	live   liveSettings  // control.go
+	seq    atomic.Uint64 // the last Record.seq given
 }
 
 // settler lets a reader wait for the answers being written when it
 // reads: an answer is recorded once written, so a client may read it a
 // moment before its record exists; Records, Accepted and Counts first
 // wait for every answer queued before they were called (each is bounded
-// by the write deadline).
+// by the write deadline, and the wait by settleWait).
 type settler struct {
 	mu   sync.Mutex
 	cond *sync.Cond
@@ -155,12 +166,28 @@ func (st *settler) end(g uint64) {
 	}
 }
 
+// settleWait bounds how long a reader waits for answers being written
+// (to a client that stopped reading, say): on loopback a write takes
+// microseconds.
+const settleWait = time.Second
+
 func (st *settler) wait() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if !st.pendingLocked(st.gen) {
+		return
+	}
 	g := st.gen
 	st.gen++
-	for st.pendingLocked(g) {
+	expired := false
+	t := time.AfterFunc(settleWait, func() {
+		st.mu.Lock()
+		expired = true
+		st.cond.Broadcast()
+		st.mu.Unlock()
+	})
+	defer t.Stop()
+	for !expired && st.pendingLocked(g) {
 		st.cond.Wait()
 	}
 }
@@ -188,7 +215,7 @@ func (s *Server) kept() *store.Store[Record] {
 func (s *Server) Accepted() []Accepted {
 	s.settle.wait()
 	var out []Accepted
-	for _, r := range s.kept().All() {
+	for _, r := range inOrder(s.kept().All()) {
 		if r.GoAway || r.Status != http.StatusOK || !strings.HasPrefix(r.Path, devicePath) {
 			continue
 		}
@@ -207,7 +234,13 @@ func (s *Server) Accepted() []Accepted {
 // order.
 func (s *Server) Records() []Record {
 	s.settle.wait()
-	return s.kept().All()
+	return inOrder(s.kept().All())
+}
+
+// inOrder sorts records as their answers were queued (see Record.seq).
+func inOrder(rs []Record) []Record {
+	slices.SortStableFunc(rs, func(a, b Record) int { return cmp.Compare(a.seq, b.seq) })
+	return rs
 }
 
 // Counts returns the running totals.
@@ -236,6 +269,9 @@ func (s *Server) Reset() {
 // only once the answer was written (answered does), so that what is
 // recorded, counted and logged is what the client received.
 func (s *Server) record(r Record, a *Accepted) {
+	if r.seq == 0 {
+		r.seq = s.rec.seq.Add(1)
+	}
 	if a != nil {
 		r.CollapseID, r.Expiration, r.TeamID, r.KeyID = a.CollapseID, a.Expiration, a.TeamID, a.KeyID
 	} else if r.CollapseID == "" && r.Header != nil {

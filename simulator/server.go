@@ -15,8 +15,17 @@
 //
 // It is built to run for hours under load: it keeps the last Keep records
 // and running Counts, closes connections that stall (StallTimeout) or idle
-// (IdleTimeout), caps them (MaxConns), and verifies a provider token's
-// signature once per connection.
+// (IdleTimeout, with a GOAWAY {"reason":"IdleTimeout"}; a PING counts as
+// activity), caps them (MaxConns, and MaxConnsPerClient from one address),
+// and verifies a provider token's signature once per connection.
+//
+// HTTP/2 is served by package h2server, so that the wire is APNs': its
+// SETTINGS (Settings, MaxConcurrentStreams; one stream on a token
+// connection until a valid token, StreamsBeforeToken; StrictStreams),
+// GOAWAYs whose last-stream-id is the highest stream the server will
+// answer, every one of which it answers before closing. A request is
+// recorded, counted and passed to OnRequest only once its answer was
+// written (record.go): what the server shows is what the client received.
 //
 // Where APNs' behaviour is undocumented (APNS-REFERENCE §10) the server
 // chooses:

@@ -61,6 +61,7 @@ type Console struct {
 	win     fyne.Window
 	version string
 	prefs   fyne.Preferences
+	private *privatePrefs // the preferences that hold device tokens (privateprefs.go)
 	now     func() time.Time
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -288,6 +289,7 @@ func (c *Console) browseCA(e *widget.Entry) {
 func (c *Console) Close() {
 	c.closeOnce.Do(func() {
 		c.save()
+		c.private.wait() // the device tokens' file is written (privateprefs.go)
 		c.log.closeHistory()
 		c.cancel()
 		c.mu.Lock()

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -57,7 +56,8 @@ func (c *Console) fieldForFile(path string) (credential.Kind, *widget.Entry) {
 	case ".p8":
 		return credential.KindP8, c.cred.p8Path
 	case ".pem", ".crt", ".cer", ".key":
-		data, _ := os.ReadFile(path)
+		// Read within a limit, never a FIFO or device (userfiles.go).
+		data, _ := droppedPEMFile.Read(path)
 		hasCert := bytes.Contains(data, []byte("CERTIFICATE-----")) || (len(data) > 0 && data[0] == 0x30) // PEM or DER
 		hasKey := bytes.Contains(data, []byte("PRIVATE KEY-----"))
 		switch {

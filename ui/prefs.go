@@ -11,7 +11,8 @@ import (
 )
 
 // Preference keys. Only what the user would retype is kept: paths, ids,
-// the token and the message fields. Passwords, keys and JWTs are never
+// the token and the message fields. The tokens are kept in the app's own
+// private file (privateprefs.go), the rest in Fyne's preferences. Passwords, keys and JWTs are never
 // stored, nor is anything about the simulator's demo credential.
 const (
 	prefEnvironment = "environment" // sandbox, production, local or custom; absent on a first launch
@@ -50,6 +51,10 @@ const demoBody = "Hello from APNs Console"
 // that pressing Send shows a full round trip at once.
 func (c *Console) restore() {
 	p := c.prefs
+	c.private = openPrivatePrefs(c.app, p) // device tokens: privateprefs.go
+	if c.private.problem != nil {          // shown once: the file was moved aside
+		c.log.Add(sender.EventWarning, toneWarning, "The saved device tokens could not be read: "+c.private.problem.Error())
+	}
 	first := p.String(prefEnvironment) == ""
 	c.cred.choose(parseKindName(p.String(prefKind)))
 	c.cred.p12Path.SetText(p.String(prefP12Path))
@@ -69,7 +74,7 @@ func (c *Console) restore() {
 	c.adv.expiration.SetText(p.String(prefExpiration))
 	c.adv.collapseID.SetText(p.String(prefCollapseID))
 	c.adv.custom.SetText(p.String(prefCustom))
-	c.dev.tokens.SetText(p.String(prefToken))
+	c.dev.tokens.SetText(c.private.String(prefToken))
 	c.bar.customHost.SetText(p.String(prefCustomHost))
 	c.bar.customCA.SetText(p.String(prefCustomCA))
 	c.format.SetSelected(p.StringWithFallback(prefFormat, string(legacy.FormatFrame)))
@@ -124,7 +129,7 @@ func (c *Console) save() {
 	p.SetString(prefP8Path, c.cred.p8Path.Text)
 	p.SetString(prefKeyID, c.cred.keyID.Text)
 	p.SetString(prefTeamID, c.cred.teamID.Text)
-	p.SetString(prefToken, c.dev.tokens.Text)
+	c.private.set(prefToken, c.dev.tokens.Text) // never in Fyne's preferences.json
 	p.SetString(prefBody, c.note.body.Text)
 	p.SetString(prefTitle, c.note.title.Text)
 	p.SetString(prefSubtitle, c.note.subtitle.Text)

@@ -364,7 +364,8 @@ func (c *Console) pickAppIcon() {
 			return
 		}
 		defer r.Close()
-		res, err := storage.LoadResourceFromURI(r.URI())
+		data, err := appIconFile.Read(r.URI().Path()) // userfiles.go: within a limit
+		res := fyne.NewStaticResource(r.URI().Name(), data)
 		if err != nil {
 			dialog.ShowInformation("App icon", "Cannot read "+r.URI().Name()+": "+err.Error()+"\n\nChoose a PNG or JPEG image.", c.win)
 			return

@@ -4,7 +4,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -194,9 +193,9 @@ func (b *sendBar) customTarget() (host string, roots *x509.CertPool, err error) 
 	if ca == "" {
 		return host, nil, nil
 	}
-	pem, err := os.ReadFile(ca)
+	pem, err := customCAFile.Read(ca) // userfiles.go
 	if err != nil {
-		return "", nil, fmt.Errorf("cannot read the CA file (%v): choose the ca.pem that `apns-console serve` wrote, or leave it empty to trust the system's roots", err)
+		return "", nil, fmt.Errorf("cannot read the CA file: %w", err)
 	}
 	roots = x509.NewCertPool()
 	if !roots.AppendCertsFromPEM(pem) {

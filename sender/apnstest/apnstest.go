@@ -35,6 +35,7 @@ type (
 	ChannelOptions    = simulator.ChannelOptions
 	Counts            = simulator.Counts
 	Fault             = simulator.Fault
+	Files             = simulator.Files
 	// The record store's searches and waits are Server's methods (Find,
 	// FindPage, Count, Latest, Get, Wait, Delete, Subscribe), in the query
 	// language of package apnsconsole/simulator/query.
@@ -71,6 +72,8 @@ const (
 	FileDemoCert    = simulator.FileDemoCert
 	FileDemoKey     = simulator.FileDemoKey
 	FileDemoP12     = simulator.FileDemoP12
+	FileDemoLegacy  = simulator.FileDemoLegacyP12
+	FileManifest    = simulator.FileManifest
 	FileDemoP8      = simulator.FileDemoP8
 	AuthToken       = simulator.AuthToken
 	AuthCertificate = simulator.AuthCertificate
@@ -115,6 +118,12 @@ func NewSigningKey(keyID, teamID string) (*SigningKey, error) {
 
 // LoadFiles reads the authority and demo credentials serve wrote to dir.
 func LoadFiles(dir string) (*Authority, *Demo, error) { return simulator.LoadFiles(dir) }
+
+// ErrIncompleteSet is ReadFiles' error for a set whose write was cut short.
+var ErrIncompleteSet = simulator.ErrIncompleteSet
+
+// ReadFiles reads the set serve wrote to dir, with what it changed.
+func ReadFiles(dir string) (*Files, error) { return simulator.ReadFiles(dir) }
 
 // ParseFault reads one --fault rule.
 func ParseFault(rule string) (Fault, error) { return simulator.ParseFault(rule) }

@@ -14,6 +14,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"apnsconsole/internal/userfile"
 )
 
 // Credential errors. The errors the loaders return wrap one of these (or,
@@ -280,13 +282,18 @@ func (e *credentialError) Unwrap() []error {
 	return errs
 }
 
-// maxCredentialFile is larger than any certificate, key or .p12 people use.
-const maxCredentialFile = 1 << 20
+// credentialFile is the limit on a credential file: 1 MiB is far larger
+// than any certificate, key or .p12 people use (a few KB), so a larger
+// file is the wrong one.
+var credentialFile = userfile.Limit{Max: 1 << 20, What: "a certificate or key file",
+	Fix: "choose the .p12, .pem or .p8 file"}
 
-// readCredentialFile reads path, with errors that say what to do.
+// readCredentialFile reads path, with errors that say what to do. A folder,
+// named pipe, socket or device (/dev/zero) is refused before it is opened,
+// and no more than the limit is read.
 func readCredentialFile(path string) ([]byte, error) {
 	name := filepath.Base(path)
-	st, err := os.Stat(path)
+	_, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, &credentialError{problem: fmt.Sprintf("%s was not found (looked for %s)", name, path),
@@ -294,19 +301,13 @@ func readCredentialFile(path string) ([]byte, error) {
 	case errors.Is(err, fs.ErrPermission):
 		return nil, &credentialError{problem: "no permission to read " + path,
 			fix: "make the file readable for your user (chmod u+r), or copy it somewhere you can read it", cause: err}
-	case err != nil:
-		return nil, &credentialError{problem: "cannot read " + path + " (" + err.Error() + ")", fix: "check the path", cause: err}
-	case st.IsDir():
-		return nil, &credentialError{problem: path + " is a folder", fix: "choose the .p12, .pem or .p8 file inside it"}
-	case st.Size() > maxCredentialFile:
-		return nil, &credentialError{problem: fmt.Sprintf("%s is %d bytes, far too large for a certificate or key", name, st.Size()),
-			fix: "choose the .p12, .pem or .p8 file"}
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &credentialError{problem: "cannot read " + path + " (" + err.Error() + ")", fix: "check the file", cause: err}
+	data, err := credentialFile.Read(path)
+	var fe *userfile.Error
+	if errors.As(err, &fe) {
+		return nil, &credentialError{problem: fe.Path + " " + fe.Problem, fix: fe.Fix, cause: fe}
 	}
-	return data, nil
+	return data, err
 }
 
 // credentialSniff is what a file looks like.

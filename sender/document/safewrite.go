@@ -2,34 +2,36 @@ package document
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 
 	"apnsconsole/internal/safefile"
+	"apnsconsole/internal/userfile"
 )
 
-// maxFile is far larger than any payload or token list people keep (the
-// payload is at most 5 KB; a million tokens would be 65 MB).
-const maxFile = 64 << 20
+// documentFile is the limit on a document: 64 MiB is far larger than any
+// payload or token list people keep (the payload is at most 5 KB; a
+// million tokens would be 65 MB).
+var documentFile = userfile.Limit{Max: 64 << 20, What: "a push document", Fix: "choose a .apns or .apnsconsole file"}
 
-// readFile reads a document, refusing folders, devices and huge files.
+// readFile reads a document, refusing folders, named pipes, devices and
+// huge files before reading them, and reading no more than the limit.
 func readFile(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, &Error{Path: path, Problem: "cannot open the file (" + pathErrorText(err) + ")", Fix: "check the name and folder", Err: err}
+	data, err := documentFile.Read(path)
+	var fe *userfile.Error
+	if !errors.As(err, &fe) {
+		return data, err
 	}
-	if !st.Mode().IsRegular() {
-		return nil, &Error{Path: path, Problem: "this is not a regular file", Fix: "choose a .apns or .apnsconsole file", Err: ErrNotRegularFile}
+	de := &Error{Path: path, Problem: "this " + fe.Problem, Fix: fe.Fix, Err: fe.Err}
+	switch {
+	case errors.Is(err, userfile.ErrNotRegular):
+		de.Err = ErrNotRegularFile
+	case errors.Is(err, userfile.ErrTooLarge):
+		de.Err = ErrFileTooLarge
+	default: // not found, not allowed
+		de.Problem, de.Fix = "cannot open the file ("+pathErrorText(fe.Err)+")", "check the name and folder"
 	}
-	if st.Size() > maxFile {
-		return nil, &Error{Path: path, Problem: fmt.Sprintf("the file is %d MB, far larger than a push document", st.Size()>>20), Fix: "choose a .apns or .apnsconsole file", Err: ErrFileTooLarge}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &Error{Path: path, Problem: "cannot read the file (" + pathErrorText(err) + ")", Fix: "check that you may read it", Err: err}
-	}
-	return data, nil
+	return nil, de
 }
 
 func pathErrorText(err error) string {

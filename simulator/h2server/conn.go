@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,6 +150,15 @@ func (c *Conn) Serve(h http.Handler) {
 	c.readLoop()
 
 	c.mu.Lock()
+	closing := c.closing
+	c.mu.Unlock()
+	if closing { // a GOAWAY of ours: let the writer write it and what it covers
+		select {
+		case <-c.writerDone:
+		case <-time.After(c.srv.stall()):
+		}
+	}
+	c.mu.Lock()
 	c.dead = true
 	for _, t := range []*time.Timer{c.idleTimer, c.stallTimer, c.graceTimer} {
 		if t != nil {
@@ -174,6 +184,7 @@ func (c *Conn) readLoop() {
 		if err != nil {
 			var se http2.StreamError
 			var ce http2.ConnectionError
+			var ne net.Error
 			switch {
 			case errors.As(err, &se):
 				c.resetStream(se.StreamID, se.Code)
@@ -182,6 +193,10 @@ func (c *Conn) readLoop() {
 				c.connError(http2.ErrCode(ce))
 			case errors.Is(err, http2.ErrFrameTooLarge):
 				c.connError(http2.ErrCodeFrameSize)
+			case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &ne), errors.Is(err, net.ErrClosed):
+				// The connection ended or timed out: nothing to say.
+			default:
+				c.connError(errCodeIn(err)) // the framer's own connection errors
 			}
 			return
 		}
@@ -189,6 +204,18 @@ func (c *Conn) readLoop() {
 			return
 		}
 	}
+}
+
+// errCodeIn is the HTTP/2 error code an x/net framer error names
+// ("connection error: FLOW_CONTROL_ERROR: …"), PROTOCOL_ERROR when none.
+func errCodeIn(err error) http2.ErrCode {
+	msg := err.Error()
+	for code := http2.ErrCodeNo + 1; code <= http2.ErrCodeHTTP11Required; code++ {
+		if strings.Contains(msg, code.String()) {
+			return code
+		}
+	}
+	return http2.ErrCodeProtocol
 }
 
 // connError ends the connection with a GOAWAY carrying code.
@@ -349,216 +376,4 @@ func (c *Conn) Busy() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.active > 0
-}
-
-// idleCheck closes the connection with a GOAWAY when it has been idle
-// for IdleTimeout, or looks again later.
-func (c *Conn) idleCheck() {
-	c.mu.Lock()
-	if c.dead || c.closing || c.goingAway {
-		c.mu.Unlock()
-		return
-	}
-	idle := time.Since(c.lastActive)
-	if c.active > 0 || idle < c.srv.IdleTimeout {
-		c.idleTimer.Reset(max(c.srv.IdleTimeout-idle, time.Millisecond))
-		if c.active > 0 {
-			c.idleTimer.Reset(c.srv.IdleTimeout)
-		}
-		c.mu.Unlock()
-		return
-	}
-	c.mu.Unlock()
-	c.GoAway(http2.ErrCodeNo, c.srv.IdleDebug)
-}
-
-// GoAway closes the connection gracefully: a GOAWAY whose last-stream-id
-// is the highest stream the client opened, the answers of every stream
-// open (within CloseGrace), then the close. Calling it again does nothing.
-func (c *Conn) GoAway(code http2.ErrCode, debug []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.goingAway || c.dead {
-		return
-	}
-	c.goAwayLocked(c.maxStreamID, code, debug)
-}
-
-// GoAwayBefore closes the connection at stream id, which is not to be
-// processed: the GOAWAY's last-stream-id is the highest of the streams
-// opened before it and the streams whose answers began; those are
-// answered, the later ones not (their handlers' Finish reports false).
-// It reports whether id itself is covered, and so must still be
-// answered (a later stream was answered first). After an earlier GOAWAY
-// it reports whether id is covered by it.
-func (c *Conn) GoAwayBefore(id uint32, code http2.ErrCode, debug []byte) (answer bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.goingAway || c.dead {
-		return id <= c.lastStreamID && !c.dead
-	}
-	last := c.committed
-	if id > 2 {
-		last = max(last, id-2)
-	}
-	c.goAwayLocked(last, code, debug)
-	return id <= last
-}
-
-func (c *Conn) goAwayLocked(last uint32, code http2.ErrCode, debug []byte) {
-	c.goingAway, c.lastStreamID = true, last
-	c.wfr.WriteGoAway(last, code, debug)
-	c.dataCond.Signal()
-	for id, st := range c.streams {
-		if id > last {
-			st.cancel()
-		}
-	}
-	c.graceTimer = time.AfterFunc(c.srv.grace(), func() {
-		c.mu.Lock()
-		c.startCloseLocked()
-		c.mu.Unlock()
-	})
-	c.closeIfDoneLocked()
-}
-
-// closeIfDoneLocked starts the close once a GOAWAY was sent and every
-// stream it covers is answered.
-func (c *Conn) closeIfDoneLocked() {
-	if !c.goingAway || c.closing {
-		return
-	}
-	for id, st := range c.streams {
-		if id <= c.lastStreamID && !st.clientReset {
-			return
-		}
-	}
-	c.startCloseLocked()
-}
-
-// Drop closes the connection without a GOAWAY, as a server that crashed
-// or a network that failed: answers already queued are written, later
-// ones not (their handlers' Finish reports false), then the TCP
-// connection is closed.
-func (c *Conn) Drop() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.dropping = true
-	for _, st := range c.streams {
-		st.cancel()
-	}
-	c.startCloseLocked()
-}
-
-// Close closes the connection at once.
-func (c *Conn) Close() {
-	c.mu.Lock()
-	c.dead = true
-	c.dataCond.Broadcast()
-	c.doneCond.Broadcast()
-	c.mu.Unlock()
-	c.nc.Close()
-}
-
-// startCloseLocked makes the writer write what is queued and close.
-func (c *Conn) startCloseLocked() {
-	if c.closing {
-		return
-	}
-	c.closing = true
-	c.dataCond.Signal()
-	c.doneCond.Broadcast()
-}
-
-// writeLoop writes what the connection queues, in batches, until it
-// closes, and tells the answers waiting for their bytes.
-func (c *Conn) writeLoop() {
-	defer close(c.writerDone)
-	var ready []callback
-	for {
-		c.mu.Lock()
-		for len(c.out.b) == 0 && !c.closing && !c.dead {
-			c.dataCond.Wait()
-		}
-		if c.dead || len(c.out.b) == 0 { // closed, or closing with everything written
-			hangUp := !c.dead
-			drop := c.dropping
-			c.writerGone = true
-			lost := c.callbacks
-			c.callbacks = nil
-			c.mu.Unlock()
-			for _, cb := range lost {
-				cb.fn(ErrLost)
-			}
-			if hangUp {
-				c.hangUp(drop)
-			}
-			return
-		}
-		buf := c.out.b
-		c.out.b = c.spare[:0]
-		c.mu.Unlock()
-
-		c.nc.SetWriteDeadline(time.Now().Add(c.srv.stall()))
-		_, err := c.nc.Write(buf)
-
-		c.mu.Lock()
-		if cap(buf) <= 256<<10 {
-			c.spare = buf[:0]
-		} else {
-			c.spare = nil
-		}
-		if err != nil {
-			c.dead = true
-			c.doneCond.Broadcast()
-			c.mu.Unlock()
-			c.nc.Close()
-			continue // tells the callbacks they are lost, then returns
-		}
-		c.written += int64(len(buf))
-		n := 0
-		for n < len(c.callbacks) && c.callbacks[n].end <= c.written {
-			n++
-		}
-		ready = append(ready[:0], c.callbacks[:n]...)
-		c.callbacks = append(c.callbacks[:0], c.callbacks[n:]...)
-		c.mu.Unlock()
-		for i, cb := range ready {
-			cb.fn(nil)
-			ready[i] = callback{}
-		}
-	}
-}
-
-// closeWriter is a connection that can end its sending side.
-type closeWriter interface{ CloseWrite() error }
-
-// netConner is a TLS connection's access to the one below it.
-type netConner interface{ NetConn() net.Conn }
-
-// hangUp ends a connection whose last bytes are written: after a GOAWAY,
-// TLS's close_notify then TCP's FIN; for Drop, only the FIN (no
-// close_notify: the connection simply ends). Then it gives the client a
-// second to close its side, so that unread bytes don't turn the close
-// into a reset that could destroy what was written.
-func (c *Conn) hangUp(drop bool) {
-	if !drop {
-		if cw, ok := c.nc.(closeWriter); ok {
-			cw.CloseWrite()
-		}
-	}
-	if nc, ok := c.nc.(netConner); ok {
-		for raw := nc.NetConn(); raw != nil; {
-			if cw, ok := raw.(closeWriter); ok {
-				cw.CloseWrite()
-				break
-			}
-			inner, ok := raw.(netConner)
-			if !ok {
-				break
-			}
-			raw = inner.NetConn()
-		}
-	}
-	time.AfterFunc(time.Second, func() { c.nc.Close() })
 }

@@ -234,6 +234,7 @@ func (c *Conn) waitWindowLocked(st *stream) bool {
 		c.mu.Unlock()
 	})
 	defer t.Stop()
+	c.dataCond.Signal() // what is queued goes out: the client answers it with WINDOW_UPDATE
 	for c.sendWindow <= 0 || st.sendWindow <= 0 {
 		if c.dead || st.clientReset || !time.Now().Before(deadline) {
 			if !c.dead && !st.clientReset {

@@ -55,10 +55,14 @@ func (c *Conn) processHeaders(f *http2.MetaHeadersFrame) bool {
 		return true
 	}
 	c.maxStreamID = id
-	if c.goingAway || c.closing || c.dead {
+	if c.goingAway || c.closing && !c.dropping || c.dead {
 		c.mu.Unlock() // after our GOAWAY a new stream is ignored: the client sends it again elsewhere
 		return true
 	}
+	// While a Drop closes the connection, streams still arriving are read
+	// and handed over like the others, their answers refused (ErrLost):
+	// the client, which cannot know they were not taken, finds them among
+	// what the server read.
 	c.lastActive = now
 	if f.Truncated {
 		c.hbuf.Reset()
