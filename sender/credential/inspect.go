@@ -61,3 +61,12 @@ func Inspect(path, password string, now time.Time) (*Inspection, error) {
 	}
 	return in, nil
 }
+
+// InspectFile is Inspect's report, one fact a line.
+func InspectFile(path, password string, now time.Time) ([]string, error) {
+	in, err := Inspect(path, password, now)
+	if err != nil {
+		return nil, err
+	}
+	return in.Lines, nil
+}
