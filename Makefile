@@ -50,7 +50,7 @@ define install_deb
 	fi
 endef
 
-.PHONY: run build build-cli test bench deps deps-test vet staticcheck vulncheck man dist clean
+.PHONY: run build build-cli test bench deps deps-test vet staticcheck vulncheck man dist dist-window clean
 
 run: build
 	./$(BINARY)
