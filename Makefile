@@ -9,7 +9,19 @@ GO      ?= go
 # GOTOOLCHAIN=local, would otherwise be used as it is).
 export GOTOOLCHAIN := go1.27.3
 BINARY  := apns-console
+CLI     := apns-console-cli
 PKGS    := ./...
+
+# The version, in one place: the nearest tag (v0.2.0 → 0.2.0; commits after
+# it → 0.2.0-3-gabcdef0, uncommitted changes → …-dirty), else 0.0.0-<commit>.
+# Both binaries get it (and the commit's date, for the man page) through
+# -ldflags -X; fyne package gets its x.y.z part. Release: tag, then make dist.
+VERSION ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null) && echo "$$v" | sed 's/^v//' || echo "0.0.0-$$(git describe --always --dirty 2>/dev/null || echo unknown)")
+DATE    ?= $(shell git log -1 --format=%cs 2>/dev/null)
+APP_VERSION := $(shell echo '$(VERSION)' | sed -E 's/^([0-9]+\.[0-9]+\.[0-9]+).*/\1/; t; s/.*/0.0.0/')
+LDFLAGS := -X main.version=$(VERSION) -X main.date=$(DATE)
+# The tools (staticcheck, govulncheck, fyne) are pinned in tools/go.mod.
+TOOL    := $(GO) tool -modfile=tools/go.mod
 
 # Debian packages: what cgo needs to build the window (gcc only recommends
 # libc6-dev, the C library headers, so it is named), and what the window
@@ -38,13 +50,18 @@ define install_deb
 	fi
 endef
 
-.PHONY: run build test bench deps deps-test vet clean
+.PHONY: run build build-cli test bench deps deps-test vet staticcheck vulncheck man dist dist-window clean
 
 run: build
 	./$(BINARY)
 
 build: deps
-	$(GO) build -o $(BINARY) .
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BINARY) .
+
+# build-cli: the command line without the window, static, for any machine
+# (no cgo, no display); cross-compile with GOOS/GOARCH.
+build-cli:
+	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o $(CLI)$(if $(filter windows,$(GOOS)),.exe) ./cmd/apns-console-cli
 
 deps:
 	$(call install_deb,$(DEB_BUILD))
@@ -61,6 +78,19 @@ deps-test: deps
 vet: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) vet $(PKGS)
+	@$(MAKE) --no-print-directory staticcheck
+
+# staticcheck (pinned in tools/go.mod) must report nothing but the SA1019
+# findings .ci/staticcheck lists as pending issue 16.
+staticcheck:
+	@.ci/staticcheck $(PKGS)
+
+# vulncheck runs govulncheck over every package; ../shared/tools/vulncheck
+# (where it exists; ../../shared from a worktree) gives it a local copy of
+# the Go vulnerability database when the online one cannot be reached.
+VULNCHECK_LOCAL ?= $(firstword $(wildcard ../shared/tools/vulncheck ../../shared/tools/vulncheck))
+vulncheck:
+	$(if $(VULNCHECK_LOCAL),$(VULNCHECK_LOCAL) $(PKGS),$(TOOL) govulncheck $(PKGS))
 
 test: deps-test vet
 	$(GO) test -count=1 -timeout 5m $(PKGS)
@@ -128,8 +158,70 @@ fuzz: deps
 	echo "$$failed of $$total failed"; test $$total -gt 0 && test $$failed -eq 0
 
 clean:
-	rm -f $(BINARY)
-	rm -rf test-artifacts
+	rm -f $(BINARY) $(BINARY).exe $(CLI) $(CLI).exe
+	rm -rf test-artifacts dist man
+
+# man writes man/apns-console.1, made by `apns-console man` from the same
+# flag definitions as --help (read it: man -l man/apns-console.1).
+man:
+	@mkdir -p man
+	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/apns-console-cli man > man/apns-console.1
+	@echo "wrote man/apns-console.1 ($(VERSION))"
+
+# dist builds a release into dist/ (VERSION from git describe):
+# - the headless CLI for linux, darwin and windows on amd64 and arm64,
+#   static (CGO_ENABLED=0), each archive with the man page, the shell
+#   completions, README, LICENSE and CHANGELOG (tar.gz; zip for windows);
+# - the window for this machine, packaged by fyne package with the binary
+#   named apns-console: a tar.xz with .desktop file and icon on Linux, the
+#   .app zipped on macOS, the .exe with its icon on Windows; the other
+#   systems' windows are built on their own CI runners (release.yml), or
+#   with fyne-cross (see README, Releases);
+# - SHA256SUMS of every archive.
+# fyne package runs in a staging folder, so that it cannot rewrite
+# FyneApp.toml in the tree.
+DIST_TARGETS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+DIST_WINDOW  ?= 1
+HOST_OS      := $(shell $(GO) env GOOS)
+HOST_ARCH    := $(shell $(GO) env GOARCH)
+
+dist:
+	rm -rf dist && mkdir -p dist/.stage/extra/completions
+	CGO_ENABLED=0 $(GO) run -ldflags '$(LDFLAGS)' ./cmd/apns-console-cli man > dist/.stage/extra/apns-console.1
+	CGO_ENABLED=0 $(GO) run ./cmd/apns-console-cli completion bash > dist/.stage/extra/completions/apns-console.bash
+	CGO_ENABLED=0 $(GO) run ./cmd/apns-console-cli completion zsh > dist/.stage/extra/completions/_apns-console
+	CGO_ENABLED=0 $(GO) run ./cmd/apns-console-cli completion fish > dist/.stage/extra/completions/apns-console.fish
+	cp README.md LICENSE CHANGELOG.md dist/.stage/extra/
+	@set -e; for t in $(DIST_TARGETS); do \
+	  os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+	  name=$(CLI)_$(VERSION)_$${os}_$${arch}; \
+	  echo "== $$name"; \
+	  mkdir -p dist/.stage/$$name; cp -R dist/.stage/extra/. dist/.stage/$$name/; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '-s -w $(LDFLAGS)' -o dist/.stage/$$name/$(CLI)$$ext ./cmd/apns-console-cli; \
+	  if [ $$os = windows ]; then (cd dist/.stage && zip -qr ../$$name.zip $$name); \
+	  else tar -C dist/.stage -czf dist/$$name.tar.gz $$name; fi; \
+	done
+	@if [ "$(DIST_WINDOW)" = 1 ]; then $(MAKE) --no-print-directory dist-window VERSION=$(VERSION) DATE=$(DATE); fi
+	cd dist && sha256sum *.tar.gz *.tar.xz *.zip 2>/dev/null > SHA256SUMS
+	rm -rf dist/.stage
+	@echo; ls -l dist
+
+# dist-window packages the window for this machine (needs cgo and, on
+# Linux, the X11 and OpenGL headers: make deps).
+dist-window: deps
+	rm -rf dist/.fyne && mkdir -p dist/.fyne/assets
+	$(GO) build -trimpath -ldflags '-s -w $(LDFLAGS)' -o dist/.fyne/$(BINARY)$(if $(filter windows,$(HOST_OS)),.exe) .
+	$(GO) build -modfile=tools/go.mod -o dist/.fyne/fyne$(if $(filter windows,$(HOST_OS)),.exe) fyne.io/tools/cmd/fyne
+	cp FyneApp.toml go.mod main.go dist/.fyne/ && cp assets/icon.png dist/.fyne/assets/
+	cd dist/.fyne && ./fyne package --os $(HOST_OS) --release --exe $(BINARY)$(if $(filter windows,$(HOST_OS)),.exe) \
+	  --name "APNs Console" --app-id dev.apnsconsole.app --icon assets/icon.png \
+	  --app-version $(APP_VERSION) --app-build $$(git rev-list --count HEAD 2>/dev/null || echo 1)
+	@set -e; name=$(BINARY)_$(VERSION)_$(HOST_OS)_$(HOST_ARCH); cd dist/.fyne; \
+	if [ -f "APNs Console.tar.xz" ]; then mv "APNs Console.tar.xz" ../$$name.tar.xz; \
+	elif [ -d "APNs Console.app" ]; then ditto -c -k --keepParent "APNs Console.app" ../$$name.app.zip 2>/dev/null || zip -qr ../$$name.app.zip "APNs Console.app"; \
+	elif [ -f "APNs Console.exe" ]; then mkdir $$name && mv "APNs Console.exe" $$name/$(BINARY).exe && cp ../../README.md ../../LICENSE $$name/ && zip -qr ../$$name.zip $$name; \
+	else echo "fyne package made nothing known:"; ls; exit 1; fi
+	rm -rf dist/.fyne
 
 # screenshot writes docs/screenshot.png: the real window under Xvfb after a
 # demo send to the local simulator (taken by the window smoke test).

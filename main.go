@@ -13,8 +13,10 @@ import (
 	"apnsconsole/ui"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0"
+// version and date are set at build time (make build, make dist) with
+// -ldflags "-X main.version=$(git describe …) -X main.date=<commit date>";
+// see cli.BuildVersion for a plain go build.
+var version, date string
 
 func main() {
 	if len(os.Args) < 2 {
@@ -22,10 +24,10 @@ func main() {
 			fmt.Fprintln(os.Stderr, "apns-console:", msg)
 			os.Exit(2)
 		}
-		ui.Run(version)
+		ui.Run(cli.BuildVersion(version))
 		return
 	}
-	cli.Version = version
+	cli.Version, cli.Date, cli.Window = cli.BuildVersion(version), date, true
 	os.Exit(cli.Main(os.Args[1:]))
 }
 

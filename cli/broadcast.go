@@ -90,7 +90,7 @@ func runBroadcast(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) i
 		fmt.Fprintln(stdout, marshalJSON(channelJSON{Status: r.Status, Reason: r.Reason, ChannelID: r.ChannelID, ApnsID: r.ApnsID,
 			RequestID: r.RequestID, DurationMS: r.Duration.Milliseconds()}))
 	} else if r.OK() {
-		printChannelAnswer(stdout, "broadcast", r, false)
+		printChannelAnswer(stdout, stderr, "broadcast", r, false)
 	} else {
 		fmt.Fprintf(stdout, "✗ channel %s  %s\n", r.ChannelID, r.Summary())
 	}

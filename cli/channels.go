@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,23 +42,19 @@ Broadcast to a channel with: apns-console send --channel ID --live-activity upda
 Flags:
 `
 
+// channelActions are the words `channels` takes first.
+var channelActions = []string{"create", "list", "get", "delete"}
+
 func runChannels(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			fmt.Fprint(stdout, strings.SplitN(channelsUsage, "\nFlags:", 2)[0])
-			return exitOK
+	action := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		action, args = args[0], args[1:]
+		if !slices.Contains(channelActions, action) {
+			fmt.Fprintf(stderr, "error: unknown channels action %q: use create, list, get or delete\n", action)
+			return exitFailure
 		}
-		fmt.Fprint(stderr, "error: say what to do: apns-console channels create|list|get|delete --bundle BUNDLE …\n")
-		return exitFailure
 	}
-	action := args[0]
-	switch action {
-	case "create", "list", "get", "delete":
-	default:
-		fmt.Fprintf(stderr, "error: unknown channels action %q: use create, list, get or delete\n", action)
-		return exitFailure
-	}
-	fs := flag.NewFlagSet("channels "+action, flag.ContinueOnError)
+	fs := flag.NewFlagSet(strings.TrimSpace("channels "+action), flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f channelsFlags
 	f.credentialFlags.register(fs)
@@ -67,10 +64,14 @@ func runChannels(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.BoolVar(&f.json, "json", false, "print the answer as one JSON object")
 	fs.BoolVar(&f.verbose, "v", false, "print the connection events (DNS, TLS, request, response)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, channelsUsage)
+		fmt.Fprint(fs.Output(), channelsUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if action == "" {
+		fmt.Fprint(stderr, "error: say what to do: apns-console channels create|list|get|delete --bundle BUNDLE …\n")
 		return exitFailure
 	}
 	out := newPrinter(stdout, stderr, f.json, f.verbose)
@@ -115,7 +116,7 @@ func runChannels(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return failChannel(out, stdout, f.json, f.channel, err)
 	}
-	printChannelAnswer(stdout, action, r, f.json)
+	printChannelAnswer(stdout, stderr, action, r, f.json)
 	if !r.OK() {
 		return exitRejected
 	}
@@ -176,9 +177,11 @@ func failChannel(out *printer, stdout io.Writer, asJSON bool, channelID string, 
 }
 
 // printChannelAnswer prints what a script wants on stdout: create the new
-// id, list the ids (one a line), get the policy, delete a line; a
-// rejection its explained reason.
-func printChannelAnswer(w io.Writer, action string, r *sender.ChannelResponse, asJSON bool) {
+// id, list the ids (one a line), get the policy, delete a line. A
+// rejection's explained reason goes to stderr (errw), so that
+// id=$(apns-console channels create …) never takes an error for an id;
+// with --json the answer is on stdout either way.
+func printChannelAnswer(w, errw io.Writer, action string, r *sender.ChannelResponse, asJSON bool) {
 	if asJSON {
 		j := channelJSON{Status: r.Status, Reason: r.Reason, ChannelID: r.ChannelID, PushType: r.PushType, Channels: r.Channels,
 			RequestID: r.RequestID, ApnsID: r.ApnsID, DurationMS: r.Duration.Milliseconds()}
@@ -193,7 +196,7 @@ func printChannelAnswer(w io.Writer, action string, r *sender.ChannelResponse, a
 		return
 	}
 	if !r.OK() {
-		fmt.Fprintf(w, "✗ %s\n", r.Summary())
+		fmt.Fprintf(errw, "✗ %s\n", r.Summary())
 		return
 	}
 	switch action {

@@ -9,14 +9,14 @@ import (
 )
 
 // send -h and the command list name every exit code (send -h is not an
-// error: exit 0).
+// error: exit 0, the help on stdout).
 func TestHelpDocumentsEveryExitCode(t *testing.T) {
-	code, _, errOut := cli(t, "", "send", "-h")
+	code, sendHelp, _ := cli(t, "", "send", "-h")
 	if code != exitOK {
 		t.Errorf("send -h: exit %d", code)
 	}
 	_, out, _ := cli(t, "", "help")
-	for name, text := range map[string]string{"send -h": errOut, "help": out} {
+	for name, text := range map[string]string{"send -h": sendHelp, "help": out} {
 		for _, want := range []string{"Exit codes", "\n  0  ", "\n  1  ", "\n  2  ", "Ctrl+C", "no device token at all"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s lacks %q:\n%s", name, want, text)

@@ -32,7 +32,7 @@ func runFeedback(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	var unregistered stringList
 	fs.Var(&unregistered, "unregistered", "with --env local: put `TOKEN` on the simulator's list first, as if its app were removed now (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: apns-console feedback [flags]
+		fmt.Fprint(fs.Output(), `Usage: apns-console feedback [flags]
 
 Reads the feedback service of Apple's binary protocol (port 2196): the
 tokens for which APNs found the app removed, with the time it found out.
@@ -44,8 +44,8 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "apns-console feedback: unexpected argument %q\n", fs.Arg(0))

@@ -30,11 +30,11 @@ func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	timeout := fs.Duration("timeout", 2*time.Second, "how long to wait for the answer")
 	quiet := fs.Bool("q", false, "print nothing, only exit 0 (ready) or 1")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: apns-console health [flags]\n\nExits 0 when the simulator's control API answers /readyz with 200, else 1 (for HEALTHCHECK).\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: apns-console health [flags]\n\nExits 0 when the simulator's control API answers /readyz with 200, else 1 (for HEALTHCHECK).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil || *timeout <= 0 {
 		fmt.Fprintf(stderr, "error: --addr %q: give HOST:PORT of serve --api (and a --timeout above 0)\n", *addr)

@@ -19,8 +19,9 @@ func runJWT(args []string, stdout, stderr io.Writer) int {
 	p8 := fs.String("p8", "", "`FILE`: the .p8 token key (AuthKey_<Key ID>.p8)")
 	keyID := fs.String("key-id", "", "the key's 10-character Key ID (default: from the file name AuthKey_<Key ID>.p8)")
 	teamID := fs.String("team-id", "", "your 10-character Team ID")
+	asJSON := fs.Bool("json", false, "print one JSON object: token, key_id, team_id, issued_at and expires_at (an hour later, when APNs stops taking it)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: apns-console jwt --p8 FILE --key-id ID --team-id ID
+		fmt.Fprint(fs.Output(), `Usage: apns-console jwt --p8 FILE --key-id ID --team-id ID [--json]
 
 Prints a new APNs provider token (an ES256 JWT, valid for an hour) signed
 with the .p8 key, for curl and other tools:
@@ -34,8 +35,8 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "apns-console jwt: unexpected argument %q (the key goes after --p8)\n", fs.Arg(0))
@@ -50,11 +51,31 @@ Flags:
 		fmt.Fprintln(stderr, "error:", err)
 		return exitFailure
 	}
-	token, err := credential.SignProviderToken(cred, time.Now())
+	now := time.Now()
+	token, err := credential.SignProviderToken(cred, now)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitFailure
 	}
+	if *asJSON {
+		fmt.Fprintln(stdout, marshalJSON(jwtJSON{Token: token, KeyID: cred.KeyID, TeamID: cred.TeamID,
+			IssuedAt: now.UTC().Format(time.RFC3339), ExpiresAt: now.Add(providerTokenLifetime).UTC().Format(time.RFC3339)}))
+		return exitOK
+	}
 	fmt.Fprintln(stdout, token)
 	return exitOK
+}
+
+// providerTokenLifetime is how long APNs takes a provider token after its
+// iat (APNS-REFERENCE §2: older than an hour is 403 ExpiredProviderToken).
+const providerTokenLifetime = time.Hour
+
+// jwtJSON is `jwt --json`'s object. The token is a secret like the plain
+// output.
+type jwtJSON struct {
+	Token     string `json:"token"`
+	KeyID     string `json:"key_id"`
+	TeamID    string `json:"team_id"`
+	IssuedAt  string `json:"issued_at"`  // RFC 3339, UTC: the token's iat
+	ExpiresAt string `json:"expires_at"` // an hour later
 }

@@ -80,6 +80,18 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 	f.liveActivityFlags.register(fs) // --live-activity … (liveactivity.go)
 }
 
+const sendUsage = `Usage: apns-console send [flags]
+
+Sends a notification to a device token (--token, repeatable), a list
+(--tokens FILE, - for standard input) or a broadcast channel (--channel),
+through APNs (--env sandbox or production), another endpoint (--host), the
+built-in simulator (--env local) or the iOS Simulator (--env simulator).
+Each token's outcome is one line on standard output (--json: one JSON
+object); errors and -v's events go to standard error.
+
+Flags:
+`
+
 // inputError is bad input: exit code 2.
 type inputError struct{ error }
 
@@ -91,15 +103,12 @@ func runSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var f sendFlags
 	f.register(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: apns-console send [flags]\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), sendUsage)
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, sendExitCodes) // bulk.go
+		fmt.Fprint(fs.Output(), sendExitCodes) // bulk.go
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) { // -h asked for the help: not an error
-			return exitOK
-		}
-		return exitFailure
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "apns-console send: unexpected argument %q (tokens go after --token)\n", fs.Arg(0))

@@ -57,11 +57,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fid := addFidelityFlags(fs) // serve_fidelity.go
 	apiF := addAPIFlags(fs)     // serve_api.go
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: apns-console serve [flags]\n\nRuns the local APNs simulator (HTTP/2 over TLS) for your own backend or other APNs libraries.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })

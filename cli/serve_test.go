@@ -18,8 +18,6 @@ import (
 	"time"
 
 	"apnsconsole/sender/apnstest"
-
-	"golang.org/x/net/http2"
 )
 
 // runningServe is a `serve` started by a test.
@@ -215,7 +213,7 @@ func rawPost(t *testing.T, addr, dir, path string) int {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca)
-	tr := &http2.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}
 	defer tr.CloseIdleConnections()
 	req, err := http.NewRequest(http.MethodPost, "https://"+addr+path, strings.NewReader(`{"aps":{}}`))
 	if err != nil {

@@ -101,11 +101,11 @@ func runSimulators(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the list as JSON: udid, name, state, runtime")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: apns-console simulators [--json]\n\nLists the booted iOS simulators (xcrun simctl list devices booted -j), for\nsend --env simulator --device UDID. Needs Xcode's command-line tools on macOS.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: apns-console simulators [--json]\n\nLists the booted iOS simulators (xcrun simctl list devices booted -j), for\nsend --env simulator --device UDID. Needs Xcode's command-line tools on macOS.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "apns-console simulators: unexpected argument %q\n", fs.Arg(0))

@@ -12,10 +12,12 @@ import (
 	"apnsconsole/cli"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0"
+// version and date are set at build time (make build-cli, make dist) with
+// -ldflags "-X main.version=$(git describe …) -X main.date=<commit date>";
+// see cli.BuildVersion for a plain go build.
+var version, date string
 
 func main() {
-	cli.Version = version
+	cli.Version, cli.Date = cli.BuildVersion(version), date
 	os.Exit(cli.Main(os.Args[1:]))
 }

@@ -273,7 +273,7 @@ func TestLoadNotFound(t *testing.T) {
 // Proc-Type/DEK-Info headers.
 func legacyEncryptedKey(t *testing.T, f *credentialFixtures, password string) []byte {
 	t.Helper()
-	//nolint:staticcheck // SA1019: the point is to read keys made with this deprecated encryption.
+	//lint:ignore SA1019 the point is to read keys made with this deprecated encryption.
 	b, err := x509.EncryptPEMBlock(rand.Reader, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(f.demo.Key), []byte(password), x509.PEMCipherAES256)
 	if err != nil {
 		t.Fatal(err)

@@ -75,7 +75,7 @@ func loadFuzzSeeds(f *testing.F) fuzzSeeds {
 			f.Fatal(err)
 		}
 		s.keyEncPKCS8 = pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc})
-		//nolint:staticcheck // SA1019: keys made by the classic openssl recipes use this encryption.
+		//lint:ignore SA1019 keys made by the classic openssl recipes use this encryption.
 		b, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", sec1, []byte(fuzzPassword), x509.PEMCipherAES256)
 		if err != nil {
 			f.Fatal(err)

@@ -173,6 +173,7 @@ func (k *Keychain) Export(ctx context.Context, sha1Hex string) (*Credential, err
 func identityFromPKCS12(data []byte, pass, want string) (*Credential, error) {
 	var certs []*x509.Certificate
 	var keys []crypto.Signer
+	//lint:ignore SA1019 ToPEM is go-pkcs12's only reader of a bag with several keys (an export of every identity); DecodeChain, below, takes one. Its PEM labels are loose: parseExportedKey tries PKCS#1, SEC 1 and PKCS#8.
 	if blocks, err := pkcs12.ToPEM(data, pass); err == nil {
 		for _, b := range blocks {
 			switch b.Type {

@@ -28,7 +28,7 @@ func isPrivateKeyBlock(b *pem.Block) bool {
 // encrypted PKCS#8 key, or a legacy OpenSSL key with Proc-Type and DEK-Info
 // headers.
 func isEncryptedKeyBlock(b *pem.Block) bool {
-	//nolint:staticcheck // SA1019: legacy PEM encryption is insecure, but the 2009-era openssl recipes produce it and people still have such keys.
+	//lint:ignore SA1019 legacy PEM encryption is insecure, but the 2009-era openssl recipes produce it and people still have such keys.
 	return b.Type == "ENCRYPTED PRIVATE KEY" || x509.IsEncryptedPEMBlock(b)
 }
 
@@ -67,7 +67,7 @@ func decodePrivateKeyBlock(b *pem.Block, password, where string) (crypto.Signer,
 			}
 		}
 	case encrypted:
-		//nolint:staticcheck // SA1019: DecryptPEMBlock is deprecated because RFC 1423 encryption is weak, but keys made with the classic openssl recipes use it and must still open.
+		//lint:ignore SA1019 DecryptPEMBlock is deprecated because RFC 1423 encryption is weak, but keys made with the classic openssl recipes use it and must still open.
 		der, err = x509.DecryptPEMBlock(b, []byte(password))
 		if errors.Is(err, x509.IncorrectPasswordError) {
 			return nil, wrongPassword
