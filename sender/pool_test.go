@@ -46,9 +46,10 @@ func tokenOf(req rawRequest) string { return strings.TrimPrefix(req.Header[":pat
 
 // goAwayConn is one connection's state on a server that sends GOAWAY.
 type goAwayConn struct {
-	n       int
-	goneAt  uint32 // the GOAWAY's last stream id, once sent
-	goneOut bool
+	n        int
+	goneAt   uint32 // the GOAWAY's last stream id, once sent
+	goneOut  bool
+	answered uint32 // the highest stream answered
 }
 
 // Every connection sends GOAWAY (Shutdown) at its 25th request while
@@ -74,7 +75,9 @@ func TestGoAwayInFlightOnEveryConnection(t *testing.T) {
 			if h.n++; h.n == 25 {
 				// Three streams above the last one: this one and the two
 				// before it, still in flight.
-				h.goneOut, h.goneAt = true, req.Stream-6
+				// A faithful server never names a last stream below
+				// one it answered.
+				h.goneOut, h.goneAt = true, max(req.Stream-6, h.answered)
 				c.GoAway(h.goneAt, http2.ErrCodeNo, `{"reason":"Shutdown"}`)
 				go func() { time.Sleep(100 * time.Millisecond); c.Close() }()
 				return
@@ -82,12 +85,16 @@ func TestGoAwayInFlightOnEveryConnection(t *testing.T) {
 		}
 		go func() {
 			time.Sleep(2 * time.Millisecond) // in flight a while
+			// Deciding and answering under mu: the GOAWAY cannot come
+			// between them on the wire and disown an answer already
+			// decided (the server would have processed a stream it then
+			// says it did not).
 			mu.Lock()
-			ok := !h.goneOut || req.Stream <= h.goneAt
-			mu.Unlock()
-			if ok {
+			defer mu.Unlock()
+			if !h.goneOut || req.Stream <= h.goneAt {
 				log.add(tokenOf(req))
 				c.Answer(req.Stream, 200, "")
+				h.answered = max(h.answered, req.Stream)
 			}
 		}()
 	})

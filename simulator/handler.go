@@ -50,6 +50,12 @@ func (s *Server) serveRequest(c *conn, w http.ResponseWriter, r *http.Request) {
 		rec.Token = r.URL.Path[len(devicePath):]
 	}
 
+	if v != nil && (v.goAway || v.noAnswer != "") {
+		// The client learns of a GOAWAY, a reset or a drop a moment
+		// before its record exists: readers wait for it, as for answers.
+		g := s.settle.begin()
+		defer s.settle.end(g)
+	}
 	if v != nil && v.goAway {
 		// The GOAWAY covers the streams before this one (and any answered
 		// already); this one goes again elsewhere, unless a later stream
