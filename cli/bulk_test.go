@@ -13,11 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"golang.org/x/net/http2"
 
 	"apnsconsole/sender/apnstest"
 	"apnsconsole/sender/legacy"
@@ -187,35 +184,17 @@ func stallingServer(t *testing.T) (addr, ca string) {
 		t.Fatal(err)
 	}
 	release := make(chan struct{})
-	var conns sync.WaitGroup
-	t.Cleanup(func() { close(release); ln.Close(); conns.Wait() })
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}}
-	srv := &http2.Server{}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
 		}
 	})
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns.Add(1)
-			go func() {
-				defer conns.Done()
-				tc := tls.Server(c, cfg)
-				if tc.Handshake() != nil {
-					tc.Close()
-					return
-				}
-				go func() { <-release; tc.Close() }()
-				srv.ServeConn(tc, &http2.ServeConnOpts{Handler: h})
-			}()
-		}
-	}()
+	// net/http's own HTTP/2 server, over TLS only.
+	srv := &http.Server{Handler: h, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}, Protocols: new(http.Protocols)}
+	srv.Protocols.SetHTTP2(true)
+	go srv.ServeTLS(ln, "", "")
+	t.Cleanup(func() { close(release); srv.Close() })
 	ca = filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, a.CertPEM, 0o600); err != nil {
 		t.Fatal(err)

@@ -25,8 +25,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/net/http2"
-
 	"apnsconsole/sender/apnstest"
 	"apnsconsole/sender/credential"
 )
@@ -178,29 +176,17 @@ func startResponder(a *apnstest.Authority) (*responder, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}}
-	srv := &http2.Server{MaxConcurrentStreams: 1000}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		w.Header().Set("apns-id", "01234567-89AB-CDEF-0123-456789ABCDEF")
 		w.WriteHeader(http.StatusOK)
 	})
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				tc := tls.Server(c, cfg)
-				if tc.Handshake() != nil {
-					tc.Close()
-					return
-				}
-				srv.ServeConn(tc, &http2.ServeConnOpts{Handler: h})
-			}()
-		}
-	}()
+	// net/http's own HTTP/2 server (what x/net/http2's ServeConn runs
+	// under Go 1.27), over TLS only, 1,000 streams as APNs grants.
+	srv := &http.Server{Handler: h, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}},
+		Protocols: new(http.Protocols), HTTP2: &http.HTTP2Config{MaxConcurrentStreams: 1000}}
+	srv.Protocols.SetHTTP2(true)
+	go srv.ServeTLS(ln, "", "")
 	return &responder{ln: ln}, nil
 }
 
