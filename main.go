@@ -10,6 +10,7 @@ import (
 	"runtime"
 
 	"apnsconsole/cli"
+	_ "apnsconsole/internal/fynecache" // before Fyne's init: how long it keeps textures off screen
 	"apnsconsole/ui"
 )
 

@@ -442,6 +442,7 @@ func TestWindowMemory(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	baseRSS, appRSS = residentKB(t, baseCmd.Process.Pid), residentKB(t, appCmd.Process.Pid)
 	t.Logf("after 300 sends: console %d KB, bare window %d KB: ratio %.2f×", appRSS, baseRSS, float64(appRSS)/float64(baseRSS))
+	t.Logf("after 300 sends: console %s; bare window %s", residentParts(t, appCmd.Process.Pid), residentParts(t, baseCmd.Process.Pid))
 
 	// QA's large lists: a send to 10,000 tokens pasted (10,000 log rows,
 	// the log's bound), then 100,000 tokens pasted (listed, not sent).
@@ -473,6 +474,40 @@ func TestWindowMemory(t *testing.T) {
 	time.Sleep(5 * time.Second)
 	baseRSS, appRSS = residentKB(t, baseCmd.Process.Pid), residentKB(t, appCmd.Process.Pid)
 	t.Logf("with 100,000 tokens pasted and 10,000 log rows: console %d KB, bare window %d KB: ratio %.2f× (target ≤ 1.5×)", appRSS, baseRSS, float64(appRSS)/float64(baseRSS))
+	t.Logf("with 100,000 tokens and 10,000 rows: console %s; bare window %s", residentParts(t, appCmd.Process.Pid), residentParts(t, baseCmd.Process.Pid))
+}
+
+// residentParts splits a process's resident memory by where it lives
+// (/proc/PID/smaps): C's heap (brk: malloc's main arena, where the GL
+// driver keeps textures), other anonymous memory (Go's heap, mmap'd
+// arenas) and files (code, shared libraries).
+func residentParts(t *testing.T, pid int) string {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var brkKB, anonKB, fileKB int
+	kind := &anonKB
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":"):
+			switch {
+			case len(f) >= 6 && f[5] == "[heap]":
+				kind = &brkKB
+			case len(f) >= 6 && !strings.HasPrefix(f[5], "["):
+				kind = &fileKB
+			default:
+				kind = &anonKB
+			}
+		case len(f) >= 2 && f[0] == "Rss:":
+			var kb int
+			fmt.Sscan(f[1], &kb)
+			*kind += kb
+		}
+	}
+	return fmt.Sprintf("C heap %d KB, other anonymous (Go heap…) %d KB, files %d KB", brkKB, anonKB, fileKB)
 }
 
 // residentKB reads a process's resident memory (VmRSS) in KB.
