@@ -69,6 +69,11 @@ func (p *LogPane) finishRow(e *logEntry, r sender.Result, latency time.Duration)
 	if e.Latency == 0 {
 		e.Latency = latency
 	}
+	// The story is told: keep it in a slice of its own length, not in
+	// the room append left for growth, and its lines that other rows
+	// have too once (10,000 rows in the log).
+	e.Story = slices.Clip(slices.Clone(e.Story))
+	p.shared.share(e.Story)
 	p.scheduleLocked()
 	p.mu.Unlock()
 }

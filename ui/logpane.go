@@ -100,6 +100,7 @@ type LogPane struct {
 	mu      sync.Mutex
 	rows    *ring[*logEntry]
 	dropped int           // rows pushed out of the ring since the last Clear
+	shared  storyLines    // the lines rows' stories have in common, kept once
 	pending bool          // a refresh is queued
 	do      func(func())  // runs a function on the UI goroutine: fyne.Do
 	delay   time.Duration // refreshDelay; 0 in tests: refresh at once
