@@ -65,14 +65,14 @@ func newTokenRow() fyne.CanvasObject {
 }
 
 func (r *tokenRow) set(t tokenLine) {
-	r.line.Text = strconv.Itoa(t.Line)
+	r.line.Text = strconv.Itoa(int(t.Line))
 	switch {
 	case t.Err != nil:
 		r.token.Text = shortRaw(t.Raw)
 		r.note.Importance, r.note.Text = widget.DangerImportance, t.Err.Error()
 	case t.Dup != 0:
 		r.token.Text = shortToken(t.Token)
-		r.note.Importance, r.note.Text = widget.MediumImportance, "same as line "+strconv.Itoa(t.Dup)+", sent once"
+		r.note.Importance, r.note.Text = widget.MediumImportance, "same as line "+strconv.Itoa(int(t.Dup))+", sent once"
 	case t.Warn != "":
 		r.token.Text = shortToken(t.Token)
 		r.note.Importance, r.note.Text = widget.WarningImportance, "⚠ "+t.Warn

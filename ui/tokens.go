@@ -11,13 +11,16 @@ import (
 
 // tokenLine is one token the user gave: where it was, what it was, and
 // either the cleaned token or why it is refused.
+//
+// A paste of 100,000 tokens keeps 100,000 of these: Raw and Token are
+// slices of the pasted text (no copy), and the line numbers are 32 bits.
 type tokenLine struct {
-	Line  int    // 1-based line of the field
+	Line  int32  // 1-based line of the field
+	Dup   int32  // the line that already has the same token (sent once), 0 if none
 	Raw   string // as typed, trimmed
 	Token string // cleaned hex; "" when refused
 	Err   error  // why it is refused
 	Warn  string // a likely mistake that does not stop the send
-	Dup   int    // the line that already has the same token (sent once), 0 if none
 }
 
 // tokenRead is the field read whole: every line, the count of tokens to
@@ -50,9 +53,9 @@ func readTokens(text string) tokenRead {
 // are not all tokens is read whole, so Xcode's "{length = 32, bytes = …}"
 // keeps its comma).
 func parseTokens(text string) []tokenLine {
-	var out []tokenLine
-	seen := map[string]int{}
-	line := 0
+	out := make([]tokenLine, 0, lineCount(text)) // one a line, as a rule: no room to regrow
+	seen := map[string]int32{}
+	var line int32
 	for rest := text; rest != ""; {
 		var l string
 		l, rest, _ = strings.Cut(rest, "\n")
