@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -167,4 +168,39 @@ func fillLarge(p *LogPane, n int) {
 		}
 		p.finishRow(e, r, 0)
 	}
+}
+
+// The Go heap the window keeps with QA's large lists: a send to 10,000
+// tokens on the local simulator (10,000 log rows, each with its story),
+// then 100,000 tokens pasted (listed, not sent). make memory measures the
+// whole process against a bare window; this is the Go side of it, for a
+// heap profile: go test -run '^$' -bench HeapLargeLists -memprofile heap.out ./ui
+func BenchmarkHeapLargeLists(b *testing.B) {
+	for range b.N {
+		h := newHarness(b)
+		h.simulator()
+		c := h.c
+		c.dev.setText(manyTokens(10_000))
+		h.waitFor("the tokens", func() bool { return c.dev.count() == 10_000 && c.ready })
+		c.Send()
+		h.waitFor("the send", func() bool { return !c.sending })
+		h.q.drain()
+		if c.log.Len() < 10_000 {
+			b.Fatalf("%d rows in the log, want 10000", c.log.Len())
+		}
+		rows := heapMB()
+		c.dev.setText(manyTokens(100_000))
+		h.waitFor("the tokens", func() bool { return c.dev.count() == 100_000 })
+		h.q.drain()
+		b.ReportMetric(rows, "heap-MB-10k-rows")
+		b.ReportMetric(heapMB(), "heap-MB-and-100k-tokens")
+	}
+}
+
+// heapMB is the Go heap in use after a collection.
+func heapMB() float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc) / (1 << 20)
 }
