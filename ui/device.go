@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"hash/maphash"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -199,7 +198,7 @@ func (s *deviceSection) start(text string) {
 		// Reading 100,000 lines makes tens of megabytes of garbage (the
 		// lines, the map of tokens seen): give it back to the system
 		// rather than keep it as resident memory.
-		time.AfterFunc(time.Second, debug.FreeOSMemory)
+		time.AfterFunc(time.Second, releaseMemory)
 	}()
 }
 

@@ -237,8 +237,22 @@ func (c *Console) releaseSoon() {
 		c.release.Reset(releaseDelay)
 		return
 	}
-	c.release = time.AfterFunc(releaseDelay, debug.FreeOSMemory)
+	c.release = time.AfterFunc(releaseDelay, releaseMemory)
 }
+
+// releaseMemory gives the Go heap's and the C heap's free pages back;
+// and the C heap's again once Fyne has let go of the textures of what
+// the burst drew (textureLife).
+func releaseMemory() {
+	debug.FreeOSMemory()
+	trimCHeap()
+	time.AfterFunc(textureLife, trimCHeap)
+}
+
+// textureLife is how long after its last draw Fyne frees a texture, at
+// most: main sets 5 s (internal/fynecache), and Fyne's cleaner runs every
+// half of it.
+const textureLife = 8 * time.Second
 
 // releaseDelay is how long releaseSoon waits after the last send.
 const releaseDelay = time.Second
