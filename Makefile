@@ -80,8 +80,7 @@ vet: deps
 	$(GO) vet $(PKGS)
 	@$(MAKE) --no-print-directory staticcheck
 
-# staticcheck (pinned in tools/go.mod) must report nothing but the SA1019
-# findings .ci/staticcheck lists as pending issue 16.
+# staticcheck (pinned in tools/go.mod) must report nothing (.ci/staticcheck).
 staticcheck:
 	@.ci/staticcheck $(PKGS)
 
@@ -99,7 +98,7 @@ test: deps-test vet
 # measured in the same run (h2load is Debian's nghttp2-client, installed
 # here; macOS: brew install nghttp2):
 # - bench/bulk: 20,000 notifications (.p8, concurrency 100) from the CLI and
-#   from h2load against a bare x/net/http2 responder, peak RSS of 1,000,000
+#   from h2load against a bare HTTP/2 responder (net/http's), peak RSS of 1,000,000
 #   tokens against 10,000, and the binary protocol against Python's
 #   struct.pack (python3 is checked, not installed: it is often there
 #   outside dpkg);

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 
+	"apnsconsole/internal/jsonstr"
 	"apnsconsole/sender"
 )
 
@@ -127,22 +127,22 @@ func isInputError(err error) bool {
 // token.
 func (j jsonResult) appendJSON(b []byte) []byte {
 	b = append(b, `{"token":`...)
-	b = appendJSONString(b, j.Token)
+	b = jsonstr.Append(b, j.Token)
 	b = append(b, `,"outcome":`...)
-	b = appendJSONString(b, j.Outcome)
+	b = jsonstr.Append(b, j.Outcome)
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(j.Status), 10)
 	if j.Reason != "" {
 		b = append(b, `,"reason":`...)
-		b = appendJSONString(b, j.Reason)
+		b = jsonstr.Append(b, j.Reason)
 	}
 	if j.ApnsID != "" {
 		b = append(b, `,"apns_id":`...)
-		b = appendJSONString(b, j.ApnsID)
+		b = jsonstr.Append(b, j.ApnsID)
 	}
 	if j.ApnsUniqueID != "" {
 		b = append(b, `,"apns_unique_id":`...)
-		b = appendJSONString(b, j.ApnsUniqueID)
+		b = jsonstr.Append(b, j.ApnsUniqueID)
 	}
 	if j.Timestamp != 0 {
 		b = append(b, `,"timestamp":`...)
@@ -157,55 +157,7 @@ func (j jsonResult) appendJSON(b []byte) []byte {
 	}
 	if j.Error != "" {
 		b = append(b, `,"error":`...)
-		b = appendJSONString(b, j.Error)
+		b = jsonstr.Append(b, j.Error)
 	}
 	return append(b, '}')
-}
-
-// appendJSONString quotes s as encoding/json does with SetEscapeHTML(false):
-// quotes, backslashes, control characters, U+2028, U+2029 and invalid UTF-8
-// escaped.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			b = append(b, c)
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, `\u00`...)
-				b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, "\ufffd"...) // as encoding/json (Go 1.27) writes an invalid byte
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, `\u202`...)
-			b = append(b, "0123456789abcdef"[r&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }

@@ -72,7 +72,7 @@ func run(n, conc, memSmall, memBig, binN, faultN, rounds int) error {
 		return err
 	}
 	defer r.Close()
-	fmt.Printf("Bare x/net/http2 responder on %s (200 with an apns-id to every POST)\n", r.Addr())
+	fmt.Printf("Bare HTTP/2 responder (net/http) on %s (200 with an apns-id to every POST)\n", r.Addr())
 
 	// 1. Rate: the CLI against h2load, same responder, same concurrency.
 	tokens := filepath.Join(dir, "tokens.txt")

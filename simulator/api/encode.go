@@ -1,6 +1,7 @@
 package api
 
 import (
+	"apnsconsole/internal/jsonstr"
 	"bytes"
 	"encoding/json"
 	"strconv"
@@ -19,7 +20,7 @@ func (n Notification) MarshalJSON() ([]byte, error) { return n.appendJSON(nil), 
 // payload written over several lines is compacted).
 func (n *Notification) appendJSON(b []byte) []byte {
 	b = append(b, `{"id":`...)
-	b = appendString(b, n.ID)
+	b = jsonstr.AppendHTML(b, n.ID)
 	b = append(b, `,"time":"`...)
 	b = n.Time.AppendFormat(b, time.RFC3339Nano)
 	b = append(b, `","connection":`...)
@@ -81,7 +82,7 @@ func (n *Notification) appendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, w)
+			b = jsonstr.AppendHTML(b, w)
 		}
 		b = append(b, ']')
 	}
@@ -102,64 +103,5 @@ func field(b []byte, name, value string) []byte {
 	b = append(b, `,"`...)
 	b = append(b, name...)
 	b = append(b, `":`...)
-	return appendString(b, value)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// safeASCII marks the bytes a JSON string holds as they are.
-var safeASCII = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return t
-}()
-
-// appendString appends s as a JSON string, as encoding/json writes it:
-// invalid UTF-8 as U+FFFD, control characters, <, >, &, U+2028 and U+2029
-// escaped.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if safeASCII[c] {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			switch r {
-			case utf8.RuneError:
-				b = append(b, `\ufffd`...)
-			default:
-				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			}
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return jsonstr.AppendHTML(b, value)
 }
