@@ -155,6 +155,7 @@ func TestConsoleReportsADamagedHistoryOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	c = New(a, "test")
+	<-c.historyRead // read on a goroutine
 	log := strings.Join(c.log.Lines(), "\n")
 	c.Close()
 	if !strings.Contains(log, "The send history could not be read: "+path+" was not read: it is damaged") {
@@ -162,6 +163,7 @@ func TestConsoleReportsADamagedHistoryOnce(t *testing.T) {
 	}
 	c = New(a, "test")
 	defer c.Close()
+	<-c.historyRead
 	if log := strings.Join(c.log.Lines(), "\n"); strings.Contains(log, "could not be read") {
 		t.Errorf("reported again:\n%s", log)
 	}
