@@ -96,7 +96,7 @@ func TestWindowHistoryLaunch(t *testing.T) {
 			t.Fatal(err)
 		}
 		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
+		go func() { exited <- cmd.Wait(); close(exited) }() // closed: a second receive (cleanup after waitUntil saw the exit) does not block
 		defer func() { cmd.Process.Kill(); <-exited }()
 		waitUntil(t, 30*time.Second, "the window", func() bool {
 			search := xcommand("xdotool", "search", "--onlyvisible", "--name", "^APNs Console$")

@@ -68,7 +68,7 @@ func TestWindowSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
+	go func() { exited <- app.Wait(); close(exited) }() // closed: a second receive does not block
 	stopped := false
 	t.Cleanup(func() {
 		if !stopped {
@@ -413,7 +413,7 @@ func TestWindowMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
+		go func() { exited <- cmd.Wait(); close(exited) }() // closed: a second receive (cleanup after waitUntil saw the exit) does not block
 		t.Cleanup(func() { cmd.Process.Kill(); <-exited })
 		var win string
 		waitUntil(t, 30*time.Second, title, func() bool {
