@@ -35,9 +35,9 @@ import (
 	"syscall"
 	"time"
 
+	"apnsconsole/bench/internal/measure"
 	"apnsconsole/cli"
 	"apnsconsole/sender/apnstest"
-	"apnsconsole/sender/credential"
 )
 
 func main() {
@@ -47,6 +47,11 @@ func main() {
 	streams := flag.Int("streams", 2, "event streams read during the throughput runs")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the runs with the API to `FILE`")
 	flag.Parse()
+	if *keep <= 0 || *keep%2000 != 0 {
+		// The queries expect each of 1,000 tokens kept keep/1,000 times:
+		// h2load's 2 clients each cycle through the 1,000 URIs.
+		fail(fmt.Sprintf("-keep %d: give a multiple of 2,000 (1,000 tokens × h2load's 2 clients)", *keep))
+	}
 	if _, err := exec.LookPath("h2load"); err != nil {
 		fail("h2load not found: install it (Debian: apt-get install nghttp2-client; macOS: brew install nghttp2)")
 	}
@@ -164,12 +169,6 @@ func main() {
 		*keep, h1>>20, r1>>20, 2**keep, h2>>20, float64(h2)/float64(h1), r2>>20, float64(r2)/float64(r1))
 }
 
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
 func fail(msg string) {
 	fmt.Fprintln(os.Stderr, "bench/api:", msg)
 	os.Exit(1)
@@ -231,43 +230,6 @@ func startServe(dir string, args ...string) served {
 		fail("serve did not start in 30 s")
 	}
 	return served{}
-}
-
-func providerToken(dir string) string {
-	cred, err := credential.LoadP8(filepath.Join(dir, apnstest.FileDemoP8), apnstest.DemoKeyID, apnstest.DemoTeamID)
-	if err != nil {
-		fail(err.Error())
-	}
-	jwt, err := credential.SignProviderToken(cred, time.Now())
-	if err != nil {
-		fail(err.Error())
-	}
-	return jwt
-}
-
-var reqPerSec = regexp.MustCompile(`finished in [^,]+, ([0-9.]+) req/s`)
-var statusLine = regexp.MustCompile(`status codes: (\d+) 2xx`)
-
-// h2load runs one h2load over uris (in turn) and returns its requests per
-// second, failing if any request was not answered 200.
-func h2load(uris []string, jwt, body string, n int) float64 {
-	args := []string{"-n", strconv.Itoa(n), "-c", "2", "-m", "100",
-		"-d", body, "-H", "authorization: bearer " + jwt, "-H", "apns-topic: " + apnstest.DemoBundleID}
-	cmd := exec.Command("h2load", append(args, uris...)...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		fail(fmt.Sprintf("h2load: %v\n%s", err, out))
-	}
-	m := reqPerSec.FindSubmatch(out)
-	s := statusLine.FindSubmatch(out)
-	if m == nil || s == nil {
-		fail("cannot read h2load's output:\n" + string(out))
-	}
-	if ok, _ := strconv.Atoi(string(s[1])); ok != n {
-		fail(fmt.Sprintf("only %d of %d requests answered 2xx:\n%s", ok, n, out))
-	}
-	v, _ := strconv.ParseFloat(string(m[1]), 64)
-	return v
 }
 
 // stream is an event stream read by another process (curl, as a browser
@@ -354,22 +316,6 @@ func sender(dir, addr, jwt string) func(token string) time.Time {
 	}
 }
 
-// rss is this process's resident set size in bytes.
-func rss() int64 {
-	runtime.GC()
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) == 3 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
 // heap is the live heap after a collection, in bytes.
 func heap() uint64 {
 	runtime.GC()
@@ -384,3 +330,23 @@ func cpuTime() int64 {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// h2load runs one h2load over uris (in turn) and returns its requests per
+// second, failing if any request was not answered 200.
+func h2load(uris []string, jwt, body string, n int) float64 {
+	v, err := measure.H2load(uris, jwt, body, n)
+	if err != nil {
+		fail(err.Error())
+	}
+	return v
+}
+
+func providerToken(dir string) string {
+	jwt, err := measure.ProviderToken(dir)
+	if err != nil {
+		fail(err.Error())
+	}
+	return jwt
+}
+
+var median, rss = measure.Median, measure.RSS

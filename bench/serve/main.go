@@ -21,17 +21,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"runtime/pprof"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"apnsconsole/bench/internal/measure"
 	"apnsconsole/cli"
 	"apnsconsole/sender/apnstest"
-	"apnsconsole/sender/credential"
 
 	"golang.org/x/net/http2"
 )
@@ -105,12 +101,6 @@ func main() {
 		r2 := rss()
 		fmt.Printf("RSS after 100k requests: %d MB, after 300k: %d MB (%+d MB, ×%.2f)\n", r1>>20, r2>>20, (r2-r1)>>20, float64(r2)/float64(r1))
 	}
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
 
 func fail(msg string) {
@@ -200,55 +190,22 @@ func startBare() string {
 	return ln.Addr().(*net.TCPAddr).String()
 }
 
-func providerToken(dir string) string {
-	cred, err := credential.LoadP8(filepath.Join(dir, apnstest.FileDemoP8), apnstest.DemoKeyID, apnstest.DemoTeamID)
+// h2load runs one h2load against addr's demo token and returns its
+// requests per second, failing if any request was not answered 200.
+func h2load(addr, jwt, body string, n int) float64 {
+	v, err := measure.H2load([]string{"https://" + addr + "/3/device/" + apnstest.DemoToken}, jwt, body, n)
 	if err != nil {
 		fail(err.Error())
 	}
-	jwt, err := credential.SignProviderToken(cred, time.Now())
+	return v
+}
+
+func providerToken(dir string) string {
+	jwt, err := measure.ProviderToken(dir)
 	if err != nil {
 		fail(err.Error())
 	}
 	return jwt
 }
 
-var reqPerSec = regexp.MustCompile(`finished in [^,]+, ([0-9.]+) req/s`)
-var statusLine = regexp.MustCompile(`status codes: (\d+) 2xx`)
-
-// h2load runs one h2load and returns its requests per second, failing if
-// any request was not answered 200.
-func h2load(addr, jwt, body string, n int) float64 {
-	cmd := exec.Command("h2load", "-n", strconv.Itoa(n), "-c", "2", "-m", "100",
-		"-d", body, "-H", "authorization: bearer "+jwt, "-H", "apns-topic: "+apnstest.DemoBundleID,
-		"https://"+addr+"/3/device/"+apnstest.DemoToken)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		fail(fmt.Sprintf("h2load: %v\n%s", err, out))
-	}
-	m := reqPerSec.FindSubmatch(out)
-	s := statusLine.FindSubmatch(out)
-	if m == nil || s == nil {
-		fail("cannot read h2load's output:\n" + string(out))
-	}
-	if ok, _ := strconv.Atoi(string(s[1])); ok != n {
-		fail(fmt.Sprintf("only %d of %d requests answered 2xx (h2load %s):\n%s", ok, n, addr, out))
-	}
-	v, _ := strconv.ParseFloat(string(m[1]), 64)
-	return v
-}
-
-// rss is this process's resident set size in bytes.
-func rss() int64 {
-	runtime.GC()
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) == 3 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
+var median, rss = measure.Median, measure.RSS
